@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 language mode, and imports that are internal unless
+/// a module says otherwise, so no C type can leak out of the adapter that owns its library.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["VigilCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C libraries: one system-library target each, imported by exactly one adapter.
+        .systemLibrary(
+            name: "CFFmpeg",
+            path: "Sources/CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // MARK: The core: configuration, domain, money and token math, decisions. No C.
+        .target(
+            name: "VigilCore",
+            dependencies: [],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Adapters, one per C library.
+        .target(
+            name: "VigilCapture",
+            dependencies: ["VigilCore", "CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilGemini",
+            dependencies: ["VigilCore", "CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilStore",
+            dependencies: ["VigilCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The executable only wires the modules together.
+        .executableTarget(
+            name: "VigilCLI",
+            dependencies: [
+                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests: one target per module.
+        .testTarget(
+            name: "VigilCoreTests",
+            dependencies: ["VigilCore"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,39 @@
+/// What a client pays: provider cost plus markup, a fee per camera, and VAT.
+///
+/// Amounts are in the price book's currency; ``currency`` is the label printed on invoices.
+public struct BillingPlan: Sendable, Equatable {
+    /// The label printed beside amounts. Default `USD`.
+    public var currency: String
+    /// Percent added to the provider cost (25 means cost × 1.25). Default 0.
+    public var markupPercent: Money
+    /// Fixed fee per configured camera per month. Default 0.
+    public var cameraMonthlyFee: Money
+    /// VAT percent applied to the subtotal. Default 0.
+    public var vatPercent: Money
+
+    public init(currency: String = "USD", markupPercent: Money = .zero, cameraMonthlyFee: Money = .zero, vatPercent: Money = .zero) {
+        self.currency = currency
+        self.markupPercent = markupPercent
+        self.cameraMonthlyFee = cameraMonthlyFee
+        self.vatPercent = vatPercent
+    }
+
+    static let keys = ["currency", "markup_percent", "camera_monthly_fee", "vat_percent"]
+
+    static func read(_ object: ConfigurationObject?) -> BillingPlan {
+        guard let object else { return BillingPlan() }
+        var plan = BillingPlan()
+        if let currency = object.string("currency") {
+            if currency.count <= 8, currency.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                plan.currency = currency
+            } else {
+                object.reader.report(object.path("currency"), line: object.line("currency"), "is not a currency label",
+                                     hint: "a short code such as USD or EUR")
+            }
+        }
+        if let value = object.money("markup_percent", maximum: Money(whole: 10_000)) { plan.markupPercent = value }
+        if let value = object.money("camera_monthly_fee", maximum: Money(whole: 1_000_000)) { plan.cameraMonthlyFee = value }
+        if let value = object.money("vat_percent", maximum: Money(whole: 100)) { plan.vatPercent = value }
+        return plan
+    }
+}

@@ -1,0 +1,46 @@
+/// One camera: its stream, its name in logs and reports, and the client it belongs to.
+public struct CameraConfiguration: Sendable, Equatable {
+    /// Stable identifier (`front-door`), unique among cameras and groups.
+    public var id: String
+    /// Name shown in logs, reports and prompts (`Front Door`).
+    public var name: String
+    /// The stream. Its password is a secret and is never printed.
+    public var url: StreamURL
+    /// The id of the client it belongs to.
+    public var client: String
+    /// The RTSP transport; nil uses `capture.transport`.
+    public var transport: CaptureConfiguration.Transport?
+    /// A disabled camera is kept in the configuration but not opened. Default true.
+    public var enabled: Bool
+
+    public init(id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true) {
+        self.id = id
+        self.name = name
+        self.url = url
+        self.client = client
+        self.transport = transport
+        self.enabled = enabled
+    }
+
+    static let keys = ["id", "name", "url", "client", "transport", "enabled"]
+
+    static func read(_ object: ConfigurationObject) -> CameraConfiguration? {
+        let id = object.identifier("id")
+        let name = object.string("name") ?? id
+        var url: StreamURL?
+        if let text = object.string("url", required: true) {
+            do {
+                url = try StreamURL.parse(text)
+            } catch {
+                object.reader.report(object.path("url"), line: object.line("url"), "the stream URL \(error.message)",
+                                     hint: "write rtsp://USER:PASSWORD@HOST:554/PATH (percent-encode special characters in the password)")
+            }
+        }
+        let client = object.string("client", required: true)
+        let transport = object.choice("transport", from: CaptureConfiguration.Transport.allCases.map(\.rawValue))
+            .flatMap(CaptureConfiguration.Transport.init)
+        let enabled = object.bool("enabled") ?? true
+        guard let id, let name, let url, let client else { return nil }
+        return CameraConfiguration(id: id, name: name, url: url, client: client, transport: transport, enabled: enabled)
+    }
+}

@@ -1,0 +1,20 @@
+/// Why a configuration could not be loaded: the file, and every problem found in it.
+///
+/// Its description is the message an operator sees: the file, then one problem a line. It never
+/// contains an RTSP or database password.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The file that was read (or a label such as `<stdin>`).
+    public var file: String
+    /// Every problem found, in file order; never empty.
+    public var problems: [ConfigurationProblem]
+
+    public init(file: String, problems: [ConfigurationProblem]) {
+        self.file = file
+        self.problems = problems
+    }
+
+    public var description: String {
+        let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+        return "configuration \(file) has \(count):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,43 @@
+/// Where usage rows go, and where they wait while PostgreSQL is unreachable.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// A libpq connection URL (`postgresql://user@host:5432/vigil`) or keyword string
+    /// (`host=... dbname=...`). Nil here means: take `VIGIL_DATABASE_URL`, else libpq's `PG*`
+    /// variables. May contain a password; never printed.
+    public var url: String?
+    /// Directory of the on-disk spool for rows that could not be written yet.
+    /// Default `/var/lib/vigil/spool` (systemd's `StateDirectory=vigil`).
+    public var spoolDirectory: String
+    /// Most rows written in one batch. Default 500.
+    public var batchSize: Int
+    /// How long the writer waits to fill a batch, in milliseconds. Default 20.
+    public var flushIntervalMilliseconds: Int
+
+    public static let defaultSpoolDirectory = "/var/lib/vigil/spool"
+
+    public init(url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20) {
+        self.url = url
+        self.spoolDirectory = spoolDirectory
+        self.batchSize = batchSize
+        self.flushIntervalMilliseconds = flushIntervalMilliseconds
+    }
+
+    static let keys = ["url", "spool_directory", "batch_size", "flush_interval_ms"]
+
+    static func read(_ object: ConfigurationObject?) -> DatabaseConfiguration {
+        var result = DatabaseConfiguration()
+        guard let object else { return result }
+        if let url = object.string("url") {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("=") {
+                result.url = url
+            } else {
+                object.reader.report(object.path("url"), line: object.line("url"),
+                                     "is not a PostgreSQL connection URL",
+                                     hint: "write postgresql://USER@HOST:5432/DBNAME (keep the password in ~/.pgpass or PGPASSWORD)")
+            }
+        }
+        if let value = object.string("spool_directory") { result.spoolDirectory = value }
+        if let value = object.integer("batch_size", in: 1...50_000) { result.batchSize = value }
+        if let value = object.integer("flush_interval_ms", in: 1...10_000) { result.flushIntervalMilliseconds = value }
+        return result
+    }
+}

@@ -1,0 +1,95 @@
+/// How Vigil calls Gemini.
+///
+/// The API key is not part of the file: it comes from `GEMINI_API_KEY`, a systemd credential named
+/// `gemini_api_key`, or the file named by ``apiKeyFile``.
+public struct GeminiConfiguration: Sendable, Equatable {
+    /// Base URL of the API, without `/v1beta`. Default the public endpoint.
+    public var baseURL: String
+    /// Model name, such as `gemini-2.5-flash` (the default).
+    public var model: String
+    /// A file holding the API key (one line), readable by the service only. Optional.
+    public var apiKeyFile: String?
+    /// Seconds allowed to connect. Default 10.
+    public var connectTimeoutSeconds: Double
+    /// Seconds allowed for a whole request. Default 60.
+    public var requestTimeoutSeconds: Double
+    /// Most calls in flight at once, across all cameras. Default 4.
+    public var maxConcurrentRequests: Int
+    /// Most attempts for one analysis, the first included, on retryable errors. Default 4.
+    public var maxAttempts: Int
+    /// Most output tokens per call. Default 1024.
+    public var maxOutputTokens: Int
+    /// Gemini 2.5 thinking budget in tokens (0 off, -1 dynamic). Default 0. Ignored by Gemini 3.
+    public var thinkingBudget: Int
+    /// Gemini 3 thinking level (MINIMAL, LOW, MEDIUM, HIGH). Default LOW. Ignored by Gemini 2.x.
+    public var thinkingLevel: String
+    /// Gemini 3 image resolution (LOW, MEDIUM, HIGH); nil leaves the model's default.
+    public var mediaResolution: String?
+    /// The system instruction; nil uses the built-in retail and premises security prompt.
+    public var systemPrompt: String?
+
+    public static let defaultBaseURL = "https://generativelanguage.googleapis.com"
+    public static let defaultModel = "gemini-2.5-flash"
+
+    public init() {
+        baseURL = Self.defaultBaseURL
+        model = Self.defaultModel
+        apiKeyFile = nil
+        connectTimeoutSeconds = 10
+        requestTimeoutSeconds = 60
+        maxConcurrentRequests = 4
+        maxAttempts = 4
+        maxOutputTokens = 1024
+        thinkingBudget = 0
+        thinkingLevel = "LOW"
+        mediaResolution = nil
+        systemPrompt = nil
+    }
+
+    static let keys = ["base_url", "model", "api_key_file", "connect_timeout_seconds", "request_timeout_seconds",
+                       "max_concurrent_requests", "max_attempts", "max_output_tokens", "thinking_budget",
+                       "thinking_level", "media_resolution", "system_prompt", "api_key"]
+
+    static func read(_ object: ConfigurationObject?) -> GeminiConfiguration {
+        var result = GeminiConfiguration()
+        guard let object else { return result }
+        if object.has("api_key") {
+            object.reader.report(object.path("api_key"), line: object.line("api_key"),
+                                 "an API key does not belong in the configuration file",
+                                 hint: "set GEMINI_API_KEY, a systemd credential gemini_api_key, or gemini.api_key_file")
+        }
+        if let url = object.string("base_url") {
+            let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+            if !(trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://")) || trimmed.contains("?") || trimmed.contains("@") {
+                object.reader.report(object.path("base_url"), line: object.line("base_url"),
+                                     "must be an http(s) URL without credentials or query",
+                                     hint: "for example \(defaultBaseURL)")
+            } else if trimmed.hasSuffix("/v1beta") {
+                object.reader.report(object.path("base_url"), line: object.line("base_url"),
+                                     "must not end in /v1beta; Vigil adds the API version itself",
+                                     hint: "write \(trimmed.dropLast("/v1beta".count))")
+            } else {
+                result.baseURL = trimmed
+            }
+        }
+        if let model = object.string("model") {
+            if model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) {
+                result.model = model
+            } else {
+                object.reader.report(object.path("model"), line: object.line("model"), "is not a model name",
+                                     hint: "for example gemini-2.5-flash (without the models/ prefix)")
+            }
+        }
+        result.apiKeyFile = object.string("api_key_file")
+        if let value = object.seconds("connect_timeout_seconds", in: 0.1...300) { result.connectTimeoutSeconds = value }
+        if let value = object.seconds("request_timeout_seconds", in: 1...900) { result.requestTimeoutSeconds = value }
+        if let value = object.integer("max_concurrent_requests", in: 1...256) { result.maxConcurrentRequests = value }
+        if let value = object.integer("max_attempts", in: 1...10) { result.maxAttempts = value }
+        if let value = object.integer("max_output_tokens", in: 16...65_536) { result.maxOutputTokens = value }
+        if let value = object.integer("thinking_budget", in: -1...32_768) { result.thinkingBudget = value }
+        if let value = object.choice("thinking_level", from: ["MINIMAL", "LOW", "MEDIUM", "HIGH"]) { result.thinkingLevel = value }
+        if let value = object.choice("media_resolution", from: ["LOW", "MEDIUM", "HIGH"]) { result.mediaResolution = value }
+        result.systemPrompt = object.string("system_prompt")
+        return result
+    }
+}

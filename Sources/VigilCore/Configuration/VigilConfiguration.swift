@@ -1,0 +1,130 @@
+/// Everything `vigil` reads from its JSON configuration file, validated.
+///
+/// Build one with ``ConfigurationLoader``; a value of this type has passed every check (ids unique,
+/// references resolved, groups of four cameras of one client, URLs parsed).
+public struct VigilConfiguration: Sendable, Equatable {
+    public var database: DatabaseConfiguration
+    public var gemini: GeminiConfiguration
+    public var analysis: AnalysisConfiguration
+    public var capture: CaptureConfiguration
+    public var http: HTTPConfiguration
+    public var clients: [ClientConfiguration]
+    public var cameras: [CameraConfiguration]
+    public var groups: [GroupConfiguration]
+
+    public init(database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
+                analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
+                http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
+                cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = []) {
+        self.database = database
+        self.gemini = gemini
+        self.analysis = analysis
+        self.capture = capture
+        self.http = http
+        self.clients = clients
+        self.cameras = cameras
+        self.groups = groups
+    }
+
+    /// The client with this id, if configured.
+    public func client(_ id: String) -> ClientConfiguration? { clients.first { $0.id == id } }
+    /// The camera with this id, if configured.
+    public func camera(_ id: String) -> CameraConfiguration? { cameras.first { $0.id == id } }
+
+    /// Every secret the configuration holds (RTSP passwords, the database password), for a ``SecretRedactor``.
+    public var secrets: [String] {
+        var secrets = cameras.flatMap(\.url.secrets)
+        if let url = database.url, let password = DatabasePassword.extract(from: url) { secrets.append(password) }
+        return secrets
+    }
+
+    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups"]
+
+    /// Reads and cross-checks a whole document, reporting problems to `reader`.
+    static func read(_ root: JSONNode, reader: ConfigurationReader) -> VigilConfiguration? {
+        guard let object = reader.object(root, at: "", keys: keys) else { return nil }
+        var configuration = VigilConfiguration(
+            database: DatabaseConfiguration.read(object.object("database", keys: DatabaseConfiguration.keys)),
+            gemini: GeminiConfiguration.read(object.object("gemini", keys: GeminiConfiguration.keys)),
+            analysis: AnalysisConfiguration.read(object.object("analysis", keys: AnalysisConfiguration.keys)),
+            capture: CaptureConfiguration.read(object.object("capture", keys: CaptureConfiguration.keys)),
+            http: HTTPConfiguration.read(object.object("http", keys: HTTPConfiguration.keys))
+        )
+        configuration.clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
+            .map(\.value)
+        let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
+        let groups = readList(object, "groups", required: false, keys: GroupConfiguration.keys, GroupConfiguration.read)
+        configuration.cameras = cameras.map(\.value)
+        configuration.groups = groups.map(\.value)
+        if configuration.clients.isEmpty, object.array("clients")?.isEmpty == true {
+            reader.report("clients", line: object.line("clients"), "is empty", hint: "add at least one client: {\"id\": \"acme\", \"name\": \"Acme Ltd\"}")
+        }
+        crossCheck(configuration, cameras: cameras, groups: groups, reader: reader)
+        return configuration
+    }
+
+    private static func readList<T>(_ object: ConfigurationObject, _ key: String, required: Bool, keys: [String],
+                                    _ read: (ConfigurationObject) -> T?) -> [(value: T, path: String, line: Int)] {
+        guard let elements = object.array(key, required: required) else { return [] }
+        var result: [(T, String, Int)] = []
+        for (index, element) in elements.enumerated() {
+            let path = "\(key)[\(index)]"
+            guard let item = object.reader.object(element, at: path, keys: keys), let value = read(item) else { continue }
+            result.append((value, path, element.line))
+        }
+        return result
+    }
+
+    private static func crossCheck(_ configuration: VigilConfiguration, cameras: [(value: CameraConfiguration, path: String, line: Int)],
+                                   groups: [(value: GroupConfiguration, path: String, line: Int)], reader: ConfigurationReader) {
+        var clientIDs: Set<String> = []
+        for (index, client) in configuration.clients.enumerated() where !clientIDs.insert(client.id).inserted {
+            reader.report("clients[\(index)].id", line: nil, "\"\(client.id)\" is used by another client too", hint: "give each client its own id")
+        }
+        var sourceIDs: [String: String] = [:]
+        for camera in cameras {
+            if let other = sourceIDs[camera.value.id] {
+                reader.report("\(camera.path).id", line: camera.line, "\"\(camera.value.id)\" is already the id of \(other)", hint: "give each camera its own id")
+            } else {
+                sourceIDs[camera.value.id] = camera.path
+            }
+            if !clientIDs.contains(camera.value.client) {
+                reader.report("\(camera.path).client", line: camera.line, "names the client \"\(camera.value.client)\", which is not in clients",
+                              hint: "use one of: \(configuration.clients.map(\.id).joined(separator: ", "))")
+            }
+        }
+        let cameraByID = Dictionary(cameras.map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var groupOfCamera: [String: String] = [:]
+        for group in groups {
+            if let other = sourceIDs[group.value.id] {
+                reader.report("\(group.path).id", line: group.line, "\"\(group.value.id)\" is already the id of \(other)",
+                              hint: "camera and group ids share one namespace; rename the group")
+            } else {
+                sourceIDs[group.value.id] = group.path
+            }
+            var clients: Set<String> = []
+            var seen: Set<String> = []
+            for (index, cameraID) in group.value.cameras.enumerated() {
+                let path = "\(group.path).cameras[\(index)]"
+                guard let camera = cameraByID[cameraID] else {
+                    reader.report(path, line: group.line, "names the camera \"\(cameraID)\", which is not in cameras", hint: "check the spelling of the id")
+                    continue
+                }
+                clients.insert(camera.client)
+                if !seen.insert(cameraID).inserted {
+                    reader.report(path, line: group.line, "lists the camera \"\(cameraID)\" twice", hint: "a group has four different cameras")
+                } else if let other = groupOfCamera[cameraID] {
+                    reader.report(path, line: group.line, "puts the camera \"\(cameraID)\" in a second group (it is already in \"\(other)\")",
+                                  hint: "a camera belongs to at most one group")
+                } else {
+                    groupOfCamera[cameraID] = group.value.id
+                }
+            }
+            if clients.count > 1 {
+                reader.report("\(group.path).cameras", line: group.line,
+                              "mixes cameras of different clients (\(clients.sorted().joined(separator: ", ")))",
+                              hint: "a group's image and its cost belong to one client: group cameras of one client only")
+            }
+        }
+    }
+}
