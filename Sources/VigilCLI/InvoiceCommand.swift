@@ -1,0 +1,58 @@
+import ArgumentParser
+
+/// `vigil invoice`: a client's monthly invoice.
+struct InvoiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoice",
+        abstract: "Produce a client's invoice for a calendar month (a draft unless --issue).",
+        discussion: """
+        The period is the calendar month in the client's time zone (UTC unless configured): the first \
+        instant included, the first instant of the next month excluded. Without --issue the invoice is \
+        a draft preview and changes nothing. With --issue it gets the next gapless number of its year \
+        (VIG-2026-000123) and its usage rows are frozen onto it; issuing again returns the same invoice.
+
+        Examples:
+          vigil invoice --client northside-garage --month 2026-10
+          vigil invoice --client northside-garage --month 2026-10 --issue --format html --output inv.html
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Client id, as in the configuration.", valueName: "ID"))
+    var client: String
+
+    @Option(help: ArgumentHelp("The month to invoice.", valueName: "YYYY-MM"))
+    var month: String
+
+    @Option(help: "Output format: text, json, csv or html.")
+    var format: ReportFormat = .text
+
+    @Flag(help: "Issue the invoice: assign its number and freeze it.")
+    var issue = false
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    func validate() throws {
+        guard BillingMonthArgument.parse(month) != nil else {
+            throw ValidationError("--month must be YYYY-MM, such as 2026-10 (got '\(month)')")
+        }
+    }
+
+    func run() async throws {
+        try notAvailableYet("vigil invoice")
+    }
+}
+
+/// Parses `YYYY-MM` into a year and month.
+enum BillingMonthArgument {
+    static func parse(_ text: String) -> (year: Int, month: Int)? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), (2000...9999).contains(year), (1...12).contains(month)
+        else { return nil }
+        return (year, month)
+    }
+}

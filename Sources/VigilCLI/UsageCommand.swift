@@ -1,0 +1,66 @@
+import ArgumentParser
+
+/// `vigil usage`: the operator's usage report.
+struct UsageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "usage",
+        abstract: "Report calls, tokens, cost and latency over a period.",
+        discussion: """
+        Summarises api_usage over the last N days (default 7) or a date range: calls, success rate, \
+        tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart. \
+        --by groups the rows; --session shows one camera connection's life.
+
+        Examples:
+          vigil usage --days 1 --by camera
+          vigil usage --from 2026-10-01 --to 2026-10-31 --client northside-garage --by model --format csv
+          vigil usage --session 3f2a9c1e-...
+        """
+    )
+
+    enum Grouping: String, ExpressibleByArgument, CaseIterable {
+        case day, model, camera, client, operation, session
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The last N days, up to now.", valueName: "N"))
+    var days: Int?
+
+    @Option(help: ArgumentHelp("First day included (UTC).", valueName: "YYYY-MM-DD"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last day included (UTC).", valueName: "YYYY-MM-DD"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("Only this client.", valueName: "ID"))
+    var client: String?
+
+    @Option(help: "Group by day, model, camera, client, operation or session.")
+    var by: Grouping?
+
+    @Option(help: ArgumentHelp("Show one stream session.", valueName: "ID"))
+    var session: String?
+
+    @Option(help: "Output format: text, json or csv.")
+    var format: ReportFormat = .text
+
+    func validate() throws {
+        if days != nil && (from != nil || to != nil) {
+            throw ValidationError("give either --days or --from/--to, not both")
+        }
+        if (from == nil) != (to == nil) {
+            throw ValidationError("--from and --to go together")
+        }
+        if let days, !(1...3660).contains(days) {
+            throw ValidationError("--days must be 1 to 3660")
+        }
+        if format == .html {
+            throw ValidationError("usage reports are text, json or csv")
+        }
+    }
+
+    func run() async throws {
+        try notAvailableYet("vigil usage")
+    }
+}
