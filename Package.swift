@@ -75,10 +75,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MARK: Tests: one target per module.
+        // MARK: Tests: one target per module, and helpers for the real services they use.
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilTestSupport",
+            path: "Tests/VigilTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: ["VigilStore", "VigilCore", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
 
 /// `vigil migrate`: brings the database schema up to date.
 struct MigrateCommand: AsyncParsableCommand {
@@ -23,6 +26,33 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        try notAvailableYet("vigil migrate")
+        let connection = try database.connectionString(global: global)
+        _ = global.bootstrapLogging(secrets: connection.secrets)
+        let client = DatabaseClient(connectionString: connection.string, redactor: SecretRedactor(secrets: connection.secrets))
+        let migrator = Migrator(client: client)
+        do {
+            if status {
+                let report = try await migrator.status()
+                for applied in report.applied {
+                    var line = "applied  \(applied.file)"
+                    if let date = applied.appliedAt { line += "  \(date.formatted(.iso8601))" }
+                    if !applied.known { line += "  (unknown to this vigil: upgrade vigil)" }
+                    if !applied.checksumMatches { line += "  (CHANGED since it was applied)" }
+                    print(line)
+                }
+                for pending in report.pending { print("pending  \(pending.file)") }
+                print(report.isCurrent ? "schema is current" : "\(report.pending.count) pending; run: vigil migrate")
+                if !report.applied.allSatisfy({ $0.checksumMatches && $0.known }) { throw ExitCode(ExitStatus.failure) }
+                return
+            }
+            let applied = try await migrator.migrate { step in print(step) }
+            print(applied.isEmpty ? "schema is current; nothing to apply" : "applied \(applied.count) migration\(applied.count == 1 ? "" : "s")")
+        } catch let error as PostgresError {
+            printError("vigil migrate: \(error)")
+            throw ExitCode(error.isConnectionProblem ? ExitStatus.unavailable : ExitStatus.failure)
+        } catch let error as MigrationError {
+            printError("vigil migrate: \(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
     }
 }

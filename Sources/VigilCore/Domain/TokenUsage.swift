@@ -3,9 +3,9 @@
 /// Counts the response did not report are 0. ``promptTokens`` includes ``cachedTokens`` (a part of
 /// the prompt, never extra), and ``totalTokens`` should equal prompt + candidates + thoughts +
 /// tool-use prompt; ``isTotalConsistent`` says whether it does.
-public struct TokenUsage: Sendable, Equatable, Hashable {
+public struct TokenUsage: Sendable, Equatable, Hashable, Codable {
     /// Tokens of one modality within a count (`IMAGE`: 258).
-    public struct ModalityCount: Sendable, Equatable, Hashable {
+    public struct ModalityCount: Sendable, Equatable, Hashable, Codable {
         public var modality: String
         public var tokens: Int
         public init(modality: String, tokens: Int) {

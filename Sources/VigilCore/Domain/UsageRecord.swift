@@ -1,0 +1,80 @@
+public import Foundation
+
+/// Everything recorded about one Gemini call attempt: one `api_usage` row and its verdicts.
+///
+/// Made once per attempt that reached the network, successful or not, and identified by
+/// ``requestID``, the idempotency key: writing the same record twice leaves one row.
+public struct UsageRecord: Sendable, Equatable, Codable {
+    /// Unique per attempt (a UUID); `api_usage.request_id`.
+    public var requestID: String
+    /// When the call started.
+    public var timestamp: Date
+    /// The client's configuration id (`clients.code`).
+    public var clientID: String
+    /// The camera or group id.
+    public var sourceID: String
+    /// `camera` or `group`.
+    public var sourceKind: String
+    /// The API path called (`/v1beta/models/gemini-2.5-flash:generateContent`).
+    public var endpoint: String
+    /// The HTTP method (`POST`).
+    public var method: String
+    /// The HTTP status, nil when no response came (timeout, connection reset).
+    public var statusCode: Int?
+    /// The model asked.
+    public var model: String
+    /// The tokens the response reported (all zero when it reported none).
+    public var usage: TokenUsage
+    /// Whether the call produced a valid verdict.
+    public var success: Bool
+    /// Why not, when it did not (redacted; no secrets).
+    public var error: String?
+    /// The first candidate's finish reason, or the prompt's block reason.
+    public var finishReason: String?
+    /// 1 for the first attempt of an analysis, 2 for its first retry, ...
+    public var attempt: Int
+    /// Wall time of the attempt in milliseconds.
+    public var durationMilliseconds: Int
+    /// Provider cost under ``priceID``; nil when the model has no price (the row is unpriced).
+    public var cost: Money?
+    /// The `model_prices` row used for ``cost``.
+    public var priceID: Int?
+    /// The stream sessions of the cameras in the image.
+    public var sessionIDs: [UUID]
+    /// Cameras in the image (1, or 4 for a group).
+    public var cameraCount: Int
+    /// The image sent.
+    public var imageWidth: Int?
+    public var imageHeight: Int?
+    /// The verdicts, one per camera, when ``success``.
+    public var verdicts: [CameraVerdict]
+
+    public init(requestID: String = UUID().uuidString.lowercased(), timestamp: Date, clientID: String, sourceID: String,
+                sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
+                usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
+                durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],
+                cameraCount: Int = 1, imageWidth: Int? = nil, imageHeight: Int? = nil, verdicts: [CameraVerdict] = []) {
+        self.requestID = requestID
+        self.timestamp = timestamp
+        self.clientID = clientID
+        self.sourceID = sourceID
+        self.sourceKind = sourceKind
+        self.endpoint = endpoint
+        self.method = method
+        self.statusCode = statusCode
+        self.model = model
+        self.usage = usage
+        self.success = success
+        self.error = error
+        self.finishReason = finishReason
+        self.attempt = attempt
+        self.durationMilliseconds = durationMilliseconds
+        self.cost = cost
+        self.priceID = priceID
+        self.sessionIDs = sessionIDs
+        self.cameraCount = cameraCount
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.verdicts = verdicts
+    }
+}

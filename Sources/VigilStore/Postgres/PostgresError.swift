@@ -1,0 +1,52 @@
+/// A failed database operation: what kind, PostgreSQL's SQLSTATE when it gave one, and its message.
+///
+/// The message has passed through a ``SecretRedactor``: connection passwords never appear in it.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable, Equatable {
+        /// The server could not be reached or refused the connection.
+        case connection
+        /// The connection was lost during or before the operation; a retry on a new one may work.
+        case connectionLost
+        /// The server rejected a statement.
+        case query
+    }
+
+    public var kind: Kind
+    /// The five-character SQLSTATE (`23505`, `42P01`, ...), when the server sent one.
+    public var sqlState: String?
+    /// The server's or libpq's message, redacted, without a trailing newline.
+    public var message: String
+    /// What the caller was doing (`applying 0002_usage_ledger.sql`), when it said.
+    public var context: String?
+
+    public init(kind: Kind, sqlState: String? = nil, message: String, context: String? = nil) {
+        self.kind = kind
+        self.sqlState = sqlState
+        self.message = message
+        self.context = context
+    }
+
+    /// Whether the database was unreachable or the connection broke, rather than a statement failing.
+    public var isConnectionProblem: Bool {
+        kind != .query || sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } == true
+    }
+
+    /// The same error, saying what the caller was doing.
+    public func with(context: String) -> PostgresError {
+        var copy = self
+        copy.context = context
+        return copy
+    }
+
+    public var description: String {
+        var text = context.map { "\($0): " } ?? ""
+        switch kind {
+        case .connection: text += "cannot connect to PostgreSQL: "
+        case .connectionLost: text += "lost the PostgreSQL connection: "
+        case .query: break
+        }
+        if let sqlState { text += "SQLSTATE \(sqlState): " }
+        return text + message
+    }
+}

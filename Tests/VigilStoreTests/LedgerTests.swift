@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import Testing
+import VigilCore
+@testable import VigilStore
+import VigilTestSupport
+
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs PostgreSQL: run ./scripts/test"))
+struct LedgerTests {
+    static func sampleRecord(index: Int, requestID: String? = nil, model: String = "gemini-2.5-flash", description: String = "quiet") -> UsageRecord {
+        UsageRecord(
+            requestID: requestID ?? "req-\(index)-\(UUID().uuidString.prefix(8))",
+            timestamp: Date(timeIntervalSince1970: 1_790_000_000 + Double(index) * 0.5),
+            clientID: "acme", sourceID: "cam-\(index % 5)", sourceKind: "camera",
+            endpoint: "/v1beta/models/\(model):generateContent", statusCode: 200, model: model,
+            usage: TokenUsage(promptTokens: 1300, candidatesTokens: 60, thoughtsTokens: 0, totalTokens: 1360,
+                              promptDetails: [.init(modality: "IMAGE", tokens: 258), .init(modality: "TEXT", tokens: 1042)],
+                              modelVersion: model, responseID: "resp-\(index)"),
+            success: true, durationMilliseconds: 800, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
+            verdicts: [CameraVerdict(cameraID: "cam-\(index % 5)", incidentDetected: false, incidentType: "none", confidence: "0.9",
+                                     description: description, frameSize: "1920x1080")])
+    }
+
+    static func migratedDatabase(on base: String? = TestEnvironment.databaseURL) async throws -> TestDatabase {
+        let database = try await TestDatabase.create(on: base)
+        try await Migrator(client: DatabaseClient(connectionString: database.url)).migrate()
+        return database
+    }
+
+    static func spoolDirectory() -> String { NSTemporaryDirectory() + "vigil-spool-" + UUID().uuidString }
+
+    @Test func recordsAreWrittenWithTheirVerdictsAndCostedFromThePriceBook() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        try await ledger.record((0..<10).map { Self.sampleRecord(index: $0) })
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "10")
+        #expect(try await database.psql("SELECT count(*) FROM analyses") == "10")
+        // 1300 × 0.30 + 60 × 2.50 per million = 0.00054 exactly, under the seeded gemini-2.5-flash price.
+        #expect(try await database.psql("SELECT DISTINCT cost::text || '|' || unpriced || '|' || (price_id IS NOT NULL) FROM api_usage") == "0.00054000|false|true")
+        #expect(try await database.psql("SELECT DISTINCT c.code FROM api_usage u JOIN clients c ON c.id = u.client_id") == "acme")
+        #expect(ledger.statistics.rowsWritten == 10)
+    }
+
+    @Test func theSameRequestIDTwiceIsOneRow() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        let record = Self.sampleRecord(index: 1, requestID: "fixed-request-id")
+        try await ledger.record(record)
+        #expect(await ledger.flush())
+        try await ledger.record([record, record])
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT count(*) FROM api_usage WHERE request_id = 'fixed-request-id'") == "1")
+        #expect(try await database.psql("SELECT count(*) FROM analyses WHERE request_id = 'fixed-request-id'") == "1")
+    }
+
+    @Test func anUnpricedModelIsFlaggedNotZero() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        try await ledger.record(Self.sampleRecord(index: 1, model: "gemini-9-ultra"))
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT coalesce(cost::text, 'NULL') || '|' || unpriced FROM api_usage") == "NULL|true")
+    }
+
+    @Test func hostileTextArrivesIntact() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        let hostile = #"It's "fine"; '); DROP TABLE api_usage; -- \ \n {"json": [1,2]} ünïcödé 🚨"#
+        var record = Self.sampleRecord(index: 7, description: hostile)
+        record.error = hostile
+        try await ledger.record(record)
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT error FROM api_usage") == hostile)
+        #expect(try await database.psql("SELECT description FROM analyses") == hostile)
+    }
+
+    @Test func recordsSurviveAPostgreSQLRestartExactlyOnce() async throws {
+        let cluster = try await PrivateCluster.start()
+        let database = try await Self.migratedDatabase(on: cluster.url)
+        let spool = Self.spoolDirectory()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: spool, batchSize: 200, logger: Logger(label: "test"))
+        // Writes in chunks of 25, as a daemon's calls arrive a few at a time; the server goes away
+        // after 3,000 rows and comes back after 7,000.
+        var stopped = false
+        for chunk in stride(from: 0, to: 10_000, by: 25) {
+            if chunk == 3_000 {
+                try await cluster.stop()
+                stopped = true
+            }
+            if chunk == 7_000 {
+                #expect(ledger.statistics.databaseReachable == false)
+                try await cluster.start()
+                stopped = false
+            }
+            try await ledger.record((chunk..<chunk + 25).map { Self.sampleRecord(index: $0) })
+        }
+        #expect(!stopped)
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT count(*), count(DISTINCT request_id) FROM api_usage") == "10000|10000")
+        #expect(try await database.psql("SELECT count(*) FROM analyses") == "10000")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: spool)
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func spooledRecordsAreReplayedByTheNextStart() async throws {
+        let cluster = try await PrivateCluster.start()
+        let database = try await Self.migratedDatabase(on: cluster.url)
+        let spool = Self.spoolDirectory()
+        try await cluster.stop()
+        let first = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        try await first.record((0..<50).map { Self.sampleRecord(index: $0) })
+        #expect(await first.close() == false)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).count >= 1)
+
+        try await cluster.start()
+        let second = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        #expect(await second.close())
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "50")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+    }
+
+    @Test func anUnwritableSpoolIsAClearError() throws {
+        #expect(throws: SpoolError.self) {
+            try UsageLedger(connectionString: "", spoolDirectory: "/proc/vigil-cannot-exist/spool", logger: Logger(label: "test"))
+        }
+    }
+}
