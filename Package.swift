@@ -83,7 +83,14 @@ let package = Package(
         ),
         .target(
             name: "VigilTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/VigilTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilGeminiTests",
+            dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -8,7 +8,8 @@ public struct ProcessOutput: Sendable {
     public var standardError: String
 }
 
-private let spawnLock = NSLock()
+/// Held while pipes are made and a child is spawned, so no child inherits another test's pipe.
+let spawnLock = NSLock()
 
 /// Runs programs for tests with `posix_spawn`, on a thread of its own (never a cooperative one).
 public enum ProcessRunner {

@@ -146,7 +146,8 @@ public struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebu
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    // Helpers shared by the adapters: trimming is public, the URL encodings are not.
+    public func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

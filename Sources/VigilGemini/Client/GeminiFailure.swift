@@ -1,0 +1,34 @@
+/// Why an attempt (or a whole analysis) produced no verdict. Its message never holds the API key.
+public struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        /// 429 with a per-minute quota: retried after its delay.
+        case rateLimited = "rate_limited"
+        /// 429 with a per-day quota: calls pause until it clears.
+        case dailyQuota = "daily_quota"
+        /// 500, 502, 503, 504: retried with backoff.
+        case serverError = "server_error"
+        /// No answer within `gemini.request_timeout_seconds`.
+        case timeout
+        /// The connection could not be made or broke.
+        case network
+        /// 400, 403, 404 and other 4xx: the request is wrong (key, model, payload). Not retried.
+        case rejected
+        /// The prompt was blocked (`promptFeedback.blockReason`).
+        case blocked
+        /// HTTP 200, but no usable verdict: malformed JSON, a truncated body, no answer text, an
+        /// answer that does not match the schema. The raw text is kept.
+        case unusableAnswer = "unusable_answer"
+        /// Not sent: calls are paused for a daily quota.
+        case paused
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}

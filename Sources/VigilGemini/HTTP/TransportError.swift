@@ -1,0 +1,19 @@
+/// A request that got no HTTP response.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// No connection could be made (refused, DNS, TLS); nothing reached the server.
+        case connect
+        /// The connect or total timeout expired.
+        case timeout
+        /// The connection broke after the request was sent.
+        case network
+    }
+
+    public var kind: Kind
+    /// libcurl's message (it never contains the API key, which travels in a header).
+    public var message: String
+    /// Whether any of the request was sent, so the server may have seen (and billed) it.
+    public var requestSent: Bool
+
+    public var description: String { message }
+}

@@ -1,0 +1,78 @@
+public import VigilCore
+
+/// The words and the answer schema of a request: what to look for, and which quadrant is which camera.
+public struct AnalysisPrompt: Sendable {
+    /// The built-in system instruction, written for retail and premises security.
+    public static let defaultSystemInstruction = """
+        You are a security analyst watching CCTV for shops, garages and warehouses. You are shown one \
+        frame from one camera, or a 2x2 grid of frames from four cameras of the same site. For each \
+        camera decide whether an incident is happening now: theft or shoplifting (concealing goods, \
+        leaving without paying, taking fuel or tools), intrusion (someone where nobody should be, \
+        climbing fences, forcing doors, presence after hours), violence (fighting, threatening with \
+        a weapon), vandalism (damaging property, graffiti), fire or smoke, a medical emergency \
+        (a person collapsed or lying still), or something else that a guard must see. Ordinary \
+        activity — customers browsing, staff working, vehicles refuelling, empty scenes, weather, \
+        lighting changes, animals — is not an incident. A dark or black frame means that camera has \
+        no picture: report no incident for it and say "no picture". Be concrete and brief in the \
+        description (what, where in the frame, how many people). Set confidence between 0 and 1. \
+        Answer only with JSON matching the schema.
+        """
+
+    /// The system instruction sent.
+    public var systemInstruction: String
+    /// The text part sent after the image.
+    public var userText: String
+    /// The JSON schema the answer must match (`responseJsonSchema`).
+    public var schema: JSONNode
+    /// The camera ids answers are keyed by, in quadrant order; a single camera's id alone.
+    public var cameraIDs: [String]
+    /// Whether the answer is one verdict (single camera) or one per camera id (group).
+    public var isGroup: Bool
+
+    /// The prompt for a source. `missing` names cameras whose quadrant is dark (no fresh frame).
+    public init(source: AnalysisSource, missing: Set<String> = [], systemInstruction: String? = nil) {
+        self.systemInstruction = systemInstruction ?? Self.defaultSystemInstruction
+        switch source {
+        case .camera(let camera):
+            isGroup = false
+            cameraIDs = [camera.id]
+            userText = "Camera \"\(camera.name)\" (id \(camera.id)). Is an incident happening in this frame?"
+            schema = Self.verdictSchema
+        case .group(_, let cameras):
+            isGroup = true
+            cameraIDs = cameras.map(\.id)
+            let positions = ["top-left", "top-right", "bottom-left", "bottom-right"]
+            var lines = ["This image is a 2x2 grid of four cameras of one site:"]
+            for (index, camera) in cameras.enumerated() {
+                let state = missing.contains(camera.id) ? " — no picture (dark quadrant)" : ""
+                lines.append("- \(positions[index]): camera \"\(camera.name)\", id \(camera.id)\(state)")
+            }
+            lines.append("Give one verdict per camera id, judging each quadrant on its own.")
+            userText = lines.joined(separator: "\n")
+            let ids = JSONNode.array(cameras.map { .string($0.id) })
+            schema = .object([
+                "type": .string("object"),
+                "properties": .object(pairs: cameras.map { ($0.id, Self.verdictSchema) }),
+                "required": ids,
+                "propertyOrdering": ids,
+            ])
+        }
+    }
+
+    /// One camera's verdict: `{incident_detected, incident_type, confidence, description}`.
+    public static let verdictSchema: JSONNode = {
+        let order = ["incident_detected", "incident_type", "confidence", "description"].map(JSONNode.string)
+        return .object([
+            "type": .string("object"),
+            "properties": .object([
+                "incident_detected": .object(["type": .string("boolean"), "description": .string("true when an incident is happening now")]),
+                "incident_type": .object(["type": .string("string"), "enum": .array(CameraVerdict.incidentTypes.map(JSONNode.string)),
+                                          "description": .string("none when there is no incident")]),
+                "confidence": .object(["type": .string("number"), "minimum": .number(0), "maximum": .number(1)]),
+                "description": .object(["type": .string("string"), "description": .string("what is seen, briefly")]),
+            ]),
+            "required": .array(order),
+            "propertyOrdering": .array(order),
+        ])
+    }()
+}

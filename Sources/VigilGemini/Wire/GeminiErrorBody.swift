@@ -1,0 +1,41 @@
+import VigilCore
+
+/// A Gemini error body: `{"error": {"code", "message", "status", "details": [...]}}`.
+public struct GeminiErrorBody: Sendable, Equatable {
+    public var code: Int?
+    public var status: String?
+    public var message: String?
+    /// `google.rpc.RetryInfo.retryDelay` in seconds (`"58s"` → 58).
+    public var retryDelaySeconds: Double?
+    /// `google.rpc.QuotaFailure` violations' quota ids.
+    public var quotaIDs: [String]
+    /// `google.rpc.ErrorInfo` reasons (`API_KEY_INVALID`).
+    public var reasons: [String]
+
+    /// Whether a quota that only clears at the daily reset was exceeded.
+    public var isDailyQuota: Bool { quotaIDs.contains { $0.contains("PerDay") } }
+
+    /// Parses an error body; nil when the body is not one.
+    public static func parse(_ body: [UInt8]) -> GeminiErrorBody? {
+        guard let root = try? JSONParser.parse(body), let error = root["error"] else { return nil }
+        var result = GeminiErrorBody(code: error["code"]?.int, status: error["status"]?.string, message: error["message"]?.string,
+                                     retryDelaySeconds: nil, quotaIDs: [], reasons: [])
+        for detail in error["details"]?.array ?? [] {
+            let type = detail["@type"]?.string ?? ""
+            if type.hasSuffix("google.rpc.RetryInfo"), let delay = detail["retryDelay"]?.string {
+                result.retryDelaySeconds = parseDuration(delay)
+            } else if type.hasSuffix("google.rpc.QuotaFailure") {
+                result.quotaIDs += (detail["violations"]?.array ?? []).compactMap { $0["quotaId"]?.string }
+            } else if type.hasSuffix("google.rpc.ErrorInfo"), let reason = detail["reason"]?.string {
+                result.reasons.append(reason)
+            }
+        }
+        return result
+    }
+
+    /// A protobuf JSON duration (`"58s"`, `"1.5s"`) in seconds.
+    static func parseDuration(_ text: String) -> Double? {
+        guard text.hasSuffix("s") else { return nil }
+        return Double(text.dropLast())
+    }
+}

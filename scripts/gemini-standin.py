@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""A local stand-in for Google's Gemini generateContent API, for Vigil's tests and demo.
+
+Speaks the real wire format (shared/gemini/README.md) on 127.0.0.1 over HTTP/1.1 with keep-alive:
+
+    POST /v1beta/models/{model}:generateContent     x-goog-api-key: KEY
+
+- promptTokenCount is computed from the real image dimensions (read from the JPEG/PNG bytes) by the
+  model family's rule, plus the text (about 4 characters a token);
+- the answer is a verdict that is valid against the request's responseJsonSchema (a single camera's
+  verdict, or one per camera id for a 2x2 group), with plausible candidatesTokenCount and, when the
+  request asks for thinking, thoughtsTokenCount;
+- faults can be injected by rate (--faults 429=0.1,503=0.05) or by script (POST /_control/script
+  with ["429", "ok", "503"], applied to the next requests in order);
+- GET /_control/stats tells how many requests it answered and their token sums; POST
+  /_control/reset zeroes them.
+
+Fault names: ok, 429 (RetryInfo 1s; "429:5s" for another delay), 429-daily (PerDay quota), 400,
+400-key (API_KEY_INVALID), 403, 404, 500, 502, 503, 504, slow (sleeps --slow-seconds, default 30,
+before answering), truncated (a body cut in half), malformed (candidate text that is not a verdict),
+blocked (promptFeedback.blockReason, no candidates), no-usage (a 200 without usageMetadata),
+max-tokens (finishReason MAX_TOKENS, no parts).
+
+    gemini-standin.py [--port 0] [--api-key KEY] [--faults 503=0.1] [--slow-seconds 30]
+
+Prints "ready http://127.0.0.1:PORT" on stdout once listening.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import math
+import random
+import socket
+import struct
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+INCIDENT_TYPES = ["none", "theft", "intrusion", "violence", "vandalism", "fire_smoke", "medical", "other"]
+
+
+def image_size(data):
+    """(width, height) of a JPEG or PNG, read from its header; None when it is neither."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data[:2] != b"\xff\xd8":
+        return None
+    index = 2
+    while index + 4 <= len(data):
+        if data[index] != 0xFF:
+            index += 1
+            continue
+        marker = data[index + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            index += 2
+            continue
+        length = struct.unpack(">H", data[index + 2:index + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return width, height
+        index += 2 + length
+    return None
+
+
+def image_tokens(model, width, height, resolution=None):
+    """Tokens of one image by the model family's rule (shared/gemini/README.md)."""
+    if model.startswith("gemini-3"):
+        budget = {"MEDIA_RESOLUTION_LOW": 280, "MEDIA_RESOLUTION_MEDIUM": 560}.get(resolution, 1120)
+        return math.floor(math.sqrt(budget * width / height)) * math.floor(math.sqrt(budget * height / width))
+    if model.startswith("gemini-2.5"):
+        return 258
+    if width <= 384 and height <= 384:
+        return 258
+    tile = min(768, max(256, math.floor(min(width, height) / 1.5)))
+    tiles = math.ceil(width / tile) * math.ceil(height / tile)
+    return 258 * (tiles + 1)
+
+
+def text_tokens(text):
+    return max(1, math.ceil(len(text) / 4)) if text else 0
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with getattr(self, "lock", threading.Lock()):
+            self.requests = 0
+            self.by_status = {}
+            self.by_fault = {}
+            self.sums = {"prompt_tokens": 0, "cached_tokens": 0, "candidates_tokens": 0, "thoughts_tokens": 0,
+                         "tool_use_tokens": 0, "total_tokens": 0, "image_tokens": 0}
+            self.usage_responses = 0
+
+    def add(self, status, fault, usage):
+        with self.lock:
+            self.requests += 1
+            self.by_status[str(status)] = self.by_status.get(str(status), 0) + 1
+            self.by_fault[fault] = self.by_fault.get(fault, 0) + 1
+            if usage:
+                self.usage_responses += 1
+                self.sums["prompt_tokens"] += usage.get("promptTokenCount", 0)
+                self.sums["cached_tokens"] += usage.get("cachedContentTokenCount", 0)
+                self.sums["candidates_tokens"] += usage.get("candidatesTokenCount", 0)
+                self.sums["thoughts_tokens"] += usage.get("thoughtsTokenCount", 0)
+                self.sums["tool_use_tokens"] += usage.get("toolUsePromptTokenCount", 0)
+                self.sums["total_tokens"] += usage.get("totalTokenCount", 0)
+                for detail in usage.get("promptTokensDetails", []):
+                    if detail["modality"] == "IMAGE":
+                        self.sums["image_tokens"] += detail["tokenCount"]
+
+    def snapshot(self):
+        with self.lock:
+            return {"requests": self.requests, "by_status": dict(self.by_status), "by_fault": dict(self.by_fault),
+                    "usage_responses": self.usage_responses, **self.sums}
+
+
+class StandIn:
+    def __init__(self, api_key, rates, slow_seconds, seed):
+        self.api_key = api_key
+        self.rates = rates
+        self.slow_seconds = slow_seconds
+        self.script = []
+        self.lock = threading.Lock()
+        self.random = random.Random(seed)
+        self.stats = Stats()
+
+    def next_fault(self):
+        with self.lock:
+            if self.script:
+                return self.script.pop(0)
+            draw = self.random.random()
+            for name, rate in self.rates:
+                if draw < rate:
+                    return name
+                draw -= rate
+            return "ok"
+
+
+def error_body(code, status, message, details=()):
+    return {"error": {"code": code, "message": message, "status": status, "details": list(details)}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    wbufsize = -1
+    server_version = "gemini-standin"
+
+    def setup(self):
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, *_args):
+        pass
+
+    def send_json(self, status, body, raw=None):
+        payload = raw if raw is not None else json.dumps(body, indent=None).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def do_GET(self):
+        if self.path == "/_control/stats":
+            self.send_json(200, self.server.standin.stats.snapshot())
+        elif self.path == "/healthz":
+            self.send_json(200, {"ok": True})
+        else:
+            self.send_json(404, error_body(404, "NOT_FOUND", "unknown path"))
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        return self.rfile.read(length) if length else b""
+
+    def do_POST(self):
+        standin = self.server.standin
+        body = self.read_body()
+        if self.path == "/_control/reset":
+            standin.stats.reset()
+            with standin.lock:
+                standin.script = []
+            return self.send_json(200, {"ok": True})
+        if self.path == "/_control/script":
+            with standin.lock:
+                standin.script.extend(json.loads(body or b"[]"))
+            return self.send_json(200, {"queued": len(standin.script)})
+        if self.path == "/_control/faults":
+            standin.rates = parse_rates(json.loads(body or b'""'))
+            return self.send_json(200, {"ok": True})
+        path, _, query = self.path.partition("?")
+        if "key=" in query:
+            # Vigil must never put the key in the URL; a real server would accept it, this one refuses.
+            return self.answer(400, "400", error_body(400, "INVALID_ARGUMENT", "API key in the URL: send it in x-goog-api-key"))
+        if not (path.startswith("/v1beta/models/") and path.endswith(":generateContent")):
+            return self.answer(404, "404", error_body(404, "NOT_FOUND", f"{path} is not found for API version v1beta"))
+        model = path[len("/v1beta/models/"):-len(":generateContent")]
+        key = self.headers.get("x-goog-api-key")
+        if not key or (standin.api_key and key != standin.api_key):
+            return self.answer(400, "400-key", error_body(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]))
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return self.answer(400, "400", error_body(400, "INVALID_ARGUMENT", "Invalid JSON payload received."))
+        fault = standin.next_fault()
+        self.respond(model, request, fault)
+
+    def answer(self, status, fault, body, raw=None, usage=None):
+        self.server.standin.stats.add(status, fault, usage)
+        self.send_json(status, body, raw)
+
+    def respond(self, model, request, fault):
+        standin = self.server.standin
+        name, _, argument = fault.partition(":")
+        if name == "slow":
+            time.sleep(float(argument or standin.slow_seconds))
+            name = "ok"
+        if name == "429":
+            delay = argument or "1s"
+            return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", f"You exceeded your current quota. Please retry in {delay}.", [
+                {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "quotaValue": "5"}]},
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}]))
+        if name == "429-daily":
+            return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota (per day).", [
+                {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier", "quotaValue": "20"}]},
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": argument or "3600s"}]))
+        simple = {"400": (400, "INVALID_ARGUMENT", "Request contains an invalid argument."),
+                  "403": (403, "PERMISSION_DENIED", "Permission denied."),
+                  "404": (404, "NOT_FOUND", f"models/{model} is not found for API version v1beta, or is not supported for generateContent."),
+                  "500": (500, "INTERNAL", "An internal error has occurred."),
+                  "502": (502, "UNAVAILABLE", "Bad gateway."),
+                  "503": (503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+                  "504": (504, "DEADLINE_EXCEEDED", "Deadline exceeded.")}
+        if name in simple:
+            code, status, message = simple[name]
+            return self.answer(code, fault, error_body(code, status, message))
+
+        usage, images, text = self.prompt_usage(model, request)
+        response = {"modelVersion": model, "responseId": uuid.uuid4().hex[:22]}
+        if name == "blocked":
+            response["promptFeedback"] = {"blockReason": "PROHIBITED_CONTENT"}
+            usage["totalTokenCount"] = usage["promptTokenCount"]
+            response["usageMetadata"] = usage
+            return self.answer(200, fault, response, usage=usage)
+        thinking = self.thinking_tokens(model, request)
+        if name == "max-tokens":
+            response["candidates"] = [{"content": {"role": "model"}, "finishReason": "MAX_TOKENS", "index": 0}]
+            if thinking:
+                usage["thoughtsTokenCount"] = thinking
+            usage["totalTokenCount"] = usage["promptTokenCount"] + thinking
+            response["usageMetadata"] = usage
+            return self.answer(200, fault, response, usage=usage)
+        answer = self.verdict_text(request, images) if name != "malformed" else "I looked at the picture and everything seems fine, probably."
+        candidates = text_tokens(answer)
+        usage["candidatesTokenCount"] = candidates
+        usage["candidatesTokensDetails"] = [{"modality": "TEXT", "tokenCount": candidates}]
+        if thinking:
+            usage["thoughtsTokenCount"] = thinking
+        usage["totalTokenCount"] = usage["promptTokenCount"] + candidates + thinking
+        response["candidates"] = [{"content": {"parts": [{"text": answer}], "role": "model"}, "finishReason": "STOP", "index": 0}]
+        if name == "no-usage":
+            return self.answer(200, fault, response, usage=None)
+        response["usageMetadata"] = usage
+        if name == "truncated":
+            raw = json.dumps(response).encode()
+            return self.answer(200, fault, None, raw=raw[:len(raw) // 2], usage=usage)
+        return self.answer(200, fault, response, usage=usage)
+
+    def prompt_usage(self, model, request):
+        texts, images = [], []
+        for part in request.get("systemInstruction", {}).get("parts", []):
+            texts.append(part.get("text", ""))
+        resolution = request.get("generationConfig", {}).get("mediaResolution")
+        for content in request.get("contents", []):
+            for part in content.get("parts", []):
+                if "text" in part:
+                    texts.append(part["text"])
+                inline = part.get("inlineData")
+                if inline:
+                    data = base64.b64decode(inline.get("data", ""))
+                    size = image_size(data)
+                    if size:
+                        images.append((data, size))
+        image_count = sum(image_tokens(model, w, h, resolution) for _, (w, h) in images)
+        text_count = sum(text_tokens(t) for t in texts)
+        details = [{"modality": "TEXT", "tokenCount": text_count}]
+        if images:
+            details.append({"modality": "IMAGE", "tokenCount": image_count})
+        usage = {"promptTokenCount": text_count + image_count, "promptTokensDetails": details}
+        return usage, images, texts
+
+    def thinking_tokens(self, model, request):
+        config = request.get("generationConfig", {}).get("thinkingConfig")
+        if model.startswith("gemini-3"):
+            level = (config or {}).get("thinkingLevel", "HIGH")
+            return {"MINIMAL": 0, "LOW": 48, "MEDIUM": 160, "HIGH": 420}.get(level, 160)
+        if model.startswith("gemini-2.5"):
+            budget = (config or {}).get("thinkingBudget", -1)
+            if budget == 0:
+                return 0
+            return 180 if budget < 0 else min(budget, 180)
+        return 0
+
+    def verdict_text(self, request, images):
+        schema = request.get("generationConfig", {}).get("responseJsonSchema") or request.get("generationConfig", {}).get("responseSchema") or {}
+        properties = schema.get("properties", {})
+        seed = hashlib.sha256(images[0][0] if images else b"").digest()
+        chooser = random.Random(seed)
+
+        def one_verdict():
+            incident = chooser.random() < 0.05
+            kind = chooser.choice(INCIDENT_TYPES[1:]) if incident else "none"
+            description = (f"Possible {kind.replace('_', ' ')} in view; a person near the counter." if incident
+                           else "Normal activity; no people acting suspiciously, no hazards visible.")
+            return {"incident_detected": incident, "incident_type": kind,
+                    "confidence": round(0.6 + chooser.random() * 0.39, 2), "description": description}
+
+        if "incident_detected" in properties or not properties:
+            return json.dumps(one_verdict())
+        return json.dumps({camera: one_verdict() for camera in properties})
+
+
+def parse_rates(text):
+    rates = []
+    for item in filter(None, (text or "").split(",")):
+        name, _, rate = item.partition("=")
+        rates.append((name.strip(), float(rate)))
+    if sum(rate for _, rate in rates) > 1:
+        sys.exit("gemini-standin: fault rates add up to more than 1")
+    return rates
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--api-key", default="", help="accept only this key (default: any non-empty key)")
+    parser.add_argument("--faults", default="", help="fault rates, such as 429=0.1,503=0.05")
+    parser.add_argument("--slow-seconds", type=float, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer((args.address, args.port), Handler)
+    server.daemon_threads = True
+    server.standin = StandIn(args.api_key, parse_rates(args.faults), args.slow_seconds, args.seed)
+    print(f"ready http://{args.address}:{server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
