@@ -1,0 +1,113 @@
+import Foundation
+import VigilCore
+
+/// Samples cameras into the JPEG sent to Gemini, on threads of its own.
+///
+/// For a single camera: its newest frame (decoded now in keyframe mode), scaled so its longer side
+/// is `maxImageSide`. For a group: four frames fitted into the quadrants of a 2x2 image, a camera
+/// without a fresh frame leaving its quadrant dark. Decoding, scaling and encoding are blocking C
+/// calls, so they run on the pipeline's threads; each thread keeps its own scalers and encoders.
+public final class ImagePipeline: Sendable {
+    private final class ThreadState: @unchecked Sendable {
+        var scalers: [String: Scaler] = [:]
+        var encoders: [String: JPEGEncoder] = [:]
+    }
+
+    private let workers: [(WorkerThread, ThreadState)]
+    private let next = NextIndex()
+    private let maxImageSide: Int
+    private let jpegQuality: Int
+
+    /// - Parameters:
+    ///   - maxImageSide: longer side of a single camera's image, and width of a quadrant. Default 768.
+    ///   - jpegQuality: 1–100. Default 80.
+    ///   - threads: composing threads. Default 2.
+    public init(maxImageSide: Int = 768, jpegQuality: Int = 80, threads: Int = 2) {
+        self.maxImageSide = maxImageSide
+        self.jpegQuality = jpegQuality
+        workers = (0..<max(1, threads)).map { (WorkerThread(name: "vigil-image-\($0)"), ThreadState()) }
+    }
+
+    /// The image of one camera, or of four cameras tiled 2x2 (in quadrant order; nil for a camera
+    /// that is not captured). Frames older than `maxAge` seconds count as missing.
+    public func sample(_ cameras: [CameraCapture?], ids: [String], maxAge: Double) async throws -> SampledImage {
+        precondition(ids.count == 1 || ids.count == 4, "a source is one camera or four")
+        let (worker, state) = workers[next.take(workers.count)]
+        let maxSide = maxImageSide
+        let quality = jpegQuality
+        return try await worker.run {
+            try Self.compose(cameras, ids: ids, maxAge: maxAge, maxSide: maxSide, quality: quality, state: state)
+        }
+    }
+
+    /// One camera's image.
+    public func sample(_ camera: CameraCapture, maxAge: Double) async throws -> SampledImage {
+        try await sample([camera], ids: [camera.camera.id], maxAge: maxAge)
+    }
+
+    private static func compose(_ cameras: [CameraCapture?], ids: [String], maxAge: Double, maxSide: Int, quality: Int,
+                                state: ThreadState) throws -> SampledImage {
+        let started = Monotonic.nanoseconds()
+        var frames: [(frame: Frame, age: Double)?] = []
+        var parts: [SampledImage.Part] = []
+        for (index, id) in ids.enumerated() {
+            let capture = index < cameras.count ? cameras[index] : nil
+            let status = capture?.status
+            let sampled = capture?.store.newestFrame(maxAge: maxAge)
+            frames.append(sampled)
+            parts.append(SampledImage.Part(cameraID: id, present: sampled != nil,
+                                           frameSize: sampled.map { "\($0.frame.width)x\($0.frame.height)" },
+                                           age: sampled?.age, decodeMode: status?.decodeMode ?? .keyframes,
+                                           sessionID: status?.sessionID))
+        }
+        let canvas: Canvas?
+        if ids.count == 1 {
+            let frame = frames[0]?.frame
+            let layout = ImageLayout.single(width: frame?.width ?? maxSide, height: frame?.height ?? maxSide * 9 / 16, maxSide: maxSide)
+            canvas = Canvas(width: layout.width, height: layout.height)
+            if let canvas, let frame {
+                _ = canvas.draw(frame, in: layout.picture, with: scaler(ids[0], state))
+            }
+        } else {
+            let size = ImageLayout.mosaicSize(maxSide: maxSide)
+            canvas = Canvas(width: size.width, height: size.height)
+            if let canvas {
+                for (index, sampled) in frames.enumerated() {
+                    guard let frame = sampled?.frame else { continue }
+                    let rect = ImageLayout.fit(width: frame.width, height: frame.height, into: ImageLayout.quadrant(index, maxSide: maxSide))
+                    _ = canvas.draw(frame, in: rect, with: scaler(ids[index], state))
+                }
+            }
+        }
+        guard let canvas else { throw CaptureError(kind: .failed, message: "cannot allocate the image") }
+        let key = "\(canvas.width)x\(canvas.height)"
+        if state.encoders[key] == nil { state.encoders[key] = JPEGEncoder(width: canvas.width, height: canvas.height, quality: quality) }
+        guard let jpeg = state.encoders[key]?.encode(canvas) else {
+            throw CaptureError(kind: .failed, message: "the JPEG encoder refused a \(key) image")
+        }
+        for (index, capture) in cameras.enumerated() where capture != nil && parts[index].present {
+            capture?.countSample()
+        }
+        return SampledImage(jpeg: jpeg, width: canvas.width, height: canvas.height, parts: parts,
+                            composeMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6)
+    }
+
+    private static func scaler(_ id: String, _ state: ThreadState) -> Scaler {
+        if let existing = state.scalers[id] { return existing }
+        let made = Scaler()
+        state.scalers[id] = made
+        return made
+    }
+}
+
+/// Round-robin over the pipeline's threads.
+private final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(_ count: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value = (value + 1) % count
+        return value
+    }
+}

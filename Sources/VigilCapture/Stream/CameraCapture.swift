@@ -1,0 +1,286 @@
+import Foundation
+public import VigilCore
+
+/// One camera's stream, read on a thread of its own, reopened forever with backoff when it fails.
+///
+/// The thread opens the stream (bounded by the open timeout), reads packets (each read bounded by
+/// the stall timeout), keeps the newest picture in a ``FrameStore``, and on any error, stall or end
+/// of stream closes it and reopens it after an exponential backoff with jitter (reset once packets
+/// flow again). It never gives up; only ``stop()`` ends it. A camera that is down costs the others
+/// nothing: each has its own thread, and samplers never wait for a stream.
+///
+/// State changes are reported through `onEvent` once per change: a camera that fails to reconnect
+/// twenty times is reported down once, with its error, and up once when it is back.
+public final class CameraCapture: Sendable {
+    public let camera: CameraConfiguration
+    let settings: CaptureSettings
+    let store: FrameStore
+    private let interrupter = Interrupter()
+    private let shared = Shared()
+    private let onEvent: @Sendable (CaptureEvent) -> Void
+
+    private final class Shared: @unchecked Sendable {
+        let condition = NSCondition()
+        var status: CameraStatus
+        var running = false
+        var exited = false
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        init() { status = CameraStatus(cameraID: "") }
+    }
+
+    /// A capture for `camera`; call ``start()`` to open it.
+    public init(camera: CameraConfiguration, settings: CaptureSettings, onEvent: @escaping @Sendable (CaptureEvent) -> Void = { _ in }) {
+        self.camera = camera
+        self.settings = settings
+        self.onEvent = onEvent
+        let mode = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: settings.keyframeInterval)
+        self.store = FrameStore(mode: mode)
+        shared.status = CameraStatus(cameraID: camera.id, decodeMode: mode)
+    }
+
+    deinit {
+        interrupter.stop()
+    }
+
+    /// Starts the reader thread (once).
+    public func start() {
+        shared.condition.lock()
+        defer { shared.condition.unlock() }
+        guard !shared.running else { return }
+        shared.running = true
+        let thread = Thread { [self] in
+            self.run()
+            shared.condition.lock()
+            shared.exited = true
+            let waiters = shared.exitWaiters
+            shared.exitWaiters = []
+            shared.condition.broadcast()
+            shared.condition.unlock()
+            waiters.forEach { $0.resume() }
+        }
+        thread.name = "vigil-camera-\(camera.id)"
+        thread.stackSize = 512 * 1024
+        thread.start()
+    }
+
+    /// Stops the stream (interrupting any blocking call) and waits until its thread has ended.
+    public func stop() async {
+        interrupter.stop()
+        await withCheckedContinuation { continuation in
+            if !addExitWaiter(continuation) { continuation.resume() }
+        }
+    }
+
+    /// Wakes a backoff sleep and queues `continuation` for the thread's exit; false when it already ended.
+    private func addExitWaiter(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        shared.condition.lock()
+        defer { shared.condition.unlock() }
+        shared.condition.broadcast()
+        guard shared.running && !shared.exited else { return false }
+        shared.exitWaiters.append(continuation)
+        return true
+    }
+
+    /// The camera's current state and counters.
+    public var status: CameraStatus {
+        shared.condition.lock()
+        defer { shared.condition.unlock() }
+        var status = shared.status
+        status.framesDecoded = store.framesDecoded
+        return status
+    }
+
+    /// Whether a picture is ready to be sampled (a keyframe or a decoded frame has arrived).
+    public var hasPicture: Bool { store.hasPicture }
+
+    /// Counts one sample taken from this camera.
+    func countSample() {
+        update { $0.framesSampled += 1 }
+    }
+
+    private func update(_ change: (inout CameraStatus) -> Void) {
+        shared.condition.lock()
+        change(&shared.status)
+        shared.condition.unlock()
+    }
+
+    // MARK: - The reader thread
+
+    private func run() {
+        var generator = SystemRandomNumberGenerator()
+        var failures = 0
+        var reportedState: CameraState?
+        var reportedError: String?
+        func report(_ state: CameraState, _ error: String?) {
+            update { $0.state = state; if let error { $0.lastError = error } }
+            // Connecting and backing off alternate on every retry: report the first, not each one.
+            let quiet = (state == .connecting && reportedState == .backingOff) || (state == .backingOff && reportedState == .connecting && error == reportedError)
+            if quiet && reportedState != nil { return }
+            if state == reportedState && error == reportedError { return }
+            reportedState = state
+            reportedError = error
+            onEvent(.stateChanged(cameraID: camera.id, state: state, error: error))
+        }
+
+        while !interrupter.isStopped {
+            report(.connecting, nil)
+            let opened = StreamReader.open(url: camera.url, transport: settings.transport, openTimeout: settings.openTimeout,
+                                           socketTimeout: settings.stallTimeout, interrupter: interrupter)
+            switch opened {
+            case .failure(let error):
+                if interrupter.isStopped { break }
+                report(.backingOff, error.message)
+                sleep(settings.backoff.delay(attempt: failures, using: &generator))
+                failures += 1
+                update { $0.reconnects += 1 }
+            case .success(let reader):
+                let session = UUID()
+                update {
+                    $0.sessionID = session
+                    $0.streamDescription = reader.description
+                    $0.lastError = nil
+                }
+                store.reset(parameters: reader.parameters)
+                onEvent(.connected(cameraID: camera.id, sessionID: session, at: Date(), description: reader.description))
+                report(.live, nil)
+                let outcome = read(reader) { failures = 0 }
+                reader.close()
+                update { $0.sessionID = nil }
+                onEvent(.disconnected(cameraID: camera.id, sessionID: session, at: Date(), reason: outcome.reason))
+                if interrupter.isStopped { break }
+                report(outcome.stalled ? .stalled : .backingOff, outcome.reason)
+                sleep(settings.backoff.delay(attempt: failures, using: &generator))
+                failures += 1
+                update { $0.reconnects += 1 }
+            }
+        }
+        report(.stopped, nil)
+    }
+
+    /// Sleeps up to `seconds`, waking early on stop.
+    private func sleep(_ seconds: Double) {
+        let until = Date().addingTimeInterval(seconds)
+        shared.condition.lock()
+        while !interrupter.isStopped && Date() < until {
+            _ = shared.condition.wait(until: until)
+        }
+        shared.condition.unlock()
+    }
+
+    /// Reads packets until the stream ends, stalls, fails or is stopped; `flowing` is called on the first packet.
+    private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool) {
+        let packet = Packet()
+        var pending: [Packet] = []
+        var pendingPTS: Int64?
+        var lastKeyPTS: Int64?
+        var measuredGOP: Double?
+        var lastKeyAt = Monotonic.nanoseconds()
+        var decoder: Decoder?
+        var first = true
+        var paceStart: UInt64 = 0
+        var paceFirstPTS: Int64?
+
+        while true {
+            switch reader.read(into: packet, stallTimeout: settings.stallTimeout) {
+            case .packet:
+                break
+            case .endOfFile:
+                if reader.isFile && settings.loopFiles && reader.rewind() {
+                    paceFirstPTS = nil
+                    pendingPTS = nil
+                    lastKeyPTS = nil
+                    continue
+                }
+                return ("end of stream", false)
+            case .stalled:
+                return ("no video for \(Int(settings.stallTimeout)) s (stalled)", true)
+            case .stopped:
+                return ("stopped", false)
+            case .failed(let message):
+                return ("read failed: \(message)", false)
+            }
+            if first {
+                first = false
+                flowing()
+            }
+            let now = Date()
+            update {
+                $0.packets += 1
+                $0.lastPacketAt = now
+            }
+            if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
+
+            // A new keyframe: measure the GOP from the previous one.
+            let timestamp = packet.timestamp
+            let isNewKey = packet.isKey && (timestamp == nil || timestamp != pendingPTS)
+            if isNewKey {
+                if let lastKeyPTS, let timestamp, timestamp > lastKeyPTS {
+                    let gop = Double(timestamp - lastKeyPTS) * reader.timeBase
+                    if gop > 0.05 { measuredGOP = gop }
+                }
+                lastKeyPTS = timestamp
+                lastKeyAt = Monotonic.nanoseconds()
+            }
+
+            // Keyframes alone are enough only while they come at least as often as samples are taken.
+            var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
+            var reason = measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
+            let keyless = Monotonic.seconds(since: lastKeyAt)
+            if keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2 {
+                wanted = .allFrames
+                reason = "no keyframe for \(Int(keyless)) s"
+            }
+            if store.keyframeDistrusted {
+                wanted = .allFrames
+                reason = "a keyframe packet did not decode to a keyframe"
+            }
+            if wanted != store.mode {
+                store.setMode(wanted)
+                update { $0.decodeMode = wanted }
+                onEvent(.decodeModeChanged(cameraID: camera.id, mode: wanted, reason: reason))
+                pending = []
+                pendingPTS = nil
+            }
+
+            switch store.mode {
+            case .keyframes:
+                decoder = nil
+                if isNewKey, let reference = Packet(referencing: packet) {
+                    pending = [reference]
+                    pendingPTS = timestamp
+                    store.publishKeyframe(pending)
+                } else if let pendingPTS, timestamp == pendingPTS, let reference = Packet(referencing: packet) {
+                    // More of the same access unit (parameter sets and slices in packets of their own).
+                    pending.append(reference)
+                    store.publishKeyframe(pending)
+                }
+            case .allFrames:
+                if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
+                if let decoder {
+                    let frames = decoder.decode(packet)
+                    if let last = frames.last {
+                        store.publishFrame(last)
+                        store.countDecoded(frames.count - 1)
+                    }
+                }
+            }
+            packet.unreference()
+        }
+    }
+
+    /// Plays a file at its own speed, as a camera would deliver it.
+    private func pace(_ packet: Packet, reader: StreamReader, start: inout UInt64, firstPTS: inout Int64?) {
+        guard let pts = packet.timestamp else { return }
+        guard let first = firstPTS else {
+            firstPTS = pts
+            start = Monotonic.nanoseconds()
+            return
+        }
+        let due = Double(pts - first) * reader.timeBase
+        while !interrupter.isStopped {
+            let wait = due - Monotonic.seconds(since: start)
+            if wait <= 0 { return }
+            usleep(UInt32(min(wait, 0.2) * 1_000_000))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import CFFmpeg
+import Foundation
+import VigilCore
+
+/// The newest picture of one camera, shared by its reader thread and the samplers.
+///
+/// In keyframe mode it holds the newest keyframe's packets, still compressed, and decodes them only
+/// when a sample is taken — so a camera sampled every 5 s with a 2 s GOP decodes one frame in 5 s,
+/// not 125 (and not even the 2.5 keyframes that `skip_frame=nokey` would). The decoder is opened
+/// for the sample and closed after it, which keeps an idle camera near 5 MB. In all-frames mode
+/// the reader decodes every packet and the store holds the newest decoded frame.
+final class FrameStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parameters: UnsafeMutablePointer<AVCodecParameters>?
+    private var keyPackets: [Packet] = []
+    private var keyArrival: UInt64 = 0
+    private var latestFrame: Frame?
+    private var latestArrival: UInt64 = 0
+    private(set) var mode: DecodeMode
+    /// Set when a sampled "keyframe" decoded to something else; the reader then decodes all frames.
+    private(set) var keyframeDistrusted = false
+    private(set) var framesDecoded = 0
+
+    init(mode: DecodeMode) {
+        self.mode = mode
+    }
+
+    deinit {
+        avcodec_parameters_free(&parameters)
+    }
+
+    /// Whether there is anything to sample.
+    var hasPicture: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return mode == .keyframes ? !keyPackets.isEmpty : latestFrame != nil
+    }
+
+    /// A new stream opened: forget the old one's pictures and keep its codec parameters.
+    func reset(parameters source: UnsafePointer<AVCodecParameters>) {
+        lock.lock()
+        defer { lock.unlock() }
+        avcodec_parameters_free(&parameters)
+        parameters = avcodec_parameters_alloc()
+        if let parameters { avcodec_parameters_copy(parameters, source) }
+        keyPackets = []
+        latestFrame = nil
+        keyArrival = 0
+        latestArrival = 0
+    }
+
+    func setMode(_ mode: DecodeMode) {
+        lock.lock()
+        self.mode = mode
+        if mode == .allFrames { keyPackets = [] } else { latestFrame = nil }
+        lock.unlock()
+    }
+
+    /// Keyframe mode: the packets of the newest keyframe's access unit (more than one when a
+    /// stream splits a keyframe into parameter sets and slices).
+    func publishKeyframe(_ packets: [Packet]) {
+        lock.lock()
+        keyPackets = packets
+        keyArrival = Monotonic.nanoseconds()
+        lock.unlock()
+    }
+
+    /// All-frames mode: the newest decoded frame.
+    func publishFrame(_ frame: Frame) {
+        lock.lock()
+        latestFrame = frame
+        latestArrival = Monotonic.nanoseconds()
+        framesDecoded += 1
+        lock.unlock()
+    }
+
+    /// Counts frames the reader decoded that were not published (all but the newest).
+    func countDecoded(_ count: Int) {
+        lock.lock()
+        framesDecoded += count
+        lock.unlock()
+    }
+
+    /// The newest picture if it is at most `maxAge` seconds old, decoding it now in keyframe mode.
+    func newestFrame(maxAge: Double) -> (frame: Frame, age: Double)? {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Monotonic.nanoseconds()
+        switch mode {
+        case .allFrames:
+            guard let latestFrame, latestArrival > 0 else { return nil }
+            let age = Double(now &- latestArrival) / 1e9
+            guard age <= maxAge, let copy = Frame(referencing: latestFrame) else { return nil }
+            return (copy, age)
+        case .keyframes:
+            guard !keyPackets.isEmpty, keyArrival > 0, let parameters else { return nil }
+            let age = Double(now &- keyArrival) / 1e9
+            guard age <= maxAge, case .success(let decoder) = Decoder.make(parameters: parameters),
+                  let frame = decoder.decodeAlone(keyPackets) else { return nil }
+            framesDecoded += 1
+            if !frame.isKey { keyframeDistrusted = true }
+            return (frame, age)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// Where a camera's stream is in its life.
+public enum CameraState: String, Sendable, Equatable {
+    /// Opening the stream (first time, or again after a failure).
+    case connecting
+    /// Packets are arriving.
+    case live
+    /// No packet for the stall timeout: being closed to reopen.
+    case stalled
+    /// Waiting before the next attempt to open.
+    case backingOff = "backing_off"
+    /// Stopped on request (shutdown, removed from the configuration).
+    case stopped
+}
