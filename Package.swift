@@ -88,6 +88,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilCaptureTests",
+            dependencies: ["VigilCapture", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilGeminiTests",
             dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
             exclude: ["Fixtures"],

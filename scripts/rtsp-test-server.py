@@ -60,7 +60,7 @@ def parse_camera(spec, index):
 
 def clip_file(camera, clips):
     """Encodes (once) and returns the elementary-stream clip for a camera."""
-    key = "|".join(camera[k] for k in ("codec", "size", "fps", "gop", "color", "seconds"))
+    key = "v2|" + "|".join(camera[k] for k in ("codec", "size", "fps", "gop", "color", "seconds"))
     name = hashlib.sha1(key.encode()).hexdigest()[:16] + "." + camera["codec"]
     path = os.path.join(clips, name)
     if os.path.exists(path):
@@ -83,7 +83,8 @@ def clip_file(camera, clips):
                   "-x265-params", f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:aud=1:repeat-headers=1:log-level=error",
                   "-f", "hevc"]
     else:
-        encode = ["-c:v", "mjpeg", "-q:v", "5", "-pix_fmt", "yuvj420p", "-f", "mjpeg"]
+        # RTP/JPEG (RFC 2435) carries no Huffman tables: receivers assume the standard ones.
+        encode = ["-c:v", "mjpeg", "-q:v", "5", "-huffman", "default", "-pix_fmt", "yuvj420p", "-f", "mjpeg"]
     tmp = path + ".tmp"
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-filter_complex", graph,
                "-t", camera["seconds"], *encode, tmp]

@@ -85,8 +85,8 @@ public final class ImagePipeline: Sendable {
         guard let jpeg = state.encoders[key]?.encode(canvas) else {
             throw CaptureError(kind: .failed, message: "the JPEG encoder refused a \(key) image")
         }
-        for (index, capture) in cameras.enumerated() where capture != nil && parts[index].present {
-            capture?.countSample()
+        for (index, capture) in cameras.enumerated() {
+            if let capture, let frame = frames[index]?.frame { capture.countSample(width: frame.width, height: frame.height) }
         }
         return SampledImage(jpeg: jpeg, width: canvas.width, height: canvas.height, parts: parts,
                             composeMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6)

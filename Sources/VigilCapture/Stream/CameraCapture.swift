@@ -93,9 +93,13 @@ public final class CameraCapture: Sendable {
     /// Whether a picture is ready to be sampled (a keyframe or a decoded frame has arrived).
     public var hasPicture: Bool { store.hasPicture }
 
-    /// Counts one sample taken from this camera.
-    func countSample() {
-        update { $0.framesSampled += 1 }
+    /// Counts one sample taken from this camera, whose frame was `width`×`height`.
+    func countSample(width: Int, height: Int) {
+        update {
+            $0.framesSampled += 1
+            let codec = $0.streamDescription?.split(separator: " ").first.map(String.init) ?? "video"
+            $0.streamDescription = "\(codec) \(width)x\(height)"
+        }
     }
 
     private func update(_ change: (inout CameraStatus) -> Void) {

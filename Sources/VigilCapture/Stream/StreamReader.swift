@@ -15,7 +15,7 @@ final class StreamReader {
     let parameters: UnsafeMutablePointer<AVCodecParameters>
     /// Seconds per `pts` unit of the video stream.
     let timeBase: Double
-    /// `h264 1920x1080` (size 0x0 when the stream did not announce it).
+    /// `h264 1920x1080`, or just the codec when the stream did not announce its size.
     let description: String
     let isFile: Bool
 
@@ -68,7 +68,8 @@ final class StreamReader {
         let codec = String(cString: avcodec_get_name(parameters.pointee.codec_id))
         let timeBase = Double(stream.pointee.time_base.num) / Double(max(1, stream.pointee.time_base.den))
         return .success(StreamReader(context: opened, interrupter: interrupter, videoStream: index, parameters: parameters,
-                                     timeBase: timeBase, description: "\(codec) \(parameters.pointee.width)x\(parameters.pointee.height)",
+                                     timeBase: timeBase,
+                                     description: parameters.pointee.width > 0 ? "\(codec) \(parameters.pointee.width)x\(parameters.pointee.height)" : codec,
                                      isFile: url.isFile))
     }
 

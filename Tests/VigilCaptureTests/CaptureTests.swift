@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilCapture
+import VigilTestSupport
+
+/// Capture against real RTSP streams from the GStreamer test server, through real FFmpeg.
+@Suite(.enabled(if: TestEnvironment.hasRTSP, "needs the RTSP test server: run ./scripts/test"), .timeLimit(.minutes(3)))
+struct CaptureTests {
+    static func camera(_ path: String, base: String? = TestEnvironment.rtspURL, id: String? = nil) -> CameraConfiguration {
+        CameraConfiguration(id: id ?? path, name: path, url: try! StreamURL.parse("\(base ?? "")/\(path)"), client: "acme")
+    }
+
+    /// Waits until `condition` holds, up to `timeout` seconds.
+    static func eventually(_ timeout: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    @Test(arguments: [("h264-1080p", "h264 1920x1080"), ("h265-720p", "hevc 1280x720"), ("mjpeg-480p", "mjpeg 640x480")])
+    func framesArriveFromEachCodec(path: String, description: String) async throws {
+        let capture = CameraCapture(camera: Self.camera(path), settings: CaptureSettings(samplingInterval: 5))
+        capture.start()
+        let opened = Date()
+        #expect(await Self.eventually(10) { capture.hasPicture })
+        let firstPicture = Date().timeIntervalSince(opened)
+        let image = try await ImagePipeline().sample(capture, maxAge: 10)
+        await capture.stop()
+        #expect(capture.status.streamDescription == description)
+        #expect(image.parts[0].present)
+        #expect(image.jpeg.starts(with: [0xFF, 0xD8]))
+        #expect(max(image.width, image.height) == min(768, Int(description.split(separator: " ")[1].split(separator: "x")[0])!))
+        #expect(firstPicture < 3.0, "open to first keyframe took \(firstPicture) s")
+    }
+
+    @Test func aFileIsReadAndLooped() async throws {
+        let path = NSTemporaryDirectory() + "vigil-clip-\(UUID().uuidString).mp4"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=1",
+                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
+        #expect(made.status == 0)
+        let camera = CameraConfiguration(id: "file", name: "file", url: try StreamURL.parse(path), client: "acme")
+        let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5))
+        capture.start()
+        #expect(await Self.eventually(5) { capture.hasPicture })
+        // A one-second clip still delivers packets after two seconds: it loops.
+        try await Task.sleep(for: .seconds(2))
+        let packets = capture.status.packets
+        #expect(packets > 25)
+        #expect(capture.status.state == .live)
+        let image = try await ImagePipeline().sample(capture, maxAge: 5)
+        #expect(image.width == 640 && image.height == 360)
+        await capture.stop()
+    }
+
+    @Test func keyframesOnlyWhenSamplingIsSlowerThanTheGOPAndAllFramesWhenFaster() async throws {
+        let slow = CameraCapture(camera: Self.camera("h264-720p"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5))
+        let fast = CameraCapture(camera: Self.camera("h264-720p", id: "fast"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 0.5))
+        slow.start()
+        fast.start()
+        try await Task.sleep(for: .seconds(5))
+        let pipeline = ImagePipeline()
+        _ = try await pipeline.sample(slow, maxAge: 10)
+        _ = try await pipeline.sample(fast, maxAge: 10)
+        let slowStatus = slow.status, fastStatus = fast.status
+        await slow.stop()
+        await fast.stop()
+        #expect(slowStatus.decodeMode == .keyframes)
+        #expect(fastStatus.decodeMode == .allFrames)
+        // Five seconds of 25 fps: keyframe mode decoded only the sampled keyframe, all-frames nearly everything.
+        #expect(slowStatus.framesDecoded == 1)
+        #expect(fastStatus.framesDecoded > 80)
+        #expect(slowStatus.packets > 80)
+    }
+
+    @Test func aLongGOPFallsBackToAllFrames() async throws {
+        // The capture believes in a 1 s GOP, but the stream has 2 s: sampling every 1.5 s needs every frame.
+        let capture = CameraCapture(camera: Self.camera("h264-720p", id: "long-gop"), settings: CaptureSettings(keyframeInterval: 1, samplingInterval: 1.5))
+        let events = EventLog()
+        let observed = CameraCapture(camera: capture.camera, settings: capture.settings) { events.add($0) }
+        observed.start()
+        #expect(await Self.eventually(8) { observed.status.decodeMode == .allFrames })
+        await observed.stop()
+        #expect(events.events.contains { if case .decodeModeChanged(_, .allFrames, let reason) = $0 { reason.contains("keyframe interval 2.0 s") } else { false } })
+    }
+
+    @Test func aRestartedServerIsReconnectedWithoutLeaks() async throws {
+        let server = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"])
+        let events = EventLog()
+        let settings = CaptureSettings(openTimeout: 3, stallTimeout: 2, keyframeInterval: 1,
+                                       backoff: ExponentialBackoff(initial: 0.5, cap: 2), samplingInterval: 5)
+        let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings) { events.add($0) }
+        let threadsBefore = ProcessResources.threads
+        let descriptorsBefore = ProcessResources.fileDescriptors
+        capture.start()
+        #expect(await Self.eventually(10) { capture.status.state == .live && capture.hasPicture })
+        let firstSession = capture.status.sessionID
+
+        server.stop()
+        #expect(await Self.eventually(10) { capture.status.state != .live })
+        let downAt = Date()
+        try await Task.sleep(for: .seconds(2))
+        try await server.start()
+        let upAt = Date()
+        #expect(await Self.eventually(15) { capture.status.state == .live && capture.status.sessionID != firstSession })
+        let recovered = Date().timeIntervalSince(upAt)
+        #expect(await Self.eventually(5) { capture.hasPicture })
+        #expect(capture.status.reconnects >= 1)
+        await capture.stop()
+        #expect(capture.status.state == .stopped)
+        #expect(recovered < 4, "came back \(recovered) s after the server")
+        _ = downAt
+
+        let states = events.events.compactMap { event -> CameraState? in
+            if case .stateChanged(_, let state, _) = event { return state } else { return nil }
+        }
+        #expect(states.first == .connecting)
+        #expect(states.contains(.live))
+        #expect(states.contains { $0 == .stalled || $0 == .backingOff })
+        let lastLive = try #require(states.lastIndex(of: .live))
+        #expect(states[..<lastLive].contains { $0 == .stalled || $0 == .backingOff })
+        let sessions = events.events.filter { if case .connected = $0 { true } else { false } }.count
+        let ended = events.events.filter { if case .disconnected = $0 { true } else { false } }.count
+        #expect(sessions >= 2 && sessions == ended)
+
+        // Everything the capture opened is closed again.
+        #expect(await Self.eventually(3) { ProcessResources.threads <= threadsBefore })
+        #expect(ProcessResources.fileDescriptors <= descriptorsBefore)
+    }
+
+    @Test func badCamerasFailClearlyWithoutPasswordsOrBlockingOthers() async throws {
+        let secured = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:right")
+        let silent = try SilentListener()
+        let closedPort = TestEnvironment.freePort()
+        let settings = CaptureSettings(openTimeout: 2, stallTimeout: 2, backoff: ExponentialBackoff(initial: 5, cap: 5), samplingInterval: 5)
+        let cases: [(String, CaptureError.Kind, String)] = [
+            ("\(TestEnvironment.rtspURL!.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:Secr3tPass@"))/no-such-path", .notFound, "404"),
+            ("rtsp://admin:Secr3tPass@127.0.0.1:\(secured.port)/cam", .unauthorized, "401"),
+            ("rtsp://admin:Secr3tPass@127.0.0.1:\(closedPort)/cam", .unreachable, "connection refused"),
+            ("rtsp://admin:Secr3tPass@127.0.0.1:\(silent.port)/cam", .unreachable, "did not answer within 2 s"),
+        ]
+        let healthy = CameraCapture(camera: Self.camera("h264-640x480", id: "healthy"), settings: settings)
+        let broken = cases.enumerated().map { index, item in
+            CameraCapture(camera: CameraConfiguration(id: "bad\(index)", name: "bad", url: try! StreamURL.parse(item.0), client: "acme"),
+                          settings: settings)
+        }
+        let started = Date()
+        healthy.start()
+        broken.forEach { $0.start() }
+        #expect(await Self.eventually(5) { healthy.hasPicture })
+        #expect(Date().timeIntervalSince(started) < 3, "a broken camera slowed a healthy one")
+        #expect(await Self.eventually(8) { broken.allSatisfy { $0.status.lastError != nil } })
+        for (capture, item) in zip(broken, cases) {
+            let error = capture.status.lastError ?? ""
+            #expect(error.contains(item.2), "\(error)")
+            #expect(!error.contains("Secr3tPass"))
+            #expect(error.contains("***"))
+            #expect(capture.status.state == .backingOff)
+        }
+        let right = CameraCapture(camera: CameraConfiguration(id: "right", name: "right", url: try StreamURL.parse("rtsp://admin:right@127.0.0.1:\(secured.port)/cam"), client: "acme"),
+                                  settings: settings)
+        right.start()
+        #expect(await Self.eventually(8) { right.hasPicture })
+        await right.stop()
+        await healthy.stop()
+        for capture in broken { await capture.stop() }
+        _ = silent
+    }
+}
+
+/// Capture events, in order, from any thread.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [CaptureEvent] = []
+    func add(_ event: CaptureEvent) {
+        lock.lock()
+        storage.append(event)
+        lock.unlock()
+    }
+    var events: [CaptureEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
+
+/// A TCP port that accepts connections and never says a word: a camera that hangs.
+final class SilentListener: @unchecked Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        listen(descriptor, 16)
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+}
