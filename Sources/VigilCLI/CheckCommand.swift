@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
+import VigilCapture
 import VigilCore
+import VigilStore
 
 /// `vigil check`: is this configuration ready to run?
 struct CheckCommand: AsyncParsableCommand {
@@ -7,8 +10,11 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Validate the configuration, reach the database, probe each camera.",
         discussion: """
-        Reports every configuration problem at once, then what it could and could not reach. Exits 0 \
-        when everything is ready, 65 when the configuration is invalid, 69 when something is unreachable.
+        Reports every configuration problem at once, then what it could and could not reach: the \
+        database (and whether migrations are pending), the Gemini key, and each enabled camera (all \
+        probed in parallel, each bounded by capture.open_timeout_seconds plus one keyframe interval). \
+        Exits 0 when everything is ready, 65 when the configuration is invalid, 69 when something is \
+        unreachable.
 
         Example:
           vigil check --config /etc/vigil/config.json
@@ -18,10 +24,84 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var database: DatabaseOptions
 
+    @Flag(help: "Check the configuration only; reach nothing.")
+    var offline = false
+
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let plan = AnalysisPlan(configuration)
+        let logger = global.bootstrapLogging(secrets: configuration.secrets)
         print("configuration \(global.configPath): valid")
-        print("  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras, \(plan.sources.count) calls every \(configuration.analysis.intervalSeconds) s (\(plan.sources.filter { $0.kind == "group" }.count) groups of 4)")
+        let groups = plan.sources.filter { $0.kind == "group" }.count
+        print("  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)")
+        if offline { return }
+        var problems = 0
+
+        // Database.
+        let connection = database.resolve(configuration: configuration)
+        var redactor = SecretRedactor(secrets: configuration.secrets)
+        if let password = DatabasePassword.extract(from: connection) { redactor.add(password) }
+        let client = DatabaseClient(connectionString: connection, redactor: redactor, applicationName: "vigil-check")
+        do {
+            let version = try await client.serverVersion()
+            let status = try await Migrator(client: client).status()
+            if status.isCurrent {
+                print("database: reachable (PostgreSQL \(version)), schema current")
+            } else {
+                print("database: reachable (PostgreSQL \(version)), \(status.pending.count) migration(s) pending — run: vigil migrate")
+                problems += 1
+            }
+        } catch {
+            print("database: UNREACHABLE — \(redactor.redact("\(error)"))")
+            problems += 1
+        }
+
+        // Gemini key.
+        switch GeminiKey.load(configuration: configuration.gemini) {
+        case .success(let source): print("gemini: API key found (\(source)), model \(configuration.gemini.model) at \(configuration.gemini.baseURL)")
+        case .failure(let error):
+            print("gemini: \(error)")
+            problems += 1
+        }
+
+        // Cameras, all at once.
+        let cameras = configuration.cameras.filter(\.enabled)
+        let budget = configuration.capture.openTimeoutSeconds + configuration.capture.keyframeIntervalSeconds * 1.5 + 1
+        let results = await withTaskGroup(of: (Int, String, Bool).self) { group in
+            for (index, camera) in cameras.enumerated() {
+                group.addTask {
+                    let capture = CameraCapture(camera: camera, settings: CaptureSettings(camera: camera, configuration: configuration))
+                    capture.start()
+                    let deadline = Date().addingTimeInterval(budget)
+                    while Date() < deadline && !capture.hasPicture && capture.status.lastError == nil {
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                    let status = capture.status
+                    await capture.stop()
+                    if capture.hasPicture {
+                        return (index, "camera \(camera.id) (\(camera.name)): live, \(status.streamDescription ?? "video"), \(status.decodeMode.rawValue) — \(camera.url.redacted)", true)
+                    }
+                    let reason = status.lastError ?? (status.packets > 0 ? "no keyframe within \(format(budget)) s" : "no video within \(format(budget)) s")
+                    return (index, "camera \(camera.id) (\(camera.name)): DOWN — \(reason)", false)
+                }
+            }
+            var collected: [(Int, String, Bool)] = []
+            for await result in group { collected.append(result) }
+            return collected.sorted { $0.0 < $1.0 }
+        }
+        for (_, line, ok) in results {
+            print(redactor.redact(line))
+            if !ok { problems += 1 }
+        }
+        _ = logger
+        if problems > 0 {
+            print("\(problems) problem\(problems == 1 ? "" : "s") found")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        print("ready")
     }
+}
+
+private func format(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
 }

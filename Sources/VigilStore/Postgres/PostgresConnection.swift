@@ -26,7 +26,7 @@ final class PostgresConnection {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = redactor.redact(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))
+            let message = redactor.redact(oneLine(String(cString: PQerrorMessage(connection))))
             PQfinish(connection)
             throw PostgresError(kind: .connection, message: message)
         }
@@ -114,10 +114,15 @@ final class PostgresConnection {
     }
 
     private func failure(sqlState: String?, message: String) -> PostgresError {
-        let text = redactor.redact(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        let text = redactor.redact(oneLine(message))
         let lost = PQstatus(handle) != CONNECTION_OK
         return PostgresError(kind: lost ? .connectionLost : .query, sqlState: sqlState, message: text)
     }
+}
+
+/// libpq's multi-line messages as one line.
+private func oneLine(_ message: String) -> String {
+    message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
 }
 
 /// Calls `body` with C strings that live until it returns.
