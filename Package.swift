@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // MARK: C libraries: one system-library target each, imported by exactly one adapter.
@@ -64,12 +65,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: The daemon: capture, Gemini and the ledger working together.
+        .target(
+            name: "VigilService",
+            dependencies: [
+                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The executable only wires the modules together.
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
-                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore", "VigilService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -1,4 +1,10 @@
 import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilCore
+import VigilService
+import VigilStore
 
 /// `vigil run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -8,8 +14,12 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Opens every configured camera, samples each group of four (tiled 2x2) and each ungrouped camera \
         every analysis.interval_seconds, asks Gemini for a verdict, and records one api_usage row per \
-        call. Serves /metrics, /healthz and /readyz on http.listen. SIGTERM or SIGINT stop it cleanly; \
-        SIGHUP reloads the configuration.
+        call attempt. Each call is logged at info level with its tokens and cost; incidents at warning. \
+        SIGTERM or SIGINT stop it cleanly (calls in flight finish, every row is written or spooled); \
+        SIGHUP reloads the configuration (an invalid file is rejected and the old one stays).
+
+        If PostgreSQL is unreachable, usage rows wait in database.spool_directory and are written when \
+        it returns. Pending migrations stop the start unless --migrate is given.
 
         Example:
           vigil run --config /etc/vigil/config.json
@@ -22,8 +32,73 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Apply pending database migrations before starting instead of refusing to start.")
     var migrate = false
 
+    @Option(help: "Seconds calls in flight may take to finish at shutdown.")
+    var shutdownGrace: Double = 20
+
     func run() async throws {
-        _ = try global.loadConfiguration()
-        try notAvailableYet("vigil run")
+        let configuration = try global.loadConfiguration()
+        let key: String
+        switch GeminiKey.resolve(configuration: configuration.gemini) {
+        case .success(let found): key = found.key
+        case .failure(let missing):
+            printError("vigil run: \(missing)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let connection = database.resolve(configuration: configuration)
+        var secrets = configuration.secrets + [key]
+        if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
+        if let password = Environment.variables["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
+        let logger = global.bootstrapLogging(secrets: secrets)
+        let redactor = SecretRedactor(secrets: secrets)
+        let client = DatabaseClient(connectionString: connection, redactor: redactor)
+
+        var prices = PriceBook(prices: [])
+        do {
+            let status = try await Migrator(client: client).status()
+            if !status.isCurrent {
+                guard migrate else {
+                    printError("vigil run: the database schema is not current (\(status.pending.count) migration(s) pending: \(status.pending.map(\.file).joined(separator: ", "))). Run: vigil migrate --config \(global.configPath)   (or start with --migrate)")
+                    throw ExitCode(ExitStatus.failure)
+                }
+                try await Migrator(client: client).migrate { logger.notice("\($0)") }
+            }
+            try await ConfigurationSync(client: client).sync(configuration)
+            prices = try await PriceRepository(client: client).load()
+        } catch let error as PostgresError where error.isConnectionProblem {
+            logger.warning("PostgreSQL is unreachable at start; usage will be spooled until it returns", metadata: ["error": "\(error)"])
+        } catch let error as MigrationError {
+            printError("vigil run: \(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+
+        let ledger: UsageLedger
+        do {
+            ledger = try UsageLedger(connectionString: connection, spoolDirectory: configuration.database.spoolDirectory,
+                                     batchSize: configuration.database.batchSize,
+                                     flushInterval: Double(configuration.database.flushIntervalMilliseconds) / 1000,
+                                     redactor: redactor, logger: logger)
+        } catch {
+            printError("vigil run: \(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+        let path = global.configPath
+        let service = MonitoringService(
+            configuration: configuration, apiKey: key, ledger: ledger, database: client, prices: prices, logger: logger,
+            shutdownGrace: shutdownGrace,
+            reload: {
+                do {
+                    let reloaded = try ConfigurationLoader.load(path: path)
+                    do { try await ConfigurationSync(client: client).sync(reloaded) } catch {
+                        logger.warning("cannot sync the reloaded configuration to the database", metadata: ["error": "\(error)"])
+                    }
+                    return reloaded
+                } catch {
+                    logger.error("the new configuration is invalid; keeping the running one\n\(error)")
+                    return nil
+                }
+            })
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
+        try await group.run()
     }
 }

@@ -8,6 +8,7 @@ import CFFmpeg
 final class JPEGEncoder {
     private let context: UnsafeMutablePointer<AVCodecContext>
     private let quality: Int32
+    private var nextPTS: Int64 = 0
     let width: Int
     let height: Int
 
@@ -46,10 +47,11 @@ final class JPEGEncoder {
     /// The JPEG bytes of `canvas`, or nil when the encoder refuses it.
     func encode(_ canvas: Canvas) -> [UInt8]? {
         canvas.frame.pointer.pointee.quality = quality
-        canvas.frame.pointer.pointee.pts = 0
+        canvas.frame.pointer.pointee.pts = nextPTS
+        nextPTS += 1
         guard avcodec_send_frame(context, canvas.frame.pointer) >= 0 else { return nil }
+        // MJPEG is intra-only: each frame in gives its packet out at once.
         let packet = Packet()
-        defer { avcodec_flush_buffers(context) }
         guard avcodec_receive_packet(context, packet.pointer) >= 0, let data = packet.pointer.pointee.data else { return nil }
         return Array(UnsafeBufferPointer(start: data, count: packet.size))
     }

@@ -13,7 +13,7 @@ public import VigilCore
 /// twenty times is reported down once, with its error, and up once when it is back.
 public final class CameraCapture: Sendable {
     public let camera: CameraConfiguration
-    let settings: CaptureSettings
+    public let settings: CaptureSettings
     let store: FrameStore
     private let interrupter = Interrupter()
     private let shared = Shared()

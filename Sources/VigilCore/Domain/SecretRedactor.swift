@@ -73,7 +73,7 @@ public struct SecretRedactor: Sendable {
 }
 
 extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
+    public func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty, contains(target) else { return self }
         var output = ""
         var rest = Substring(self)

@@ -33,6 +33,8 @@ final class PostgresConnection {
         self.handle = connection
         self.redactor = redactor
         _ = PQsetClientEncoding(connection, "UTF8")
+        // Server notices ("relation ... already exists, skipping") are not for the operator's terminal.
+        _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
 
     deinit {

@@ -1,0 +1,62 @@
+public import Foundation
+
+/// A model's prices from a date on, in USD per million tokens (a `model_prices` row).
+public struct ModelPrice: Sendable, Equatable {
+    public var id: Int
+    public var model: String
+    /// The first instant the price applies.
+    public var effectiveFrom: Date
+    public var inputPerMillion: Money
+    public var outputPerMillion: Money
+    /// Nil when the model has no cached rate: cached tokens are then billed at the input rate.
+    public var cachedPerMillion: Money?
+    /// Prompts above this many tokens are billed at the long-context prices, the whole request.
+    public var longContextThreshold: Int?
+    public var inputLongPerMillion: Money?
+    public var outputLongPerMillion: Money?
+    public var cachedLongPerMillion: Money?
+
+    public init(id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
+                cachedPerMillion: Money? = nil, longContextThreshold: Int? = nil, inputLongPerMillion: Money? = nil,
+                outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil) {
+        self.id = id
+        self.model = model
+        self.effectiveFrom = effectiveFrom
+        self.inputPerMillion = inputPerMillion
+        self.outputPerMillion = outputPerMillion
+        self.cachedPerMillion = cachedPerMillion
+        self.longContextThreshold = longContextThreshold
+        self.inputLongPerMillion = inputLongPerMillion
+        self.outputLongPerMillion = outputLongPerMillion
+        self.cachedLongPerMillion = cachedLongPerMillion
+    }
+
+    /// The exact provider cost of a call with `usage` at these prices:
+    /// (prompt − cached + tool-use) × input + cached × cached-input + (candidates + thoughts) × output,
+    /// per million tokens; above the threshold every rate is the long-context one. Exact as long as
+    /// prices have at most 9 decimals (``PriceBook`` refuses others), and equal to the database's
+    /// `vigil_call_cost` to the last digit.
+    public func cost(of usage: TokenUsage) -> Money {
+        let long = longContextThreshold.map { usage.promptTokens > $0 } ?? false
+        let input = long ? (inputLongPerMillion ?? inputPerMillion) : inputPerMillion
+        let cached = long ? (cachedLongPerMillion ?? cachedPerMillion ?? inputLongPerMillion ?? inputPerMillion)
+                          : (cachedPerMillion ?? inputPerMillion)
+        let output = long ? (outputLongPerMillion ?? outputPerMillion) : outputPerMillion
+        let total = Int128(usage.inputBilledTokens) * input.units + Int128(usage.cachedBilledTokens) * cached.units
+            + Int128(usage.outputBilledTokens) * output.units
+        return Money(units: 0).adding(scaled: total, divisor: 1_000_000)
+    }
+
+    /// Whether every price has at most 9 decimals, so costs are exact at 15.
+    public var isExactlyRepresentable: Bool {
+        [inputPerMillion, outputPerMillion, cachedPerMillion, inputLongPerMillion, outputLongPerMillion, cachedLongPerMillion]
+            .compactMap { $0 }.allSatisfy { $0.units % 1_000_000 == 0 }
+    }
+}
+
+extension Money {
+    /// `self + units / divisor`, rounded half away from zero at 15 places (exact when divisible).
+    func adding(scaled units: Int128, divisor: Int128) -> Money {
+        self + Money(units: units).scaled(by: 1, over: divisor)
+    }
+}

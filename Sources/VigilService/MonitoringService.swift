@@ -1,0 +1,148 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+import VigilCapture
+public import VigilCore
+public import VigilStore
+
+/// The daemon as a service: ticks, analyses, records, and shuts down cleanly.
+///
+/// On SIGTERM or SIGINT (graceful shutdown) it stops sampling, lets calls in flight finish for up
+/// to ``shutdownGrace`` seconds (then cancels them), closes the ledger (writing, or leaving spooled,
+/// every record), closes every stream session, and returns. SIGHUP reloads the configuration file:
+/// an invalid file is rejected with its errors and the running configuration stays.
+public final class MonitoringService: Service {
+    private let supervisor: Supervisor
+    private let ledger: UsageLedger
+    private let database: DatabaseClient
+    private let events: AsyncStream<CaptureEvent>
+    private let reload: @Sendable () async -> VigilConfiguration?
+    private let logger: Logger
+    private let readiness: @Sendable () -> Void
+    /// Longest wait for calls in flight at shutdown, in seconds. Default 20.
+    public let shutdownGrace: Double
+
+    /// - Parameters:
+    ///   - reload: loads and validates the configuration again (nil when invalid: the caller logs why).
+    ///   - ready: called once the cameras are started (systemd `READY=1`).
+    public init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
+                logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
+                ready: @escaping @Sendable () -> Void = {}) {
+        let (stream, continuation) = AsyncStream<CaptureEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        self.events = stream
+        self.supervisor = Supervisor(configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
+                                     events: continuation, logger: logger)
+        self.ledger = ledger
+        self.database = database
+        self.logger = logger
+        self.shutdownGrace = shutdownGrace
+        self.reload = reload
+        self.readiness = ready
+    }
+
+    /// The supervisor, for status and statistics.
+    public var state: Supervisor { supervisor }
+
+    public func run() async throws {
+        let sessions = SessionLog(client: database)
+        try? await sessions.closeAbandoned()
+        await supervisor.startCameras()
+        readiness()
+        await withTaskGroup(of: Void.self) { recorder in
+            // Camera events are recorded until the cameras are stopped and the stream finishes.
+            recorder.addTask { await self.recordEvents(sessions) }
+            await withTaskGroup(of: Void.self) { background in
+                background.addTask { await self.reloadOnHangup() }
+                background.addTask { await self.refreshPricesPeriodically() }
+                await tick()
+                background.cancelAll()
+            }
+            logger.notice("stopping: closing cameras and the usage ledger")
+            await supervisor.stopCameras()
+            await supervisor.finishEvents()
+        }
+        let complete = await ledger.close()
+        let statistics = await supervisor.currentStatistics()
+        logger.notice(complete ? "stopped; every usage record is in the database" : "stopped; some usage records wait in the spool for the next start",
+                      metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)",
+                                 "spooled_segments": "\(ledger.statistics.segmentsWaiting)"])
+    }
+
+    /// The sampling loop: one child task per due source each tick, until graceful shutdown.
+    private func tick() async {
+        await withDiscardingTaskGroup { calls in
+            let clock = ContinuousClock()
+            var next = clock.now
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                for source in await supervisor.dueSources() {
+                    calls.addTask { await self.supervisor.analyze(source) }
+                }
+                next = next.advanced(by: .seconds(await supervisor.interval))
+                if next < clock.now { next = clock.now }
+                let wake = next
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: clock) }
+            }
+            let waiting = await supervisor.callsInFlight
+            if waiting > 0 {
+                logger.notice("waiting for calls in flight", metadata: ["calls": "\(waiting)", "grace_s": "\(shutdownGrace)"])
+            }
+            let deadline = Date().addingTimeInterval(shutdownGrace)
+            while await supervisor.callsInFlight > 0 && Date() < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            if await supervisor.callsInFlight > 0 {
+                logger.warning("calls still in flight after the grace period; cancelling them")
+                calls.cancelAll()
+            }
+        }
+    }
+
+    /// Camera events: one log line per state change, and stream sessions in the database.
+    private func recordEvents(_ sessions: SessionLog) async {
+        for await event in events {
+            await handle(event, sessions)
+        }
+    }
+
+    private func handle(_ event: CaptureEvent, _ sessions: SessionLog) async {
+        switch event {
+        case .connected(let camera, let session, let at, let description):
+            do { try await sessions.started(session, camera: camera, at: at) } catch {
+                logger.warning("cannot record a stream session", metadata: ["camera": "\(camera)", "error": "\(error)"])
+            }
+            logger.debug("stream opened", metadata: ["camera": "\(camera)", "session": "\(session)", "stream": "\(description)"])
+        case .disconnected(let camera, let session, let at, let reason):
+            try? await sessions.ended(session, at: at, reason: reason)
+            logger.debug("stream closed", metadata: ["camera": "\(camera)", "session": "\(session)", "reason": "\(reason)"])
+        case .stateChanged(let camera, let state, let error):
+            var metadata: Logger.Metadata = ["camera": "\(camera)"]
+            if let error { metadata["error"] = "\(error)" }
+            switch state {
+            case .live: logger.notice("camera live", metadata: metadata)
+            case .stalled, .backingOff: logger.warning(state == .stalled ? "camera stalled; reconnecting" : "camera down; reconnecting with backoff", metadata: metadata)
+            case .connecting: logger.debug("camera connecting", metadata: metadata)
+            case .stopped: logger.debug("camera stopped", metadata: metadata)
+            }
+        case .decodeModeChanged(let camera, let mode, let reason):
+            logger.notice("decode mode changed", metadata: ["camera": "\(camera)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
+        }
+    }
+
+    private func reloadOnHangup() async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            logger.notice("SIGHUP: reloading the configuration")
+            if let configuration = await reload() {
+                await supervisor.apply(configuration)
+            }
+        }
+    }
+
+    private func refreshPricesPeriodically() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(300))
+            if Task.isCancelled { return }
+            await supervisor.refreshPrices()
+        }
+    }
+}

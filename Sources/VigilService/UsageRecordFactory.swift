@@ -1,0 +1,33 @@
+import Foundation
+import VigilCapture
+import VigilCore
+import VigilGemini
+
+/// Turns one Gemini attempt into its `api_usage` record, costed from the price book.
+enum UsageRecordFactory {
+    static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
+                       prices: PriceBook) -> UsageRecord {
+        let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
+        var error = attempt.failure?.description
+        if let raw = attempt.rawText, attempt.failure?.kind == .unusableAnswer {
+            error = (error ?? "") + " | raw: " + String(raw.prefix(4000))
+        }
+        return UsageRecord(
+            timestamp: attempt.startedAt, clientID: source.client, sourceID: source.id, sourceKind: source.kind,
+            endpoint: endpoint, statusCode: attempt.statusCode, model: model, usage: attempt.usage, success: attempt.success,
+            error: error, finishReason: attempt.finishReason, attempt: attempt.attempt,
+            durationMilliseconds: attempt.durationMilliseconds, cost: priced?.cost, priceID: priced?.priceID,
+            sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil }, cameraCount: source.cameras.count,
+            imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
+    }
+
+    /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.
+    static func logLine(_ record: UsageRecord) -> String {
+        let usage = record.usage
+        let cost = record.cost.map { "$\($0)" } ?? "UNPRICED"
+        var line = "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "
+            + "thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens) cost=\(cost) in \(record.durationMilliseconds) ms"
+        if usage.estimated { line += " (estimated)" }
+        return line
+    }
+}
