@@ -1,4 +1,6 @@
 import ArgumentParser
+import VigilCore
+import VigilStore
 
 /// `vigil invoice`: a client's monthly invoice.
 struct InvoiceCommand: AsyncParsableCommand {
@@ -42,7 +44,35 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try notAvailableYet("vigil invoice")
+        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: true)
+        guard let configuration = session.configuration, let customer = configuration.client(client) else {
+            let known = session.configuration?.clients.map(\.id).joined(separator: ", ") ?? ""
+            printError("vigil invoice: no client \"\(client)\" in \(global.configPath) (clients: \(known))")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        guard let period = BillingPeriod.parse(month, timeZone: customer.timeZone) else {
+            throw ValidationError("--month must be YYYY-MM")
+        }
+        let cameras = configuration.cameras.filter { $0.client == customer.id && $0.enabled }.count
+        let repository = InvoiceRepository(client: session.client)
+        let invoice: Invoice
+        do {
+            invoice = try await session.run("invoice") {
+                issue ? try await repository.issue(for: customer, period: period, cameras: cameras)
+                      : try await repository.draft(for: customer, period: period, cameras: cameras)
+            }
+        } catch let error as InvoiceError {
+            printError("vigil invoice: cannot issue \(customer.id) \(period.label): \(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+        let document: String = switch format {
+        case .text: InvoiceDocument.text(invoice)
+        case .json: InvoiceDocument.json(invoice) + "\n"
+        case .csv: InvoiceDocument.csv(invoice)
+        case .html: InvoiceDocument.html(invoice)
+        }
+        try emit(document, to: output)
+        if let output { print("wrote \(invoice.number ?? "draft") for \(customer.id) \(period.label) to \(output)") }
     }
 }
 

@@ -1,26 +1,52 @@
 import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
 
 /// `vigil prices`: the price book.
 struct PricesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prices",
         abstract: "List and manage effective-dated model prices.",
+        discussion: """
+        Prices are USD per million tokens, effective from a UTC date. A call is costed with the price in \
+        effect at its time, when it is recorded; a later price never changes a costed row or an issued \
+        invoice. Calls to a model with no price are recorded unpriced (never as $0) until a price is set \
+        and `vigil prices reprice --unpriced` is run.
+        """,
         subcommands: [List.self, Set.self, Reprice.self]
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the price book, newest first per model.",
-                                                        discussion: "Example:\n  vigil prices list")
+        static let configuration = CommandConfiguration(abstract: "List the price book.", discussion: "Example:\n  vigil prices list")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
-        func run() async throws { try notAvailableYet("vigil prices list") }
+
+        func run() async throws {
+            let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
+            let book = try await session.run("prices list") { try await PriceRepository(client: session.client).load() }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            print("model                      from         input   output   cached   long-context (> tokens: input / output / cached)")
+            for price in book.prices {
+                var line = price.model.padding(toLength: 27, withPad: " ", startingAt: 0) + formatter.string(from: price.effectiveFrom) + "  "
+                line += price.inputPerMillion.description.padding(toLength: 8, withPad: " ", startingAt: 0)
+                line += price.outputPerMillion.description.padding(toLength: 9, withPad: " ", startingAt: 0)
+                line += (price.cachedPerMillion?.description ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)
+                if let threshold = price.longContextThreshold {
+                    line += "> \(threshold): \(price.inputLongPerMillion?.description ?? "-") / \(price.outputLongPerMillion?.description ?? "-") / \(price.cachedLongPerMillion?.description ?? "-")"
+                }
+                print(line)
+            }
+        }
     }
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a price for a model, effective from a date (UTC).",
             discussion: """
-            Prices are USD per million tokens. A new price never changes rows already costed.
+            Prices are USD per million tokens, with at most 9 decimals. A price for the same model and \
+            date that no row uses yet is replaced; one already used is refused (add a later date).
 
             Example:
               vigil prices set --model gemini-2.5-flash --from 2026-12-01 --input 0.30 --output 2.50 --cached 0.03
@@ -29,21 +55,56 @@ struct PricesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Model name.") var model: String
-        @Option(help: ArgumentHelp("First day the price applies.", valueName: "YYYY-MM-DD")) var from: String
+        @Option(help: ArgumentHelp("First day the price applies (UTC).", valueName: "YYYY-MM-DD")) var from: String
         @Option(help: "Input price per million tokens.") var input: String
         @Option(help: "Output (and thinking) price per million tokens.") var output: String
-        @Option(help: "Cached input price per million tokens.") var cached: String?
-        @Option(help: "Prompt size above which the long-context prices apply.") var threshold: Int?
+        @Option(help: "Cached input price per million tokens (default: the input price).") var cached: String?
+        @Option(help: "Prompt size above which the long-context prices apply to the whole request.") var threshold: Int?
         @Option(help: "Input price above the threshold.") var inputLong: String?
         @Option(help: "Output price above the threshold.") var outputLong: String?
         @Option(help: "Cached input price above the threshold.") var cachedLong: String?
-        func run() async throws { try notAvailableYet("vigil prices set") }
+        @Option(help: "A note kept with the price.") var note: String?
+
+        func price() throws -> ModelPrice {
+            func amount(_ text: String?, _ name: String) throws -> Money? {
+                guard let text else { return nil }
+                guard let value = Money(text), value >= .zero, value.units % 1_000_000 == 0 else {
+                    throw ValidationError("--\(name) must be a non-negative decimal with at most 9 decimals, such as 0.30 (got \(text))")
+                }
+                return value
+            }
+            guard let day = UsageCommand.day(from) else { throw ValidationError("--from must be YYYY-MM-DD") }
+            guard !model.isEmpty, model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+                throw ValidationError("--model must be a model name such as gemini-2.5-flash")
+            }
+            if threshold != nil && inputLong == nil && outputLong == nil {
+                throw ValidationError("--threshold needs --input-long and/or --output-long")
+            }
+            return ModelPrice(id: 0, model: model, effectiveFrom: day, inputPerMillion: try amount(input, "input")!,
+                              outputPerMillion: try amount(output, "output")!, cachedPerMillion: try amount(cached, "cached"),
+                              longContextThreshold: threshold, inputLongPerMillion: try amount(inputLong, "input-long"),
+                              outputLongPerMillion: try amount(outputLong, "output-long"), cachedLongPerMillion: try amount(cachedLong, "cached-long"))
+        }
+
+        func validate() throws { _ = try price() }
+
+        func run() async throws {
+            let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
+            let price = try price()
+            do {
+                let id = try await session.run("prices set") { try await PriceRepository(client: session.client).set(price, note: note) }
+                print("price \(id) set: \(model) from \(from): input \(price.inputPerMillion), output \(price.outputPerMillion), cached \(price.cachedPerMillion?.description ?? "= input") per million tokens")
+            } catch let error as PriceError {
+                printError("vigil prices set: \(error)")
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
     }
 
     struct Reprice: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cost rows recorded while their model had no price.",
-            discussion: "Example:\n  vigil prices reprice --unpriced"
+            discussion: "Only unpriced rows are ever repriced; costed rows never change.\n\nExample:\n  vigil prices reprice --unpriced"
         )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
@@ -51,6 +112,10 @@ struct PricesCommand: AsyncParsableCommand {
         func validate() throws {
             guard unpriced else { throw ValidationError("say --unpriced: only unpriced rows are ever repriced") }
         }
-        func run() async throws { try notAvailableYet("vigil prices reprice") }
+        func run() async throws {
+            let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
+            let count = try await session.run("prices reprice") { try await PriceRepository(client: session.client).repriceUnpriced() }
+            print("\(count) unpriced row\(count == 1 ? "" : "s") costed")
+        }
     }
 }

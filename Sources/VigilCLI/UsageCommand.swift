@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import VigilCore
+import VigilStore
 
 /// `vigil usage`: the operator's usage report.
 struct UsageCommand: AsyncParsableCommand {
@@ -61,6 +64,45 @@ struct UsageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try notAvailableYet("vigil usage")
+        let session = try DatabaseSession.open(global: global, database: self.database, needsConfiguration: false)
+        let (start, end) = try period()
+        var sessionID: UUID?
+        if let text = self.session {
+            guard let id = UUID(uuidString: text) else { throw ValidationError("--session must be a session id (a UUID), got \(text)") }
+            sessionID = id
+        }
+        let grouping = by?.rawValue ?? (sessionID == nil ? nil : nil)
+        let report = try await session.run("usage") {
+            try await UsageRepository(client: session.client).report(from: start, to: end, client: client, grouping: grouping, session: sessionID)
+        }
+        if sessionID != nil && report.session == nil {
+            printError("vigil usage: no stream session \(self.session ?? "")")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        switch format {
+        case .json: try emit(UsageReportDocument.json(report), to: nil)
+        case .csv: try emit(UsageReportDocument.csv(report), to: nil)
+        default: try emit(UsageReportDocument.text(report), to: nil)
+        }
+    }
+
+    /// The period: `--from`/`--to` as whole UTC days (to included), else the last `--days` (7) up to now.
+    func period() throws -> (Date, Date) {
+        if let from, let to {
+            guard let start = Self.day(from), let last = Self.day(to) else {
+                throw ValidationError("--from and --to must be YYYY-MM-DD")
+            }
+            guard last >= start else { throw ValidationError("--to is before --from") }
+            return (start, last.addingTimeInterval(86_400))
+        }
+        let now = Date()
+        if session != nil && days == nil { return (Date(timeIntervalSince1970: 0), now.addingTimeInterval(60)) }
+        return (now.addingTimeInterval(-Double(days ?? 7) * 86_400), now.addingTimeInterval(60))
+    }
+
+    static func day(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)
     }
 }

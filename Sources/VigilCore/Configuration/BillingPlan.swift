@@ -34,6 +34,12 @@ public struct BillingPlan: Sendable, Equatable {
         if let value = object.money("markup_percent", maximum: Money(whole: 10_000)) { plan.markupPercent = value }
         if let value = object.money("camera_monthly_fee", maximum: Money(whole: 1_000_000)) { plan.cameraMonthlyFee = value }
         if let value = object.money("vat_percent", maximum: Money(whole: 100)) { plan.vatPercent = value }
+        for key in ["markup_percent", "vat_percent"] {
+            let value = key == "markup_percent" ? plan.markupPercent : plan.vatPercent
+            if value.units % 1_000_000_000 != 0 {
+                object.reader.report(object.path(key), line: object.line(key), "has more than 6 decimal places", hint: "round it to 6 decimals")
+            }
+        }
         return plan
     }
 }

@@ -1,0 +1,36 @@
+public import Foundation
+
+/// A calendar month in a client's time zone: its first instant included, the next month's first
+/// instant excluded.
+public struct BillingPeriod: Sendable, Equatable, Codable {
+    public var year: Int
+    public var month: Int
+    public var timeZone: String
+    public var start: Date
+    public var end: Date
+
+    /// `2026-10` in `Europe/Berlin`; nil for an invalid month or zone.
+    public init?(year: Int, month: Int, timeZone: String) {
+        guard (1...12).contains(month), let zone = TimeZone(identifier: timeZone) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+              let end = calendar.date(byAdding: .month, value: 1, to: start) else { return nil }
+        self.year = year
+        self.month = month
+        self.timeZone = timeZone
+        self.start = start
+        self.end = end
+    }
+
+    /// `YYYY-MM`.
+    public var label: String { String(format: "%04d-%02d", year, month) }
+
+    /// Parses `YYYY-MM`.
+    public static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+              (2000...9999).contains(year) else { return nil }
+        return BillingPeriod(year: year, month: month, timeZone: timeZone)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A usage report as text, JSON or CSV.
+public enum UsageReportDocument {
+    public static func text(_ report: UsageReport) -> String {
+        var out = "Usage \(InvoiceDocument.iso(report.from)) to \(InvoiceDocument.iso(report.to))"
+        if let client = report.client { out += ", client \(client)" }
+        out += "\n"
+        if let session = report.session {
+            out += "Session \(session.id): camera \(session.cameraID), connected \(InvoiceDocument.iso(session.startedAt)), "
+            out += session.endedAt.map { "disconnected \(InvoiceDocument.iso($0)) (\(session.endReason ?? "?"))" } ?? "still connected"
+            out += "\n"
+        }
+        out += "\n"
+        let header = ["", "Calls", "OK %", "Prompt", "Cached", "Output", "Thoughts", "Total", "Cost USD", "Avg ms", "p95 ms", "Unpriced", "Estimated"]
+        let widths = [28, 8, 7, 11, 9, 10, 10, 12, 14, 8, 8, 9, 10]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).enumerated().map { index, pair in
+                let (text, width) = pair
+                if index == 0 { return text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count) }
+                return text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+            }.joined() + "\n"
+        }
+        func cells(_ label: String, _ row: UsageReport.Row) -> [String] {
+            let u = row.usage
+            return [label, "\(u.calls)", String(format: "%.1f", row.successRate * 100), "\(u.promptTokens)", "\(u.cachedTokens)",
+                    "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.formatted(fractionDigits: 6),
+                    row.averageMilliseconds.map { String(format: "%.0f", $0) } ?? "-", row.p95Milliseconds.map { String(format: "%.0f", $0) } ?? "-",
+                    "\(u.unpricedCalls)", "\(u.estimatedCalls)"]
+        }
+        var labels = header
+        labels[0] = report.grouping.map { "by \($0)" } ?? ""
+        out += line(labels)
+        for row in report.rows {
+            out += line(cells((row.usage.kind.isEmpty ? "" : "\(row.usage.kind) ") + row.usage.key, row))
+        }
+        out += line(cells("TOTAL", report.total))
+        if report.total.usage.unpricedCalls > 0 {
+            out += "\n!! \(report.total.usage.unpricedCalls) UNPRICED calls are not in the cost above (their cost is unknown, not zero): run vigil prices set, then vigil prices reprice --unpriced\n"
+        }
+        if report.total.usage.estimatedCalls > 0 {
+            out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
+        }
+        return out
+    }
+
+    public static func json(_ report: UsageReport) -> String {
+        func row(_ row: UsageReport.Row) -> JSONNode {
+            let u = row.usage
+            return .object(pairs: [
+                ("key", .string(u.key)), ("kind", .string(u.kind)), ("calls", .number(u.calls)), ("failed_calls", .number(u.failedCalls)),
+                ("success_rate", JSONNode(.number(String(format: "%.4f", row.successRate)), line: 0)),
+                ("prompt_tokens", .number(u.promptTokens)), ("cached_tokens", .number(u.cachedTokens)),
+                ("completion_tokens", .number(u.completionTokens)), ("thoughts_tokens", .number(u.thoughtsTokens)),
+                ("tool_use_tokens", .number(u.toolUseTokens)), ("total_tokens", .number(u.totalTokens)),
+                ("cost", .string(u.providerCost.description)), ("unpriced_calls", .number(u.unpricedCalls)),
+                ("estimated_calls", .number(u.estimatedCalls)),
+                ("avg_latency_ms", row.averageMilliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
+                ("p95_latency_ms", row.p95Milliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
+            ])
+        }
+        var pairs: [(String, JSONNode)] = [
+            ("from", .string(InvoiceDocument.iso(report.from))), ("to", .string(InvoiceDocument.iso(report.to))),
+            ("client", report.client.map(JSONNode.string) ?? .null), ("by", report.grouping.map(JSONNode.string) ?? .null),
+            ("total", row(report.total)), ("rows", .array(report.rows.map(row))),
+        ]
+        if let session = report.session {
+            pairs.append(("session", .object(pairs: [
+                ("id", .string(session.id)), ("camera", .string(session.cameraID)), ("started_at", .string(InvoiceDocument.iso(session.startedAt))),
+                ("ended_at", session.endedAt.map { .string(InvoiceDocument.iso($0)) } ?? .null),
+                ("end_reason", session.endReason.map(JSONNode.string) ?? .null),
+            ])))
+        }
+        return JSONNode.object(pairs: pairs).serializedString + "\n"
+    }
+
+    public static func csv(_ report: UsageReport) -> String {
+        var rows = [[report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
+                     "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms", "p95_latency_ms"]]
+        for row in report.rows + [report.total] {
+            let u = row.usage
+            rows.append([u.key, u.kind, "\(u.calls)", "\(u.failedCalls)", "\(u.promptTokens)", "\(u.cachedTokens)", "\(u.completionTokens)",
+                         "\(u.thoughtsTokens)", "\(u.toolUseTokens)", "\(u.totalTokens)", u.providerCost.description, "\(u.unpricedCalls)",
+                         "\(u.estimatedCalls)", row.averageMilliseconds.map { String(format: "%.1f", $0) } ?? "",
+                         row.p95Milliseconds.map { String(format: "%.1f", $0) } ?? ""])
+        }
+        return rows.map { $0.map(InvoiceDocument.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
