@@ -107,6 +107,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilBillingTests",
+            dependencies: ["VigilStore", "VigilCore", "VigilGemini", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilGeminiTests",
             dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
             exclude: ["Fixtures"],

@@ -25,11 +25,9 @@ struct PricesCommand: AsyncParsableCommand {
         func run() async throws {
             let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
             let book = try await session.run("prices list") { try await PriceRepository(client: session.client).load() }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
             print("model                      from         input   output   cached   long-context (> tokens: input / output / cached)")
             for price in book.prices {
-                var line = price.model.padding(toLength: 27, withPad: " ", startingAt: 0) + formatter.string(from: price.effectiveFrom) + "  "
+                var line = price.model.padding(toLength: 27, withPad: " ", startingAt: 0) + String(price.effectiveFrom.formatted(Date.ISO8601FormatStyle()).prefix(10)) + "  "
                 line += price.inputPerMillion.description.padding(toLength: 8, withPad: " ", startingAt: 0)
                 line += price.outputPerMillion.description.padding(toLength: 9, withPad: " ", startingAt: 0)
                 line += (price.cachedPerMillion?.description ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)

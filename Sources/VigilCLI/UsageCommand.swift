@@ -101,8 +101,6 @@ struct UsageCommand: AsyncParsableCommand {
     }
 
     static func day(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.date(from: text)
+        try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle())
     }
 }

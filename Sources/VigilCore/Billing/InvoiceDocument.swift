@@ -181,9 +181,7 @@ public enum InvoiceDocument {
     }
 
     static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date.formatted(Date.ISO8601FormatStyle())
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -58,10 +58,7 @@ enum PostgresTimestamp {
     static func parse(_ text: String) -> Date? {
         var normalized = text.replacingOccurrences(of: " ", with: "T")
         if normalized.hasSuffix("+00") { normalized += ":00" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: normalized) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: normalized)
+        if let date = try? Date(normalized, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        return try? Date(normalized, strategy: Date.ISO8601FormatStyle())
     }
 }
