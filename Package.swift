@@ -35,6 +35,12 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CSystemd",
+            path: "Sources/CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibPQ",
             path: "Sources/CLibPQ",
             pkgConfig: "libpq",
@@ -65,6 +71,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        .target(
+            name: "VigilSystemd",
+            dependencies: ["CSystemd"],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The daemon: capture, Gemini and the ledger working together.
         .target(
             name: "VigilService",
@@ -81,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
-                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore", "VigilService",
+                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import VigilCore
 import VigilService
 import VigilStore
+import VigilSystemd
 
 /// `vigil run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -82,6 +83,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
         let path = global.configPath
+        let systemd = SystemdNotifier()
+        let cameraCount = configuration.cameras.filter(\.enabled).count
         let service = MonitoringService(
             configuration: configuration, apiKey: key, ledger: ledger, database: client, prices: prices, logger: logger,
             shutdownGrace: shutdownGrace,
@@ -96,7 +99,11 @@ struct RunCommand: AsyncParsableCommand {
                     logger.error("the new configuration is invalid; keeping the running one\n\(error)")
                     return nil
                 }
-            })
+            },
+            ready: { systemd.ready(status: "monitoring \(cameraCount) cameras") },
+            heartbeat: { systemd.watchdog() },
+            heartbeatInterval: min(systemd.watchdogInterval ?? .seconds(5), .seconds(5)),
+            stopping: { systemd.stopping() })
         let group = ServiceGroup(configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()

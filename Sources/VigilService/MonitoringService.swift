@@ -20,15 +20,21 @@ public final class MonitoringService: Service {
     private let reload: @Sendable () async -> VigilConfiguration?
     private let logger: Logger
     private let readiness: @Sendable () -> Void
+    private let heartbeat: @Sendable () -> Void
+    private let heartbeatInterval: Duration
+    private let stopping: @Sendable () -> Void
     /// Longest wait for calls in flight at shutdown, in seconds. Default 20.
     public let shutdownGrace: Double
 
     /// - Parameters:
     ///   - reload: loads and validates the configuration again (nil when invalid: the caller logs why).
     ///   - ready: called once the cameras are started (systemd `READY=1`).
+    ///   - heartbeat: called by the sampling loop at least every `heartbeatInterval` while it runs
+    ///     (systemd `WATCHDOG=1`): a loop that hangs stops the pings and systemd restarts the service.
     public init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
                 logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
-                ready: @escaping @Sendable () -> Void = {}) {
+                ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
+                heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}) {
         let (stream, continuation) = AsyncStream<CaptureEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         self.events = stream
         self.supervisor = Supervisor(configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
@@ -39,6 +45,9 @@ public final class MonitoringService: Service {
         self.shutdownGrace = shutdownGrace
         self.reload = reload
         self.readiness = ready
+        self.heartbeat = heartbeat
+        self.heartbeatInterval = heartbeatInterval
+        self.stopping = stopping
     }
 
     /// The supervisor, for status and statistics.
@@ -58,6 +67,7 @@ public final class MonitoringService: Service {
                 await tick()
                 background.cancelAll()
             }
+            stopping()
             logger.notice("stopping: closing cameras and the usage ledger")
             await supervisor.stopCameras()
             await supervisor.finishEvents()
@@ -80,8 +90,12 @@ public final class MonitoringService: Service {
                 }
                 next = next.advanced(by: .seconds(await supervisor.interval))
                 if next < clock.now { next = clock.now }
-                let wake = next
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: clock) }
+                // Sleep until the next tick in slices, with a heartbeat after each.
+                while clock.now < next && !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    heartbeat()
+                    let wake = min(next, clock.now.advanced(by: heartbeatInterval))
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: clock) }
+                }
             }
             let waiting = await supervisor.callsInFlight
             if waiting > 0 {
