@@ -1,4 +1,10 @@
 import ArgumentParser
+import Foundation
+import Logging
+import VigilCapture
+import VigilCore
+import VigilGemini
+import VigilStore
 
 /// `vigil analyze`: a one-off analysis of a stream or a video file.
 struct AnalyzeCommand: AsyncParsableCommand {
@@ -6,23 +12,29 @@ struct AnalyzeCommand: AsyncParsableCommand {
         commandName: "analyze",
         abstract: "Sample a stream or video, ask Gemini, print the verdicts and token usage.",
         discussion: """
-        Samples N frames (or N 2x2 tiles from four sources), one analysis interval apart, and records \
-        each call as an api_usage row under --client when a database is configured.
+        Samples N images (one camera, or a 2x2 tile of four sources), --interval seconds apart, asks \
+        Gemini about each exactly as the daemon would, and prints each verdict with its token_usage. \
+        With --client and a database (from --config or --database-url), every call is recorded as an \
+        api_usage row under that client. Gemini settings come from the configuration when there is one.
 
         Examples:
           vigil analyze --source rtsp://cam.local/stream1 --frames 3
           vigil analyze --source yard.mp4 --format json
-          vigil analyze --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1
+          vigil analyze --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --client acme
         """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var sources: SourceOptions
 
     @Option(help: "How many samples to analyse.")
     var frames: Int = 1
+
+    @Option(help: "Seconds between samples.")
+    var interval: Double = 5
 
     @Option(help: ArgumentHelp("Record usage under this client id.", valueName: "ID"))
     var client: String?
@@ -32,9 +44,131 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(frames) else { throw ValidationError("--frames must be 1 to 1000") }
+        guard sources.source.count == 1 || sources.source.count == 4 else {
+            throw ValidationError("give one --source, or four for a 2x2 tile (got \(sources.source.count))")
+        }
+        guard interval >= 0.2 else { throw ValidationError("--interval must be at least 0.2 s") }
     }
 
     func run() async throws {
-        try notAvailableYet("vigil analyze")
+        var configuration: VigilConfiguration?
+        if global.config != nil || Environment.variables["VIGIL_CONFIG"] != nil || FileManager.default.fileExists(atPath: global.configPath) {
+            configuration = try global.loadConfiguration()
+        }
+        let gemini = configuration?.gemini ?? GeminiConfiguration()
+        guard case .success(let key) = GeminiKey.resolve(configuration: gemini) else {
+            printError("vigil analyze: no Gemini API key: set GEMINI_API_KEY (or configure gemini.api_key_file)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let urls = sources.urls
+        var secrets = urls.flatMap(\.secrets) + [key.key] + (configuration?.secrets ?? [])
+        let connection = database.resolve(configuration: configuration)
+        if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
+        let logger = global.bootstrapLogging(secrets: secrets)
+        let redactor = SecretRedactor(secrets: secrets)
+
+        var ledger: UsageLedger?
+        if let client {
+            guard configuration == nil || configuration?.client(client) != nil else {
+                printError("vigil analyze: no client \"\(client)\" in \(global.configPath)")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            let spool = configuration?.database.spoolDirectory ?? (NSTemporaryDirectory() + "vigil-analyze-spool")
+            ledger = try UsageLedger(connectionString: connection, spoolDirectory: spool, redactor: redactor, logger: logger)
+        }
+        var prices = PriceBook(prices: [])
+        if ledger != nil, let book = try? await PriceRepository(client: DatabaseClient(connectionString: connection, redactor: redactor)).load() {
+            prices = book
+        }
+
+        let recorder = ledger
+        let book = prices
+        let captures = SourceSampler.start(urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, logger: logger)
+        let cameras = captures.map { CameraConfiguration(id: $0.camera.id, name: $0.camera.name, url: $0.camera.url, client: client ?? "adhoc") }
+        let source: AnalysisSource = cameras.count == 4
+            ? .group(GroupConfiguration(id: "adhoc-group", name: "sources", cameras: cameras.map(\.id)), cameras)
+            : .camera(cameras[0])
+        let pipeline = ImagePipeline(maxImageSide: configuration?.analysis.maxImageSide ?? 768,
+                                     jpegQuality: configuration?.analysis.jpegQuality ?? 80, threads: 1)
+        let geminiClient = GeminiClient(configuration: gemini, apiKey: key.key, logger: logger)
+        await SourceSampler.waitForFrames(captures, timeout: (configuration?.capture.openTimeoutSeconds ?? 10) + 5)
+        var failures = 0
+        for index in 1...frames {
+            if index > 1 { try await Task.sleep(for: .seconds(interval)) }
+            let image = try await pipeline.sample(captures, ids: captures.map(\.camera.id), maxAge: max(interval * 2, 30))
+            if image.isEmpty {
+                printError("vigil analyze: sample \(index): no picture from \(urls.map(\.redacted).joined(separator: ", "))")
+                failures += 1
+                continue
+            }
+            let prompt = AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: gemini.systemPrompt)
+            let frameSizes = Dictionary(image.parts.compactMap { p in p.frameSize.map { (p.cameraID, $0) } }, uniquingKeysWith: { a, _ in a })
+            let outcome = await geminiClient.analyze(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height),
+                                                     prompt: prompt, frameSizes: frameSizes) { attempt in
+                guard let recorder, let client else { return }
+                var recordSource = source
+                if case .camera(var camera) = source { camera.client = client; recordSource = .camera(camera) }
+                let record = AnalyzeRecord.make(attempt, source: recordSource, image: image, client: client, model: geminiClient.model,
+                                                endpoint: geminiClient.endpointPath, prices: book)
+                try? await recorder.record(record)
+            }
+            if outcome.verdicts == nil { failures += 1 }
+            print(AnalyzeOutput.render(index: index, image: image, outcome: outcome, urls: urls, json: format == .json))
+        }
+        for capture in captures { await capture.stop() }
+        if let ledger { _ = await ledger.close() }
+        if failures == frames { throw ExitCode(ExitStatus.unavailable) }
+    }
+}
+
+/// The record of an ad-hoc call, like the daemon's.
+enum AnalyzeRecord {
+    static func make(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, client: String, model: String,
+                     endpoint: String, prices: PriceBook) -> UsageRecord {
+        let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
+        return UsageRecord(timestamp: attempt.startedAt, clientID: client, sourceID: source.id, sourceKind: source.kind, endpoint: endpoint,
+                           statusCode: attempt.statusCode, model: model, usage: attempt.usage, success: attempt.success,
+                           error: attempt.failure.map { "\($0)" + (attempt.rawText.map { " | raw: " + String($0.prefix(4000)) } ?? "") },
+                           finishReason: attempt.finishReason, attempt: attempt.attempt, durationMilliseconds: attempt.durationMilliseconds,
+                           cost: priced?.cost, priceID: priced?.priceID, cameraCount: source.cameras.count,
+                           imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
+    }
+}
+
+/// How `vigil analyze` prints a result.
+enum AnalyzeOutput {
+    static func render(index: Int, image: SampledImage, outcome: AnalysisOutcome, urls: [StreamURL], json: Bool) -> String {
+        let usage = outcome.attempts.last?.usage ?? .none
+        if json {
+            let verdicts = (outcome.verdicts ?? []).map { verdict in
+                JSONNode.object(pairs: [("camera", .string(verdict.cameraID)), ("incident_detected", .bool(verdict.incidentDetected)),
+                                        ("incident_type", .string(verdict.incidentType)),
+                                        ("confidence", verdict.confidence.map { JSONNode(.number($0), line: 0) } ?? .null),
+                                        ("description", .string(verdict.description))])
+            }
+            let node = JSONNode.object(pairs: [
+                ("sample", .number(index)), ("image", .string("\(image.width)x\(image.height)")), ("jpeg_bytes", .number(image.jpeg.count)),
+                ("success", .bool(outcome.verdicts != nil)), ("error", outcome.failure.map { .string("\($0)") } ?? .null),
+                ("attempts", .number(outcome.attempts.count)), ("verdicts", .array(verdicts)),
+                ("token_usage", .object(pairs: [
+                    ("prompt", .number(usage.promptTokens)), ("cached", .number(usage.cachedTokens)), ("output", .number(usage.candidatesTokens)),
+                    ("thoughts", .number(usage.thoughtsTokens)), ("tool_use", .number(usage.toolUsePromptTokens)),
+                    ("total", .number(usage.totalTokens)), ("image", .number(usage.imageTokens)), ("estimated", .bool(usage.estimated)),
+                    ("model_version", usage.modelVersion.map(JSONNode.string) ?? .null),
+                ])),
+            ])
+            return node.serializedString
+        }
+        var out = "sample \(index): \(image.width)x\(image.height) image, \(image.jpeg.count) bytes, \(outcome.attempts.count) attempt(s)\n"
+        if let verdicts = outcome.verdicts {
+            for verdict in verdicts {
+                let flag = verdict.incidentDetected ? "INCIDENT \(verdict.incidentType)" : "no incident"
+                out += "  \(verdict.cameraID): \(flag) (confidence \(verdict.confidence ?? "?")) — \(verdict.description)\n"
+            }
+        } else if let failure = outcome.failure {
+            out += "  FAILED: \(failure)\n"
+        }
+        out += "  token_usage: prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens)\(usage.estimated ? " (estimated)" : "")"
+        return out
     }
 }
