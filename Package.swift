@@ -124,6 +124,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilServiceTests",
+            dependencies: ["VigilCore", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilGeminiTests",
             dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
             exclude: ["Fixtures"],

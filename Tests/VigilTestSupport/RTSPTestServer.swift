@@ -9,9 +9,17 @@ public final class RTSPTestServer: @unchecked Sendable {
 
     /// Starts a server with `cameras` specs (`path=cam,codec=h264,size=640x480`) on a free port.
     public static func start(cameras: [String], auth: String? = nil) async throws -> RTSPTestServer {
-        let server = RTSPTestServer(port: TestEnvironment.freePort(), cameras: cameras, auth: auth)
-        try await server.start()
-        return server
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let server = RTSPTestServer(port: TestEnvironment.freePort(), cameras: cameras, auth: auth)
+            do {
+                try await server.start()
+                return server
+            } catch {
+                lastError = error   // the port was taken meanwhile: try another
+            }
+        }
+        throw lastError ?? TestFailure("cannot start the RTSP test server")
     }
 
     private init(port: Int, cameras: [String], auth: String?) {

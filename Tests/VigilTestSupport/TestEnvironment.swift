@@ -33,8 +33,27 @@ public enum TestEnvironment {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// A free TCP port on 127.0.0.1.
+    /// A free TCP port on 127.0.0.1, never the same one twice in this process (tests run in parallel).
     public static func freePort() -> Int {
+        while true {
+            let port = anyFreePort()
+            handedOut.lock()
+            let fresh = handedOut.ports.insert(port).inserted
+            handedOut.unlock()
+            if fresh { return port }
+        }
+    }
+
+    private final class PortRegistry: @unchecked Sendable {
+        private let mutex = NSLock()
+        var ports: Set<Int> = []
+        func lock() { mutex.lock() }
+        func unlock() { mutex.unlock() }
+    }
+
+    private static let handedOut = PortRegistry()
+
+    private static func anyFreePort() -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilTestSupport
+
+/// `vigil run` end to end: real RTSP cameras, the Gemini stand-in over HTTP, a real PostgreSQL.
+@Suite(.enabled(if: TestEnvironment.hasDatabase && TestEnvironment.hasRTSP, "needs PostgreSQL and RTSP: run ./scripts/test"),
+       .timeLimit(.minutes(4)))
+struct DaemonTests {
+    static let apiKey = "AIzaSyDAEMON-TEST-KEY-0123456789"
+
+    /// A configuration for five cameras of the shared RTSP server: a group of four and one alone.
+    static func configuration(database: String, gemini: String, spool: String, rtsp: String = TestEnvironment.rtspURL!,
+                              interval: Double = 2, extraCameras: String = "", singleURL: String? = nil) -> String {
+        """
+        {
+          "database": {"url": "\(database)", "spool_directory": "\(spool)"},
+          "gemini": {"base_url": "\(gemini)", "model": "gemini-2.5-flash", "request_timeout_seconds": 5, "max_attempts": 3},
+          "analysis": {"interval_seconds": \(interval), "max_frame_age_seconds": 10},
+          "capture": {"keyframe_interval_seconds": 2, "reconnect_initial_seconds": 0.5, "reconnect_max_seconds": 2},
+          "clients": [{"id": "shop", "name": "Test Shop", "plan": {"markup_percent": "20", "vat_percent": "10"}}],
+          "cameras": [
+            {"id": "c1", "name": "Entrance", "url": "\(rtsp)/h264-1080p", "client": "shop"},
+            {"id": "c2", "name": "Aisle", "url": "\(rtsp)/h264-720p", "client": "shop"},
+            {"id": "c3", "name": "Stock", "url": "\(rtsp)/h265-720p", "client": "shop"},
+            {"id": "c4", "name": "Bay", "url": "\(rtsp)/mjpeg-480p", "client": "shop"},
+            {"id": "till", "name": "Till", "url": "\(singleURL ?? rtsp + "/h264-640x480")", "client": "shop"}\(extraCameras)
+          ],
+          "groups": [{"id": "floor", "name": "floor", "cameras": ["c1", "c2", "c3", "c4"]}]
+        }
+        """
+    }
+
+    struct Setup {
+        let database: TestDatabase
+        let standIn: GeminiStandIn
+        let configPath: String
+        let spool: String
+    }
+
+    static func setUp(faults: String = "", databaseBase: String? = TestEnvironment.databaseURL, rtsp: String = TestEnvironment.rtspURL!,
+                      singleURL: String? = nil) async throws -> Setup {
+        let database = try await TestDatabase.create(on: databaseBase)
+        let migrated = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["migrate", "--database-url", database.url])
+        #expect(migrated.status == 0, "\(migrated.standardError)")
+        let standIn = try await GeminiStandIn.start(apiKey: apiKey, faults: faults)
+        let spool = NSTemporaryDirectory() + "vigil-daemon-spool-" + UUID().uuidString
+        let path = NSTemporaryDirectory() + "vigil-daemon-\(UUID().uuidString).json"
+        try configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: rtsp, singleURL: singleURL)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return Setup(database: database, standIn: standIn, configPath: path, spool: spool)
+    }
+
+    static func start(_ setup: Setup) throws -> DaemonProcess {
+        try DaemonProcess(TestEnvironment.vigilExecutable, ["run", "--config", setup.configPath],
+                          environment: ["GEMINI_API_KEY": apiKey])
+    }
+
+    static func stop(_ daemon: DaemonProcess) async -> Int32? {
+        daemon.signal(SIGTERM)
+        return await daemon.wait(timeout: 30)
+    }
+
+    @Test func everyAnsweredCallIsOneRowWithItsVerdicts() async throws {
+        let setup = try await Self.setUp()
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 4, timeout: 60), "\(daemon.log)")
+        let status = await Self.stop(daemon)
+        #expect(status == 0, "\(daemon.log)")
+        let answered = try await setup.standIn.stats()["requests"] ?? -1
+        #expect(answered >= 8)
+        #expect(try await setup.database.psql("SELECT count(*), count(DISTINCT request_id) FROM api_usage") == "\(answered)|\(answered)")
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success OR unpriced OR estimated") == "0")
+        // A group row carries four verdicts, one per quadrant; a single camera's row one.
+        #expect(try await setup.database.psql("""
+            SELECT string_agg(DISTINCT u.source_kind || ':' || (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id), ',')
+            FROM api_usage u
+            """) == "camera:1,group:4")
+        #expect(try await setup.database.psql("SELECT string_agg(DISTINCT camera_id, ',' ORDER BY camera_id) FROM analyses a JOIN api_usage u ON u.id = a.usage_id WHERE u.source_kind = 'group'") == "c1,c2,c3,c4")
+        // Tokens in the rows equal the stand-in's sums; every call carries its stream sessions.
+        let stats = try await setup.standIn.stats()
+        #expect(try await setup.database.psql("SELECT sum(prompt_tokens) || '|' || sum(total_tokens) FROM api_usage") == "\(stats["prompt_tokens"]!)|\(stats["total_tokens"]!)")
+        // Each call names the stream sessions of the cameras whose frames it showed.
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE cardinality(session_ids) BETWEEN 1 AND camera_count") == "\(answered)")
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage u WHERE NOT (u.session_ids <@ (SELECT array_agg(id) FROM stream_sessions))") == "0")
+        #expect(try await setup.database.psql("SELECT count(*) FROM stream_sessions WHERE ended_at IS NULL") == "0")
+        // The log: one line per call, and never the key.
+        #expect(daemon.log.contains("[group floor] tokens prompt="))
+        #expect(!daemon.log.contains(Self.apiKey))
+        // Tokens per camera-sample in a group compared with a single camera's call, from the rows.
+        let ratio = try await setup.database.psql("""
+            SELECT round((avg(total_tokens) FILTER (WHERE source_kind = 'group') / 4) / avg(total_tokens) FILTER (WHERE source_kind = 'camera'), 3)
+            FROM api_usage
+            """)
+        print("tokens per camera-sample, group vs single: \(ratio)")
+    }
+
+    @Test func faultsAreRowsAndNeverInventedVerdicts() async throws {
+        let setup = try await Self.setUp(faults: "429:0.2s=0.07,503=0.07,malformed=0.06")
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] ", count: 8, timeout: 90), "\(daemon.log)")
+        #expect(await Self.stop(daemon) == 0, "\(daemon.log)")
+        let stats = try await setup.standIn.stats()
+        let answered = stats["requests"] ?? -1
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage") == "\(answered)")
+        let failedByStandIn = (stats["by_status.429"] ?? 0) + (stats["by_status.503"] ?? 0) + (stats["by_fault.malformed"] ?? 0)
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success") == "\(failedByStandIn)")
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE status_code = 429 AND NOT success") == "\(stats["by_status.429"] ?? 0)")
+        // Verdicts only for successful calls: 4 per group call, 1 per single call.
+        #expect(try await setup.database.psql("""
+            SELECT count(*) FROM api_usage u
+            WHERE (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id) <> CASE WHEN NOT u.success THEN 0 WHEN u.source_kind = 'group' THEN 4 ELSE 1 END
+            """) == "0")
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success AND error LIKE '%raw: %'") == "\(stats["by_fault.malformed"] ?? 0)")
+    }
+
+    @Test func rowsSurviveAPostgreSQLOutage() async throws {
+        let cluster = try await PrivateCluster.start()
+        let setup = try await Self.setUp(databaseBase: cluster.url)
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
+        try await cluster.stop()
+        #expect(await daemon.waitForLog("spooling to disk", timeout: 20), "\(daemon.log)")
+        let during = daemon.log.components(separatedBy: "[Till] tokens").count
+        #expect(await daemon.waitForLog("[Till] tokens", count: during + 3, timeout: 30))
+        try await cluster.start()
+        #expect(await daemon.waitForLog("reachable again", timeout: 30), "\(daemon.log)")
+        #expect(await Self.stop(daemon) == 0)
+        let answered = try await setup.standIn.stats()["requests"] ?? -1
+        #expect(try await setup.database.psql("SELECT count(*), count(DISTINCT request_id) FROM api_usage") == "\(answered)|\(answered)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: setup.spool))?.isEmpty ?? true)
+    }
+
+    @Test func aCameraDownDoesNotStopTheOthersAndComesBack() async throws {
+        let own = try await RTSPTestServer.start(cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"])
+        let setup = try await Self.setUp(singleURL: "\(own.url)/till")
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
+        own.stop()
+        #expect(await daemon.waitForLog("camera=till", count: 2, timeout: 20), "\(daemon.log)")
+        let groupCalls = daemon.log.components(separatedBy: "[group floor] tokens").count
+        // The group keeps its schedule (a call every 2 s) while the till is down.
+        #expect(await daemon.waitForLog("[group floor] tokens", count: groupCalls + 2, timeout: 10))
+        try await own.start()
+        #expect(await daemon.waitForLog("[camera=till] camera live", count: 2, timeout: 30), "\(daemon.log)")
+        let tillCalls = daemon.log.components(separatedBy: "[Till] tokens").count
+        #expect(await daemon.waitForLog("[Till] tokens", count: tillCalls, timeout: 30), "\(daemon.log)")
+        #expect(await Self.stop(daemon) == 0)
+        let log = daemon.log
+        #expect(log.contains("[camera=till error="))
+        #expect(log.components(separatedBy: "[camera=till] camera live").count - 1 >= 2)
+    }
+
+    @Test func hangupReloadsAddsAndRemovesAndRejectsAnInvalidFile() async throws {
+        let setup = try await Self.setUp()
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
+        // Remove the till, add a door camera.
+        let rtsp = TestEnvironment.rtspURL!
+        var text = try String(contentsOfFile: setup.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "{\"id\": \"till\", \"name\": \"Till\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}",
+                                         with: "{\"id\": \"door\", \"name\": \"Door\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}")
+        try text.write(toFile: setup.configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("cameras_added=1", timeout: 20), "\(daemon.log)")
+        #expect(daemon.log.contains("cameras_removed=1"))
+        #expect(await daemon.waitForLog("[Door] tokens", count: 1, timeout: 30), "\(daemon.log)")
+        // An invalid file is rejected, and monitoring goes on.
+        try "{\"clients\": [], \"cameras\": [{\"id\": \"x\"}], \"oops\": 1}".write(toFile: setup.configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(await daemon.waitForLog("the new configuration is invalid; keeping the running one", timeout: 20), "\(daemon.log)")
+        let doorCalls = daemon.log.components(separatedBy: "[Door] tokens").count
+        #expect(await daemon.waitForLog("[Door] tokens", count: doorCalls, timeout: 20))
+        #expect(await Self.stop(daemon) == 0)
+        #expect(daemon.log.contains("oops"))
+    }
+
+    @Test func secretsNeverReachTheLogs() async throws {
+        let secured = try await RTSPTestServer.start(cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
+        let setup = try await Self.setUp(singleURL: "rtsp://admin:Cam3raPassw0rd@127.0.0.1:\(secured.port)/till")
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
+        secured.stop()
+        // Reconnecting fails, and the failure names the URL: with its password masked.
+        #expect(await daemon.waitForLog("nothing accepts connections at rtsp://admin:***@", timeout: 20), "\(daemon.log)")
+        #expect(await Self.stop(daemon) == 0)
+        let log = daemon.log
+        #expect(!log.contains("Cam3raPassw0rd"))
+        #expect(!log.contains(Self.apiKey))
+        #expect(log.contains("admin:***@"))
+        #expect(try await setup.database.psql("SELECT count(*) FROM cameras WHERE stream LIKE '%Cam3raPassw0rd%'") == "0")
+    }
+
+    @Test func pendingMigrationsStopTheStartWithTheCommandToRun() async throws {
+        let database = try await TestDatabase.create()
+        let path = NSTemporaryDirectory() + "vigil-unmigrated-\(UUID().uuidString).json"
+        try Self.configuration(database: database.url, gemini: "http://127.0.0.1:9", spool: NSTemporaryDirectory() + "s-" + UUID().uuidString)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": "k"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("Run: vigil migrate --config \(path)"))
+    }
+}
