@@ -317,14 +317,15 @@ class Handler(BaseHTTPRequestHandler):
         def one_verdict():
             incident = chooser.random() < 0.05
             kind = chooser.choice(INCIDENT_TYPES[1:]) if incident else "none"
-            description = (f"Possible {kind.replace('_', ' ')} in view; a person near the counter." if incident
-                           else "Normal activity; no people acting suspiciously, no hazards visible.")
+            description = (f"Possible {kind.replace('_', ' ')}: a person near the counter, lower left of the frame." if incident
+                           else "quiet")
             return {"incident_detected": incident, "incident_type": kind,
                     "confidence": round(0.6 + chooser.random() * 0.39, 2), "description": description}
 
+        compact = (",", ":")
         if "incident_detected" in properties or not properties:
-            return json.dumps(one_verdict())
-        return json.dumps({camera: one_verdict() for camera in properties})
+            return json.dumps(one_verdict(), separators=compact)
+        return json.dumps({camera: one_verdict() for camera in properties}, separators=compact)
 
 
 def parse_rates(text):

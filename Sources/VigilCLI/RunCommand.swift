@@ -6,6 +6,7 @@ import VigilCore
 import VigilService
 import VigilStore
 import VigilSystemd
+import VigilHTTP
 
 /// `vigil run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -50,6 +51,7 @@ struct RunCommand: AsyncParsableCommand {
         if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
         if let password = Environment.variables["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
         let logger = global.bootstrapLogging(secrets: secrets)
+        let registry = StatusServer.bootstrapMetrics()
         let redactor = SecretRedactor(secrets: secrets)
         let client = DatabaseClient(connectionString: connection, redactor: redactor)
 
@@ -104,8 +106,12 @@ struct RunCommand: AsyncParsableCommand {
             heartbeat: { systemd.watchdog() },
             heartbeatInterval: min(systemd.watchdogInterval ?? .seconds(5), .seconds(5)),
             stopping: { systemd.stopping() })
-        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      logger: logger))
+        let http = StatusServer.application(
+            host: configuration.http.listenHost, port: configuration.http.listenPort, registry: registry, logger: logger,
+            readiness: { service.readiness() },
+            onListening: { port in logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"]) })
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service), .init(service: http)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

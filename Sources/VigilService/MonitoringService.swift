@@ -64,6 +64,7 @@ public final class MonitoringService: Service {
             await withTaskGroup(of: Void.self) { background in
                 background.addTask { await self.reloadOnHangup() }
                 background.addTask { await self.refreshPricesPeriodically() }
+                background.addTask { await self.publishMetricsPeriodically() }
                 await tick()
                 background.cancelAll()
             }
@@ -150,6 +151,27 @@ public final class MonitoringService: Service {
                 await supervisor.apply(configuration)
             }
         }
+    }
+
+    /// Camera and ledger metrics, every 5 s.
+    private func publishMetricsPeriodically() async {
+        var cameras: [String: CameraStatus] = [:]
+        var rows = 0
+        while !Task.isCancelled {
+            DaemonMetrics.cameras(await supervisor.cameraStatuses, previous: &cameras)
+            let ledger = self.ledger.statistics
+            DaemonMetrics.ledger(segmentsWaiting: ledger.segmentsWaiting, rowsWritten: ledger.rowsWritten,
+                                 lastWriteMilliseconds: ledger.lastWriteMilliseconds, reachable: ledger.databaseReachable, previousRows: &rows)
+            try? await Task.sleep(for: .seconds(5))
+        }
+    }
+
+    /// Whether the daemon is ready: PostgreSQL reachable, and the spool not piling up.
+    public func readiness(maxSpoolSegments: Int = 1000) -> (ready: Bool, reason: String) {
+        let ledger = self.ledger.statistics
+        if !ledger.databaseReachable { return (false, "PostgreSQL is unreachable (\(ledger.lastError ?? "no detail")); \(ledger.segmentsWaiting) batches spooled") }
+        if ledger.segmentsWaiting > maxSpoolSegments { return (false, "\(ledger.segmentsWaiting) batches waiting in the spool") }
+        return (true, "")
     }
 
     private func refreshPricesPeriodically() async {

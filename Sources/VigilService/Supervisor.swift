@@ -75,6 +75,7 @@ public actor Supervisor {
         for source in plan.sources {
             if inFlight.contains(source.id) {
                 statistics.skippedInFlight += 1
+                DaemonMetrics.skipped(source.id, reason: "in_flight")
                 logger.debug("previous call still in flight; skipping this tick", metadata: ["source": "\(source.id)"])
                 continue
             }
@@ -106,6 +107,7 @@ public actor Supervisor {
         }
         if image.isEmpty {
             statistics.skippedNoFrame += 1
+            DaemonMetrics.skipped(source.id, reason: "no_frame")
             logger.debug("\(label) no fresh frame; nothing sent")
             return
         }
@@ -137,6 +139,7 @@ public actor Supervisor {
         }
         for verdict in outcome.verdicts ?? [] where verdict.incidentDetected {
             statistics.incidents += 1
+            DaemonMetrics.incident(verdict.cameraID, type: verdict.incidentType)
             let camera = source.cameras.first { $0.id == verdict.cameraID }?.name ?? verdict.cameraID
             logger.warning("[\(camera)] INCIDENT \(verdict.incidentType) (confidence \(verdict.confidence ?? "?")): \(verdict.description)",
                            metadata: ["camera": "\(verdict.cameraID)", "incident_type": "\(verdict.incidentType)", "source": "\(source.id)"])
@@ -147,6 +150,7 @@ public actor Supervisor {
     }
 
     private func count(_ record: UsageRecord) {
+        DaemonMetrics.call(record)
         if record.success { statistics.callsSucceeded += 1 } else { statistics.callsFailed += 1 }
         if record.attempt > 1 { statistics.retries += 1 }
         statistics.promptTokens += record.usage.promptTokens

@@ -11,10 +11,11 @@ struct DaemonTests {
 
     /// A configuration for five cameras of the shared RTSP server: a group of four and one alone.
     static func configuration(database: String, gemini: String, spool: String, rtsp: String = TestEnvironment.rtspURL!,
-                              interval: Double = 2, extraCameras: String = "", singleURL: String? = nil) -> String {
+                              interval: Double = 2, extraCameras: String = "", singleURL: String? = nil, httpPort: Int = 0) -> String {
         """
         {
           "database": {"url": "\(database)", "spool_directory": "\(spool)"},
+          "http": {"listen": "127.0.0.1:\(httpPort)"},
           "gemini": {"base_url": "\(gemini)", "model": "gemini-2.5-flash", "request_timeout_seconds": 5, "max_attempts": 3},
           "analysis": {"interval_seconds": \(interval), "max_frame_age_seconds": 10},
           "capture": {"keyframe_interval_seconds": 2, "reconnect_initial_seconds": 0.5, "reconnect_max_seconds": 2},
@@ -39,14 +40,14 @@ struct DaemonTests {
     }
 
     static func setUp(faults: String = "", databaseBase: String? = TestEnvironment.databaseURL, rtsp: String = TestEnvironment.rtspURL!,
-                      singleURL: String? = nil) async throws -> Setup {
+                      singleURL: String? = nil, httpPort: Int = 0) async throws -> Setup {
         let database = try await TestDatabase.create(on: databaseBase)
         let migrated = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["migrate", "--database-url", database.url])
         #expect(migrated.status == 0, "\(migrated.standardError)")
         let standIn = try await GeminiStandIn.start(apiKey: apiKey, faults: faults)
         let spool = NSTemporaryDirectory() + "vigil-daemon-spool-" + UUID().uuidString
         let path = NSTemporaryDirectory() + "vigil-daemon-\(UUID().uuidString).json"
-        try configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: rtsp, singleURL: singleURL)
+        try configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: rtsp, singleURL: singleURL, httpPort: httpPort)
             .write(toFile: path, atomically: true, encoding: .utf8)
         return Setup(database: database, standIn: standIn, configPath: path, spool: spool)
     }
@@ -191,6 +192,32 @@ struct DaemonTests {
         #expect(try await setup.database.psql("SELECT count(*) FROM cameras WHERE stream LIKE '%Cam3raPassw0rd%'") == "0")
     }
 
+    @Test func metricsAndHealthAreServedInPrometheusFormat() async throws {
+        let port = TestEnvironment.freePort()
+        let secured = try await RTSPTestServer.start(cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
+        let setup = try await Self.setUp(singleURL: "rtsp://admin:Cam3raPassw0rd@127.0.0.1:\(secured.port)/till", httpPort: port)
+        let daemon = try Self.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
+        try await Task.sleep(for: .seconds(5))
+        let base = "http://127.0.0.1:\(port)"
+        let health = try await ProcessRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/healthz"])
+        let ready = try await ProcessRunner.run("/usr/bin/curl", ["-s", base + "/readyz"])
+        let metrics = try await ProcessRunner.run("/usr/bin/curl", ["-s", "-f", base + "/metrics"])
+        #expect(await Self.stop(daemon) == 0)
+        #expect(health.standardOutput == "200")
+        #expect(ready.standardOutput == "ready\n")
+        let text = metrics.standardOutput
+        #expect(PrometheusText.problems(text).isEmpty, "\(PrometheusText.problems(text))")
+        for name in ["vigil_gemini_calls_total", "vigil_tokens_total", "vigil_cost_nanodollars_total", "vigil_camera_up",
+                     "vigil_frames_decoded_total", "vigil_frames_sampled_total", "vigil_camera_decode_mode", "vigil_spool_segments",
+                     "vigil_database_up", "vigil_gemini_call_duration_seconds_bucket", "vigil_usage_rows_written_total"] {
+            #expect(text.contains(name + "{") || text.contains(name + " "), "missing \(name)")
+        }
+        #expect(text.contains("vigil_camera_up{camera=\"till\"} 1"))
+        #expect(!text.contains("Cam3raPassw0rd"))
+        #expect(!text.contains(Self.apiKey))
+    }
+
     @Test func pendingMigrationsStopTheStartWithTheCommandToRun() async throws {
         let database = try await TestDatabase.create()
         let path = NSTemporaryDirectory() + "vigil-unmigrated-\(UUID().uuidString).json"
@@ -199,5 +226,39 @@ struct DaemonTests {
         let result = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": "k"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("Run: vigil migrate --config \(path)"))
+    }
+}
+
+/// A strict check of the Prometheus text exposition format (what promtool's parser requires).
+enum PrometheusText {
+    static func problems(_ text: String) -> [String] {
+        var problems: [String] = []
+        var types: [String: String] = [:]
+        let name = #/^[a-zA-Z_:][a-zA-Z0-9_:]*$/#
+        let sample = #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*,?)?\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?$/#
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 4, (try? name.wholeMatch(in: String(parts[2]))) != nil,
+                      ["counter", "gauge", "histogram", "summary", "untyped"].contains(String(parts[3])) else {
+                    problems.append("bad TYPE line: \(line)")
+                    continue
+                }
+                if types[String(parts[2])] != nil { problems.append("duplicate TYPE for \(parts[2])") }
+                types[String(parts[2])] = String(parts[3])
+                continue
+            }
+            if line.hasPrefix("#") { continue }
+            guard let match = try? sample.wholeMatch(in: String(line)) else {
+                problems.append("bad sample line: \(line)")
+                continue
+            }
+            let metric = String(match.1)
+            let family = [metric, metric.replacingOccurrences(of: "_bucket", with: ""), metric.replacingOccurrences(of: "_sum", with: ""),
+                          metric.replacingOccurrences(of: "_count", with: "")].first { types[$0] != nil }
+            if family == nil { problems.append("sample without TYPE: \(metric)") }
+            if types[metric] == "counter" && !metric.hasSuffix("_total") { problems.append("counter not ending in _total: \(metric)") }
+        }
+        return problems
     }
 }

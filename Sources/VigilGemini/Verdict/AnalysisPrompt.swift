@@ -13,9 +13,10 @@ public struct AnalysisPrompt: Sendable {
         (a person collapsed or lying still), or something else that a guard must see. Ordinary \
         activity — customers browsing, staff working, vehicles refuelling, empty scenes, weather, \
         lighting changes, animals — is not an incident. A dark or black frame means that camera has \
-        no picture: report no incident for it and say "no picture". Be concrete and brief in the \
-        description (what, where in the frame, how many people). Set confidence between 0 and 1. \
-        Answer only with JSON matching the schema.
+        no picture: report no incident for it and say "no picture". For an incident, describe it \
+        concretely in one sentence (what, where in the frame, how many people); otherwise say only \
+        "quiet" or a few words — output tokens are the expensive ones. Set confidence between 0 and 1. \
+        Answer only with compact JSON matching the schema.
         """
 
     /// The system instruction sent.
@@ -42,12 +43,12 @@ public struct AnalysisPrompt: Sendable {
             isGroup = true
             cameraIDs = cameras.map(\.id)
             let positions = ["top-left", "top-right", "bottom-left", "bottom-right"]
-            var lines = ["This image is a 2x2 grid of four cameras of one site:"]
+            var lines = ["2x2 grid, one camera per quadrant:"]
             for (index, camera) in cameras.enumerated() {
-                let state = missing.contains(camera.id) ? " — no picture (dark quadrant)" : ""
-                lines.append("- \(positions[index]): camera \"\(camera.name)\", id \(camera.id)\(state)")
+                let state = missing.contains(camera.id) ? " (no picture)" : ""
+                lines.append("\(positions[index]) = \(camera.id) \"\(camera.name)\"\(state)")
             }
-            lines.append("Give one verdict per camera id, judging each quadrant on its own.")
+            lines.append("One verdict per camera id; judge each quadrant alone.")
             userText = lines.joined(separator: "\n")
             let ids = JSONNode.array(cameras.map { .string($0.id) })
             schema = .object([

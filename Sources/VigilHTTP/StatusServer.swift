@@ -1,0 +1,44 @@
+public import Hummingbird
+public import Logging
+import Metrics
+public import Prometheus
+
+/// `/metrics` (Prometheus text format), `/healthz` (the process answers) and `/readyz` (the database
+/// is reachable and the spool is not growing without bound), on `http.listen`.
+public enum StatusServer {
+    /// Installs the Prometheus backend for swift-metrics. Call once, before any metric is made.
+    public static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                                   .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30)]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }
+
+    /// The HTTP application (a `Service`). `readiness` returns whether Vigil is ready, and why not.
+    public static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+                                   readiness: @escaping @Sendable () async -> (ready: Bool, reason: String),
+                                   onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            var buffer = [UInt8]()
+            buffer.reserveCapacity(16_384)
+            registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+        router.get("healthz") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("readyz") { _, _ -> Response in
+            let (ready, reason) = await readiness()
+            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                            body: .init(byteBuffer: ByteBuffer(string: (ready ? "ready" : "not ready: \(reason)") + "\n")))
+        }
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+                           onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: quiet)
+    }
+}

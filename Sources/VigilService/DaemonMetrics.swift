@@ -1,0 +1,69 @@
+import Metrics
+import VigilCore
+
+/// The daemon's metrics, through swift-metrics (exported by whatever backend the executable installs).
+///
+/// Names follow Prometheus conventions: counters end in `_total`, durations are in seconds.
+enum DaemonMetrics {
+    /// One Gemini attempt: calls by source, model and outcome; tokens by kind; cost; retries.
+    static func call(_ record: UsageRecord) {
+        let outcome = record.success ? "success" : "failure"
+        Counter(label: "vigil_gemini_calls_total", dimensions: [("source", record.sourceID), ("model", record.model), ("outcome", outcome)]).increment()
+        if record.attempt > 1 { Counter(label: "vigil_gemini_retries_total", dimensions: [("model", record.model)]).increment() }
+        let usage = record.usage
+        for (kind, count) in [("prompt", usage.promptTokens), ("cached", usage.cachedTokens), ("output", usage.candidatesTokens),
+                              ("thoughts", usage.thoughtsTokens), ("tool_use", usage.toolUsePromptTokens)] where count > 0 {
+            Counter(label: "vigil_tokens_total", dimensions: [("kind", kind), ("model", record.model)]).increment(by: Int64(count))
+        }
+        if let cost = record.cost {
+            // Nano-dollars as an integer counter: exact, and far from overflow.
+            Counter(label: "vigil_cost_nanodollars_total", dimensions: [("model", record.model)]).increment(by: Int64(cost.units / 1_000_000))
+        } else {
+            Counter(label: "vigil_unpriced_calls_total", dimensions: [("model", record.model)]).increment()
+        }
+        Timer(label: "vigil_gemini_call_duration_seconds", dimensions: [("model", record.model)])
+            .recordMilliseconds(record.durationMilliseconds)
+    }
+
+    /// A tick skipped for a source: `in_flight` (its previous call still runs) or `no_frame`.
+    static func skipped(_ source: String, reason: String) {
+        Counter(label: "vigil_skipped_ticks_total", dimensions: [("source", source), ("reason", reason)]).increment()
+    }
+
+    static func incident(_ camera: String, type: String) {
+        Counter(label: "vigil_incidents_total", dimensions: [("camera", camera), ("type", type)]).increment()
+    }
+
+    /// Camera gauges and counters from the cameras' current status; `previous` holds the last seen
+    /// cumulative values so counters advance by the difference.
+    static func cameras(_ statuses: [CameraStatus], previous: inout [String: CameraStatus]) {
+        for status in statuses {
+            let camera = [("camera", status.cameraID)]
+            Gauge(label: "vigil_camera_up", dimensions: camera).record(status.state == .live ? 1 : 0)
+            for mode in [DecodeMode.keyframes, .allFrames] {
+                Gauge(label: "vigil_camera_decode_mode", dimensions: camera + [("mode", mode.rawValue)]).record(status.decodeMode == mode ? 1 : 0)
+            }
+            let before = previous[status.cameraID]
+            func advance(_ label: String, _ now: Int, _ then: Int?) {
+                let delta = now - (then ?? 0)
+                if delta > 0 { Counter(label: label, dimensions: camera).increment(by: Int64(delta)) }
+            }
+            advance("vigil_camera_reconnects_total", status.reconnects, before?.reconnects)
+            advance("vigil_frames_decoded_total", status.framesDecoded, before?.framesDecoded)
+            advance("vigil_frames_sampled_total", status.framesSampled, before?.framesSampled)
+            advance("vigil_packets_received_total", status.packets, before?.packets)
+            previous[status.cameraID] = status
+        }
+    }
+
+    /// The ledger: spool depth, rows written, last write latency, database reachability.
+    static func ledger(segmentsWaiting: Int, rowsWritten: Int, lastWriteMilliseconds: Double, reachable: Bool, previousRows: inout Int) {
+        Gauge(label: "vigil_spool_segments").record(segmentsWaiting)
+        Gauge(label: "vigil_database_up").record(reachable ? 1 : 0)
+        Gauge(label: "vigil_usage_write_last_seconds").record(lastWriteMilliseconds / 1000)
+        if rowsWritten > previousRows {
+            Counter(label: "vigil_usage_rows_written_total").increment(by: Int64(rowsWritten - previousRows))
+            previousRows = rowsWritten
+        }
+    }
+}
