@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigil", targets: ["VigilCLI"]),
+        .executable(name: "vigil-bench", targets: ["VigilBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -111,6 +112,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Benchmarks (run by scripts/bench-*), printing figures beside their references.
+        .executableTarget(
+            name: "VigilBench",
+            dependencies: ["VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 

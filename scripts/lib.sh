@@ -7,7 +7,7 @@ VIGIL_APT_PACKAGES=(
   postgresql postgresql-client ffmpeg
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
-  procps iproute2
+  procps iproute2 time curl
 )
 
 vigil_log() { printf '==> %s\n' "$*" >&2; }

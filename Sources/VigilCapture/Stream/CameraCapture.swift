@@ -183,6 +183,12 @@ public final class CameraCapture: Sendable {
         var first = true
         var paceStart: UInt64 = 0
         var paceFirstPTS: Int64?
+        var unpublished = 0
+        var lastPublished: UInt64 = 0
+        defer {
+            let count = unpublished
+            update { $0.packets += count }
+        }
 
         while true {
             switch reader.read(into: packet, stallTimeout: settings.stallTimeout) {
@@ -207,10 +213,17 @@ public final class CameraCapture: Sendable {
                 first = false
                 flowing()
             }
-            let now = Date()
-            update {
-                $0.packets += 1
-                $0.lastPacketAt = now
+            // Counters reach the shared status four times a second, not on every packet.
+            unpublished += 1
+            let now = Monotonic.nanoseconds()
+            if now &- lastPublished > 250_000_000 {
+                let count = unpublished
+                update {
+                    $0.packets += count
+                    $0.lastPacketAt = Date()
+                }
+                unpublished = 0
+                lastPublished = now
             }
             if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
 
@@ -223,22 +236,18 @@ public final class CameraCapture: Sendable {
                     if gop > 0.05 { measuredGOP = gop }
                 }
                 lastKeyPTS = timestamp
-                lastKeyAt = Monotonic.nanoseconds()
+                lastKeyAt = now
             }
 
             // Keyframes alone are enough only while they come at least as often as samples are taken.
             var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
-            var reason = measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
-            let keyless = Monotonic.seconds(since: lastKeyAt)
-            if keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2 {
-                wanted = .allFrames
-                reason = "no keyframe for \(Int(keyless)) s"
-            }
-            if store.keyframeDistrusted {
-                wanted = .allFrames
-                reason = "a keyframe packet did not decode to a keyframe"
-            }
+            let keyless = Double(now &- lastKeyAt) / 1e9
+            let keyframesMissing = keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2
+            if keyframesMissing || store.keyframeDistrusted { wanted = .allFrames }
             if wanted != store.mode {
+                let reason = store.keyframeDistrusted ? "a keyframe packet did not decode to a keyframe"
+                    : keyframesMissing ? "no keyframe for \(Int(keyless)) s"
+                    : measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
                 store.setMode(wanted)
                 update { $0.decodeMode = wanted }
                 onEvent(.decodeModeChanged(cameraID: camera.id, mode: wanted, reason: reason))

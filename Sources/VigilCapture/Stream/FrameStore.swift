@@ -95,7 +95,7 @@ final class FrameStore: @unchecked Sendable {
         case .keyframes:
             guard !keyPackets.isEmpty, keyArrival > 0, let parameters else { return nil }
             let age = Double(now &- keyArrival) / 1e9
-            guard age <= maxAge, case .success(let decoder) = Decoder.make(parameters: parameters),
+            guard age <= maxAge, case .success(let decoder) = Decoder.make(parameters: parameters, forSample: true),
                   let frame = decoder.decodeAlone(keyPackets) else { return nil }
             framesDecoded += 1
             if !frame.isKey { keyframeDistrusted = true }

@@ -1,0 +1,159 @@
+// vigil-bench: measurements for scripts/bench-capture and scripts/bench-store.
+//
+//   vigil-bench capture --seconds S --interval I [--all-frames] URL...
+//   vigil-bench store --database-url URL --rows N [--batch B]
+//
+// Prints `key=value` lines for the scripts to tabulate.
+import Foundation
+import Logging
+import VigilCapture
+import VigilCore
+import VigilGemini
+import VigilStore
+
+func usage() -> Never {
+    FileHandle.standardError.write(Data("usage: vigil-bench capture --seconds S --interval I [--all-frames] URL... | store --database-url URL --rows N\n".utf8))
+    exit(64)
+}
+
+/// CPU seconds (user + system) and peak RSS in kB of this process so far.
+func resources() -> (cpu: Double, peakKB: Int) {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return (cpu, Int(usage.ru_maxrss))
+}
+
+/// Current RSS in kB.
+func currentRSS() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func value(_ name: String, in arguments: [String]) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func captureBenchmark(_ arguments: [String]) async throws {
+    let seconds = Double(value("--seconds", in: arguments) ?? "60") ?? 60
+    let interval = Double(value("--interval", in: arguments) ?? "5") ?? 5
+    let allFrames = arguments.contains("--all-frames")
+    let urls = arguments.filter { $0.hasPrefix("rtsp://") }
+    let baselineRSS = currentRSS()
+    let started = resources()
+    let captures = urls.enumerated().map { index, url in
+        CameraCapture(camera: CameraConfiguration(id: "cam\(index)", name: "cam\(index)", url: try! StreamURL.parse(url), client: "bench"),
+                      settings: CaptureSettings(keyframeInterval: allFrames ? 3600 : 2, samplingInterval: allFrames ? 0.5 : interval))
+    }
+    let opened = Date()
+    captures.forEach { $0.start() }
+    var firstKeyframe: [Double] = []
+    while Date().timeIntervalSince(opened) < 15, firstKeyframe.count < captures.count {
+        firstKeyframe = captures.compactMap { $0.hasPicture ? Date().timeIntervalSince(opened) : nil }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    let pipeline = ImagePipeline(maxImageSide: 768, jpegQuality: 80, threads: 2)
+    var composeMs: [Double] = []
+    var bodyMs: [Double] = []
+    var peakRSS = currentRSS()
+    let begin = Date()
+    var ticks = 0
+    let prompt = AnalysisPrompt(source: .camera(captures[0].camera))
+    var gemini = GeminiConfiguration()
+    gemini.model = "gemini-2.5-flash"
+    let sampling = !arguments.contains("--no-samples")
+    while Date().timeIntervalSince(begin) < seconds {
+        for capture in captures where sampling {
+            let image = try await pipeline.sample(capture, maxAge: interval * 2 + 2)
+            composeMs.append(image.composeMilliseconds)
+            let start = Date()
+            _ = GeminiRequestBodyProbe.make(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: prompt,
+                                           configuration: gemini)
+            bodyMs.append(Date().timeIntervalSince(start) * 1000)
+        }
+        ticks += 1
+        peakRSS = max(peakRSS, currentRSS())
+        let next = min(begin.addingTimeInterval(Double(ticks) * interval), begin.addingTimeInterval(seconds))
+        let wait = next.timeIntervalSinceNow
+        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+    }
+    let statuses = captures.map(\.status)
+    for capture in captures { await capture.stop() }
+    let finished = resources()
+    let elapsed = Date().timeIntervalSince(begin) + 0
+    print("cameras=\(captures.count)")
+    print("seconds=\(String(format: "%.1f", Date().timeIntervalSince(opened)))")
+    print("cpu_seconds=\(String(format: "%.3f", finished.cpu - started.cpu))")
+    print("cpu_per_camera_minute=\(String(format: "%.3f", (finished.cpu - started.cpu) / Double(captures.count) / (Date().timeIntervalSince(opened) / 60)))")
+    print("baseline_rss_kb=\(baselineRSS)")
+    print("peak_rss_kb=\(peakRSS)")
+    print("rss_per_camera_kb=\((peakRSS - baselineRSS) / max(1, captures.count))")
+    print("samples=\(composeMs.count)")
+    print("frames_decoded=\(statuses.map(\.framesDecoded).reduce(0, +))")
+    print("decode_modes=\(Set(statuses.map(\.decodeMode.rawValue)).sorted().joined(separator: ","))")
+    print("open_to_first_keyframe_max_s=\(String(format: "%.3f", firstKeyframe.max() ?? -1))")
+    print("compose_ms_p50=\(String(format: "%.1f", percentile(composeMs, 0.5)))")
+    print("compose_ms_p95=\(String(format: "%.1f", percentile(composeMs, 0.95)))")
+    let toWire = zip(composeMs, bodyMs).map { $0 + $1 }
+    print("keyframe_to_request_ms_p95=\(String(format: "%.1f", percentile(toWire, 0.95)))")
+    _ = elapsed
+}
+
+func storeBenchmark(_ arguments: [String]) async throws {
+    guard let url = value("--database-url", in: arguments) else { usage() }
+    let rows = Int(value("--rows", in: arguments) ?? "100000") ?? 100_000
+    let batch = Int(value("--batch", in: arguments) ?? "500") ?? 500
+    let spool = NSTemporaryDirectory() + "vigil-bench-spool-" + UUID().uuidString
+    var logger = Logger(label: "bench")
+    logger.logLevel = .warning
+    func record(_ index: Int) -> UsageRecord {
+        UsageRecord(timestamp: Date(), clientID: "bench", sourceID: "cam-\(index % 100)", sourceKind: "camera",
+                    endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", statusCode: 200, model: "gemini-2.5-flash",
+                    usage: TokenUsage(promptTokens: 534, candidatesTokens: 24, totalTokens: 558, modelVersion: "gemini-2.5-flash"),
+                    success: true, durationMilliseconds: 700, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
+                    verdicts: [CameraVerdict(cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")])
+    }
+    // The ledger: spooled (fsync'd) and written in batches, 32 writers at once.
+    let ledger = try UsageLedger(connectionString: url, spoolDirectory: spool, batchSize: batch, flushInterval: 0.005, logger: logger)
+    let start = Date()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        let writers = 32
+        for writer in 0..<writers {
+            group.addTask {
+                var index = writer
+                var chunk: [UsageRecord] = []
+                while index < rows {
+                    chunk.append(record(index))
+                    if chunk.count == 50 {
+                        try await ledger.record(chunk)
+                        chunk.removeAll()
+                    }
+                    index += writers
+                }
+                if !chunk.isEmpty { try await ledger.record(chunk) }
+            }
+        }
+        try await group.waitForAll()
+    }
+    _ = await ledger.close()
+    let seconds = Date().timeIntervalSince(start)
+    print("ledger_rows=\(rows)")
+    print("ledger_seconds=\(String(format: "%.2f", seconds))")
+    print("ledger_rows_per_second=\(Int(Double(rows) / seconds))")
+    print("ledger_rows_written=\(ledger.statistics.rowsWritten)")
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "capture": try await captureBenchmark(Array(arguments.dropFirst()))
+case "store": try await storeBenchmark(Array(arguments.dropFirst()))
+default: usage()
+}
