@@ -118,7 +118,7 @@ func storeBenchmark(_ arguments: [String]) async throws {
         UsageRecord(timestamp: Date(), clientID: "bench", sourceID: "cam-\(index % 100)", sourceKind: "camera",
                     endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", statusCode: 200, model: "gemini-2.5-flash",
                     usage: TokenUsage(promptTokens: 534, candidatesTokens: 24, totalTokens: 558, modelVersion: "gemini-2.5-flash"),
-                    success: true, durationMilliseconds: 700, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
+                    success: true, durationMilliseconds: 700, cost: Money("0.0002202"), priceID: nil, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
                     verdicts: [CameraVerdict(cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")])
     }
     // The ledger: spooled (fsync'd) and written in batches, 32 writers at once.

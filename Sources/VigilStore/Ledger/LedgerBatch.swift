@@ -74,11 +74,13 @@ enum LedgerBatch {
                 image_height integer)
         ),
         priced AS (
-            SELECT i.*, c.id AS client_key, p.id AS book_price_id,
-                   vigil_call_cost(p, i.prompt_tokens, i.cached_tokens, i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) AS book_cost
+            -- Rows costed by the daemon keep their cost; the price book is consulted only for the others.
+            SELECT i.*, c.id AS client_key,
+                   CASE WHEN i.cost IS NULL THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
+                   CASE WHEN i.cost IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
+                                                                 i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) END AS book_cost
             FROM input i
             LEFT JOIN clients c ON c.code = i.client
-            LEFT JOIN LATERAL vigil_price_at(i.model, i.ts) p ON true
         ),
         inserted AS (
             INSERT INTO api_usage (
