@@ -54,7 +54,7 @@ public struct InvoiceRepository: Sendable {
                 try connection.query("UPDATE api_usage u SET invoice_id = $4 WHERE \(Self.included(invoiceID: nil))",
                                      [key, period.start, period.end, invoiceID])
                 let (lines, sources) = try Self.aggregates(connection, filter: "u.invoice_id = $1 AND $2::timestamptz IS NOT NULL",
-                                                           parameters: [invoiceID, period.start], lateBefore: period.start)
+                                                           parameters: [invoiceID, period.start])
                 var invoice = Invoice.draft(client: customer, period: period, lines: lines, sources: sources, cameras: cameras)
                 invoice.number = number
                 invoice.issuedAt = now
@@ -89,19 +89,13 @@ public struct InvoiceRepository: Sendable {
         """
     }
 
-    private static func aggregates(_ connection: PostgresConnection, filter: String, parameters: [any SQLParameter],
-                                   lateBefore: Date? = nil) throws -> ([UsageAggregate], [UsageAggregate]) {
-        let lateTest = lateBefore == nil ? "u.\"timestamp\" < $2::timestamptz" : "u.\"timestamp\" < $2::timestamptz"
-        let sums = """
-            count(*) AS calls, count(*) FILTER (WHERE u.success IS FALSE) AS failed,
-            coalesce(sum(u.prompt_tokens), 0) AS prompt, coalesce(sum(u.cached_tokens), 0) AS cached,
-            coalesce(sum(u.completion_tokens), 0) AS completion, coalesce(sum(u.thoughts_tokens), 0) AS thoughts,
-            coalesce(sum(u.tool_use_tokens), 0) AS tool_use, coalesce(sum(u.total_tokens), 0) AS total,
-            coalesce(sum(u.cost) FILTER (WHERE NOT u.unpriced), 0)::text AS cost,
-            count(*) FILTER (WHERE u.unpriced) AS unpriced, count(*) FILTER (WHERE u.estimated) AS estimated
-            """
+    /// Per model (late rows apart) and per source; `$2` of `parameters` is the period's start,
+    /// before which a row is late.
+    private static func aggregates(_ connection: PostgresConnection, filter: String,
+                                   parameters: [any SQLParameter]) throws -> ([UsageAggregate], [UsageAggregate]) {
+        let sums = UsageSums.columns
         let lines = try connection.query("""
-            SELECT coalesce(u.model, 'legacy') AS key, (\(lateTest)) AS late, \(sums)
+            SELECT coalesce(u.model, 'legacy') AS key, (u."timestamp" < $2::timestamptz) AS late, \(sums)
             FROM api_usage u WHERE \(filter) GROUP BY 1, 2 ORDER BY 2, 1
             """, parameters).rows.map { aggregate($0, kind: "") }
         let sources = try connection.query("""

@@ -29,15 +29,7 @@ public struct UsageRepository: Sendable {
                                                       endedAt: row.date("ended"), endReason: row["end_reason"])
                 }
             }
-            let sums = """
-                count(*) AS calls, count(*) FILTER (WHERE u.success IS FALSE) AS failed,
-                coalesce(sum(u.prompt_tokens), 0) AS prompt, coalesce(sum(u.cached_tokens), 0) AS cached,
-                coalesce(sum(u.completion_tokens), 0) AS completion, coalesce(sum(u.thoughts_tokens), 0) AS thoughts,
-                coalesce(sum(u.tool_use_tokens), 0) AS tool_use, coalesce(sum(u.total_tokens), 0) AS total,
-                coalesce(sum(u.cost) FILTER (WHERE NOT u.unpriced), 0)::text AS cost,
-                count(*) FILTER (WHERE u.unpriced) AS unpriced, count(*) FILTER (WHERE u.estimated) AS estimated,
-                avg(u.duration_ms) AS avg_ms, percentile_cont(0.95) WITHIN GROUP (ORDER BY u.duration_ms) AS p95_ms
-                """
+            let sums = UsageSums.columns + ",\n" + UsageSums.latency
             let from = "FROM api_usage u LEFT JOIN clients c ON c.id = u.client_id"
             let totalRow = try connection.query("SELECT 'total' AS key, '' AS kind, \(sums) \(from) WHERE \(filter)", parameters).first
             var rows: [UsageReport.Row] = []
