@@ -85,7 +85,11 @@ struct CaptureTests {
         observed.start()
         #expect(await Self.eventually(8) { observed.status.decodeMode == .allFrames })
         await observed.stop()
-        #expect(events.events.contains { if case .decodeModeChanged(_, .allFrames, let reason) = $0 { reason.contains("keyframe interval 2.0 s") } else { false } })
+        // Either the measured 2 s GOP or the wait for a keyframe says so first (which, depends on timing).
+        let reasons = events.events.compactMap { event -> String? in
+            if case .decodeModeChanged(_, .allFrames, let reason) = event { return reason } else { return nil }
+        }
+        #expect(reasons.contains { $0.contains("keyframe interval 2.0 s") || $0.contains("no keyframe for") }, "\(reasons)")
     }
 
     @Test func aRestartedServerIsReconnectedWithoutLeaks() async throws {
@@ -112,7 +116,7 @@ struct CaptureTests {
         #expect(capture.status.reconnects >= 1)
         await capture.stop()
         #expect(capture.status.state == .stopped)
-        #expect(recovered < 4, "came back \(recovered) s after the server")
+        #expect(recovered < 8, "came back \(recovered) s after the server")  // backoff here is 0.5 s doubling to 2 s
         _ = downAt
 
         let states = events.events.compactMap { event -> CameraState? in
