@@ -51,6 +51,10 @@ struct SnapshotCommand: AsyncParsableCommand {
         let logger = global.bootstrapLogging(secrets: urls.flatMap(\.secrets))
         let image = try await SourceSampler.sampleOnce(urls, maxSide: maxSide, quality: quality, timeout: timeout,
                                                        transport: transport, logger: logger)
+        if image.isEmpty {
+            printError("vigil snapshot: no source gave a picture within \(Int(timeout)) s; nothing written")
+            throw ExitCode(ExitStatus.unavailable)
+        }
         guard FileManager.default.createFile(atPath: output, contents: Data(image.jpeg)) else {
             printError("vigil snapshot: cannot write \(output)")
             throw ExitCode(ExitStatus.failure)
@@ -62,7 +66,6 @@ struct SnapshotCommand: AsyncParsableCommand {
             let detail = part.present ? "\(part.frameSize ?? "?") frame, \(String(format: "%.2f", part.age ?? 0)) s old" : "NO PICTURE (dark)"
             print("  \(position)\(urls[index].redacted): \(detail)")
         }
-        if image.isEmpty { throw ExitCode(ExitStatus.unavailable) }
     }
 }
 
