@@ -212,6 +212,58 @@ struct BillingTests {
         #expect(try await database.psql("SELECT count(*) FROM api_usage WHERE invoice_id IS NULL") == "0")
     }
 
+    /// The draft reads whole hours from `usage_hourly`; it must equal the rows, edges and late rows included.
+    @Test func theHourlyRollupGivesExactlyTheRowsSums() async throws {
+        let (database, client) = try await Self.migrated()
+        // India is UTC+5:30: October starts at 2026-09-30T18:30:00Z, so the first and last hours are partial.
+        var records: [UsageRecord] = []
+        for minute in stride(from: 0, to: 60 * 24 * 33, by: 37) {
+            let at = Self.date("2026-09-29T00:00:00Z").addingTimeInterval(Double(minute) * 60)
+            var record = Self.record("india", at: "2026-10-01T00:00:00Z", model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
+                                     prompt: 500 + minute % 97, cached: minute % 3 == 0 ? 100 : 0, output: 20 + minute % 13,
+                                     thoughts: minute % 7, source: "cam-\(minute % 4)")
+            record.timestamp = at
+            if minute % 11 == 0 { record.model = "gemini-unlisted" }
+            records.append(record)
+        }
+        records.append(Self.record("india", at: "2026-09-30T18:29:59Z"))   // the last second of September in India
+        records.append(Self.record("india", at: "2026-09-30T18:30:00Z"))   // the first of October
+        try await Self.write(records, to: database.url)
+        let customer = Self.customer("india", zone: "Asia/Kolkata")
+        let period = try #require(BillingPeriod(year: 2026, month: 10, timeZone: "Asia/Kolkata"))
+        #expect(period.start == Self.date("2026-09-30T18:30:00Z"))
+        let repository = InvoiceRepository(client: client)
+
+        func direct() async throws -> [String] {
+            try await database.psql("""
+                SELECT count(*) || '|' || sum(prompt_tokens) || '|' || sum(completion_tokens) || '|' || sum(thoughts_tokens) || '|' ||
+                       coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0)::text || '|' || count(*) FILTER (WHERE unpriced)
+                FROM api_usage WHERE "timestamp" >= '2026-09-30T18:30:00Z' AND "timestamp" < '2026-10-31T18:30:00Z'
+                """).split(separator: "|").map(String.init)
+        }
+        func check(_ invoice: Invoice, _ expected: [String]) {
+            let t = invoice.usageTotals
+            #expect(["\(t.calls)", "\(t.promptTokens)", "\(t.completionTokens)", "\(t.thoughtsTokens)"] == Array(expected[0..<4]))
+            #expect(t.providerCost == Money(expected[4]))
+            #expect("\(t.unpricedCalls)" == expected[5])
+            #expect(invoice.sources.reduce(0) { $0 + $1.calls } == t.calls)
+        }
+        let before = try await direct()
+        #expect(Int(before[5])! > 0)
+        check(try await repository.draft(for: customer, period: period, cameras: 4), before)
+
+        // Repricing the unlisted model moves its rows from unpriced to costed, in the rollup too.
+        try await PriceRepository(client: client).set(ModelPrice(id: 0, model: "gemini-unlisted", effectiveFrom: Self.date("2026-01-01T00:00:00Z"),
+                                                                  inputPerMillion: Money("0.7")!, outputPerMillion: Money("3.3")!))
+        _ = try await PriceRepository(client: client).repriceUnpriced()
+        let after = try await direct()
+        #expect(after[5] == "0")
+        check(try await repository.draft(for: customer, period: period, cameras: 4), after)
+        // And the rollup holds every row of every hour.
+        #expect(try await database.psql("SELECT sum(calls) FROM usage_hourly") == "\(records.count)")
+        #expect(try await database.psql("SELECT sum(cost) = (SELECT sum(cost) FROM api_usage) FROM usage_hourly") == "t")
+    }
+
     @Test func unpricedUsageIsLoudUntilPricedThenCosted() async throws {
         let (database, client) = try await Self.migrated()
         try await Self.write([Self.record("acme", at: "2026-10-05T10:00:00Z", model: "gemini-9-ultra"),

@@ -19,8 +19,7 @@ public struct InvoiceRepository: Sendable {
         try await client.withConnection { connection in
             if let issued = try Self.issued(connection, customer.id, period) { return issued }
             let key = try Self.clientKey(connection, customer.id)
-            let filter = Self.included(invoiceID: nil)
-            let (lines, sources) = try Self.aggregates(connection, filter: filter, parameters: [key, period.start, period.end])
+            let (lines, sources) = try Self.draftAggregates(connection, clientKey: key, period: period)
             return Invoice.draft(client: customer, period: period, lines: lines, sources: sources, cameras: cameras)
         }
     }
@@ -103,6 +102,66 @@ public struct InvoiceRepository: Sendable {
             FROM api_usage u WHERE \(filter) GROUP BY 1, 2 ORDER BY 1
             """, parameters).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
         return (lines, sources)
+    }
+
+    /// A month not issued yet: whole UTC hours of the period from `usage_hourly` (every row of the
+    /// period is then on no invoice), the partial hours at its edges (time zones with :30 or :45
+    /// offsets) and the late rows of issued months from the rows themselves. Equal, to the last
+    /// digit, to aggregating the rows directly (tests hold them equal).
+    static func draftAggregates(_ connection: PostgresConnection, clientKey: Int,
+                                period: BillingPeriod) throws -> ([UsageAggregate], [UsageAggregate]) {
+        let firstHour = ceilHour(period.start)
+        let lastHour = floorHour(period.end)
+        var lines: [UsageAggregate] = []
+        var sources: [UsageAggregate] = []
+        if firstHour < lastHour {
+            let hourly = "FROM usage_hourly h WHERE h.client_id = $1 AND h.hour >= $2::timestamptz AND h.hour < $3::timestamptz"
+            let parameters: [any SQLParameter] = [clientKey, firstHour, lastHour]
+            lines += try connection.query("SELECT h.model AS key, false AS late, \(UsageSums.hourlyColumns) \(hourly) GROUP BY 1",
+                                          parameters).rows.map { aggregate($0, kind: "") }
+            sources += try connection.query("SELECT h.source_id AS key, h.source_kind AS kind, \(UsageSums.hourlyColumns) \(hourly) GROUP BY 1, 2",
+                                            parameters).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
+        }
+        // The rows outside whole hours (each a tight range of the partial index on uninvoiced rows).
+        for (from, to) in [(period.start, min(firstHour, period.end)), (max(lastHour, firstHour), period.end)] where from < to {
+            let (edgeLines, edgeSources) = try aggregates(connection, filter: """
+                u.client_id = $1 AND u.invoice_id IS NULL AND u."timestamp" >= $3::timestamptz AND u."timestamp" < $4::timestamptz
+                AND $2::timestamptz IS NOT NULL
+                """, parameters: [clientKey, period.start, from, to])
+            lines += edgeLines
+            sources += edgeSources
+        }
+        // Late rows: on no invoice, inside a month of this client that was already issued.
+        let issuedBefore = try connection.query("SELECT count(*) AS n FROM invoices WHERE client_id = $1 AND period_start < $2::timestamptz",
+                                                [clientKey, period.start]).first?.int("n") ?? 0
+        if issuedBefore > 0 {
+            let (lateLines, lateSources) = try aggregates(connection, filter: """
+                u.client_id = $1 AND u.invoice_id IS NULL AND u."timestamp" < $2::timestamptz AND EXISTS (
+                    SELECT 1 FROM invoices i WHERE i.client_id = u.client_id AND u."timestamp" >= i.period_start AND u."timestamp" < i.period_end)
+                """, parameters: [clientKey, period.start])
+            lines += lateLines
+            sources += lateSources
+        }
+        return (merge(lines, byLate: true), merge(sources, byLate: false))
+    }
+
+    /// Sums aggregates that share a key (and lateness, or kind), in key order (late lines last).
+    static func merge(_ parts: [UsageAggregate], byLate: Bool) -> [UsageAggregate] {
+        var merged: [String: UsageAggregate] = [:]
+        for part in parts where part.calls > 0 {
+            let id = part.key + "\u{0}" + (byLate ? String(part.late) : part.kind)
+            merged[id] = merged[id].map { $0 + part } ?? part
+        }
+        return merged.values.sorted { ($0.late ? 1 : 0, $0.key) < ($1.late ? 1 : 0, $1.key) }
+    }
+
+    static func ceilHour(_ date: Date) -> Date {
+        let floor = floorHour(date)
+        return floor == date ? date : floor.addingTimeInterval(3600)
+    }
+
+    static func floorHour(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
     }
 
     static func aggregate(_ row: PostgresRow, kind: String) -> UsageAggregate {

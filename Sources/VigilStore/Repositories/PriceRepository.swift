@@ -65,15 +65,29 @@ public struct PriceRepository: Sendable {
     public func repriceUnpriced() async throws -> Int {
         try await client.withConnection { connection in
             try connection.query("""
-                UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
-                FROM (
+                WITH changed AS (
                     SELECT u2.id, p.id AS price_id,
                            vigil_call_cost(p, u2.prompt_tokens, u2.cached_tokens, u2.completion_tokens + u2.thoughts_tokens, u2.tool_use_tokens) AS cost
                     FROM api_usage u2 CROSS JOIN LATERAL vigil_price_at(u2.model, u2."timestamp") p
                     WHERE u2.unpriced AND p.id IS NOT NULL
-                ) c
-                WHERE u.id = c.id
-                """).affectedRows
+                ),
+                updated AS (
+                    UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
+                    FROM changed c WHERE u.id = c.id
+                    RETURNING u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.cost
+                ),
+                hourly AS (
+                    -- The rows' hours: their cost now counts, and they are no longer unpriced.
+                    INSERT INTO usage_hourly AS h
+                    SELECT coalesce(client_id, 0), date_trunc('hour', "timestamp", 'UTC'), coalesce(model, 'legacy'),
+                           coalesce(source_id, 'legacy'), coalesce(source_kind, ''), 0, 0, 0, 0, 0, 0, 0, 0, sum(cost), -count(*), 0, 0
+                    FROM updated GROUP BY 1, 2, 3, 4, 5
+                    ON CONFLICT (client_id, hour, model, source_id, source_kind) DO UPDATE SET
+                        cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM updated) AS repriced, (SELECT count(*) FROM hourly) AS hours
+                """).first?.int("repriced") ?? 0
         }
     }
 }

@@ -11,6 +11,14 @@ enum UsageSums {
         count(*) FILTER (WHERE u.unpriced) AS unpriced, count(*) FILTER (WHERE u.estimated) AS estimated
         """
 
+    /// The same sums read from `usage_hourly` (aliased `h`).
+    static let hourlyColumns = """
+        coalesce(sum(h.calls), 0) AS calls, coalesce(sum(h.failed), 0) AS failed, coalesce(sum(h.prompt), 0) AS prompt,
+        coalesce(sum(h.cached), 0) AS cached, coalesce(sum(h.completion), 0) AS completion, coalesce(sum(h.thoughts), 0) AS thoughts,
+        coalesce(sum(h.tool_use), 0) AS tool_use, coalesce(sum(h.total), 0) AS total, coalesce(sum(h.cost), 0)::text AS cost,
+        coalesce(sum(h.unpriced), 0) AS unpriced, coalesce(sum(h.estimated), 0) AS estimated
+        """
+
     /// Average and 95th-percentile call duration in milliseconds.
     static let latency = """
         avg(u.duration_ms) AS avg_ms, percentile_cont(0.95) WITHIN GROUP (ORDER BY u.duration_ms) AS p95_ms
