@@ -3,7 +3,7 @@
 
 Serves each camera on its own path of rtsp://127.0.0.1:PORT/. Every camera is a short clip encoded
 once with the ffmpeg CLI (cached in --clips) and fed through appsrc with ever-increasing timestamps,
-so it loops forever at about 1 % of a core instead of the ~20 % of live 1080p x264 encoding.
+so it loops forever at about 2 % of a core (measured, 1080p) instead of the ~20 % of live x264 encoding.
 
 A clip is a solid colour (so tests can tell cameras apart by pixel colour) with a moving test pattern
 in its top quarter (so there is motion to see).

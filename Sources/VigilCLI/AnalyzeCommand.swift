@@ -4,6 +4,7 @@ import Logging
 import VigilCapture
 import VigilCore
 import VigilGemini
+import VigilService
 import VigilStore
 
 /// `vigil analyze`: a one-off analysis of a stream or a video file.
@@ -51,19 +52,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration: VigilConfiguration?
-        if global.config != nil || Environment.variables["VIGIL_CONFIG"] != nil || FileManager.default.fileExists(atPath: global.configPath) {
-            configuration = try global.loadConfiguration()
-        }
+        let configuration = try global.loadConfigurationIfPresent()
         let gemini = configuration?.gemini ?? GeminiConfiguration()
         guard case .success(let key) = GeminiKey.resolve(configuration: gemini) else {
             printError("vigil analyze: no Gemini API key: set GEMINI_API_KEY (or configure gemini.api_key_file)")
             throw ExitCode(ExitStatus.invalidInput)
         }
         let urls = sources.urls
-        var secrets = urls.flatMap(\.secrets) + [key.key] + (configuration?.secrets ?? [])
-        let connection = database.resolve(configuration: configuration)
-        if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
+        let (connection, databaseSecrets) = database.connection(configuration: configuration)
+        let secrets = urls.flatMap(\.secrets) + [key.key] + (configuration?.secrets ?? []) + databaseSecrets
         let logger = global.bootstrapLogging(secrets: secrets)
         let redactor = SecretRedactor(secrets: secrets)
 
@@ -105,11 +102,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
             let frameSizes = Dictionary(image.parts.compactMap { p in p.frameSize.map { (p.cameraID, $0) } }, uniquingKeysWith: { a, _ in a })
             let outcome = await geminiClient.analyze(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height),
                                                      prompt: prompt, frameSizes: frameSizes) { attempt in
-                guard let recorder, let client else { return }
-                var recordSource = source
-                if case .camera(var camera) = source { camera.client = client; recordSource = .camera(camera) }
-                let record = AnalyzeRecord.make(attempt, source: recordSource, image: image, client: client, model: geminiClient.model,
-                                                endpoint: geminiClient.endpointPath, prices: book)
+                // The sources' cameras carry the client, so the daemon's record factory serves as it is.
+                guard let recorder else { return }
+                let record = UsageRecordFactory.record(attempt, source: source, image: image, model: geminiClient.model,
+                                                       endpoint: geminiClient.endpointPath, prices: book)
                 try? await recorder.record(record)
             }
             if outcome.verdicts == nil { failures += 1 }
@@ -118,20 +114,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
         for capture in captures { await capture.stop() }
         if let ledger { _ = await ledger.close() }
         if failures == frames { throw ExitCode(ExitStatus.unavailable) }
-    }
-}
-
-/// The record of an ad-hoc call, like the daemon's.
-enum AnalyzeRecord {
-    static func make(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, client: String, model: String,
-                     endpoint: String, prices: PriceBook) -> UsageRecord {
-        let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
-        return UsageRecord(timestamp: attempt.startedAt, clientID: client, sourceID: source.id, sourceKind: source.kind, endpoint: endpoint,
-                           statusCode: attempt.statusCode, model: model, usage: attempt.usage, success: attempt.success,
-                           error: attempt.failure.map { "\($0)" + (attempt.rawText.map { " | raw: " + String($0.prefix(4000)) } ?? "") },
-                           finishReason: attempt.finishReason, attempt: attempt.attempt, durationMilliseconds: attempt.durationMilliseconds,
-                           cost: priced?.cost, priceID: priced?.priceID, cameraCount: source.cameras.count,
-                           imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
     }
 }
 

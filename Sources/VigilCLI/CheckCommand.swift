@@ -30,7 +30,8 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let plan = AnalysisPlan(configuration)
-        let logger = global.bootstrapLogging(secrets: configuration.secrets)
+        let connection = database.connection(configuration: configuration)
+        _ = global.bootstrapLogging(secrets: configuration.secrets + connection.secrets)
         print("configuration \(global.configPath): valid")
         let groups = plan.sources.filter { $0.kind == "group" }.count
         print("  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)")
@@ -38,10 +39,8 @@ struct CheckCommand: AsyncParsableCommand {
         var problems = 0
 
         // Database.
-        let connection = database.resolve(configuration: configuration)
-        var redactor = SecretRedactor(secrets: configuration.secrets)
-        if let password = DatabasePassword.extract(from: connection) { redactor.add(password) }
-        let client = DatabaseClient(connectionString: connection, redactor: redactor, applicationName: "vigil-check")
+        let redactor = SecretRedactor(secrets: configuration.secrets + connection.secrets)
+        let client = DatabaseClient(connectionString: connection.string, redactor: redactor, applicationName: "vigil-check")
         do {
             let version = try await client.serverVersion()
             let status = try await Migrator(client: client).status()
@@ -93,7 +92,6 @@ struct CheckCommand: AsyncParsableCommand {
             print(redactor.redact(line))
             if !ok { problems += 1 }
         }
-        _ = logger
         if problems > 0 {
             print("\(problems) problem\(problems == 1 ? "" : "s") found")
             throw ExitCode(ExitStatus.unavailable)

@@ -12,18 +12,14 @@ struct DatabaseSession {
 
     /// Opens a session; the configuration is required when `needsConfiguration`.
     static func open(global: GlobalOptions, database: DatabaseOptions, needsConfiguration: Bool) throws -> DatabaseSession {
-        var configuration: VigilConfiguration?
-        let explicit = global.config != nil || Environment.variables["VIGIL_CONFIG"] != nil
-        if needsConfiguration || explicit || FileManager.default.fileExists(atPath: global.configPath) {
-            configuration = try global.loadConfiguration()
-        }
-        let connection = database.resolve(configuration: configuration)
-        var secrets = configuration?.secrets ?? []
-        if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
-        if let password = Environment.variables["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
+        // A database named by flag or environment needs no configuration file, unless the command does.
+        let configuration = needsConfiguration ? try global.loadConfiguration()
+            : database.isGivenDirectly ? nil : try global.loadConfigurationIfPresent()
+        let connection = database.connection(configuration: configuration)
+        let secrets = (configuration?.secrets ?? []) + connection.secrets
         _ = global.bootstrapLogging(secrets: secrets)
         let redactor = SecretRedactor(secrets: secrets)
-        return DatabaseSession(configuration: configuration, client: DatabaseClient(connectionString: connection, redactor: redactor),
+        return DatabaseSession(configuration: configuration, client: DatabaseClient(connectionString: connection.string, redactor: redactor),
                                redactor: redactor)
     }
 

@@ -14,9 +14,3 @@ enum ExitStatus {
 func printError(_ message: String) {
     FileHandleOutput.standardError.write(message + "\n")
 }
-
-/// Reports that a subcommand's capability has not landed yet, and exits 69.
-func notAvailableYet(_ what: String) throws -> Never {
-    printError("vigil: \(what) is not available yet in this build.")
-    throw ExitCode(ExitStatus.unavailable)
-}

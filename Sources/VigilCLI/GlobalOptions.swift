@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 public import Logging
 import VigilCore
 
@@ -21,6 +22,14 @@ struct GlobalOptions: ParsableArguments {
             printError(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         }
+    }
+
+    /// The configuration when one was named (`--config`, `VIGIL_CONFIG`) or the default file exists;
+    /// nil otherwise. A named or existing file that is invalid still exits 65.
+    func loadConfigurationIfPresent() throws -> VigilConfiguration? {
+        let named = config != nil || Environment.variables["VIGIL_CONFIG"] != nil
+        guard named || FileManager.default.fileExists(atPath: configPath) else { return nil }
+        return try loadConfiguration()
     }
 
     /// Sets up logging to stderr at the chosen level, redacting `secrets`, and returns the root logger.

@@ -38,7 +38,7 @@ struct InvoiceCommand: AsyncParsableCommand {
     var output: String?
 
     func validate() throws {
-        guard BillingMonthArgument.parse(month) != nil else {
+        guard BillingPeriod.parse(month, timeZone: "UTC") != nil else {
             throw ValidationError("--month must be YYYY-MM, such as 2026-10 (got '\(month)')")
         }
     }
@@ -73,16 +73,5 @@ struct InvoiceCommand: AsyncParsableCommand {
         }
         try emit(document, to: output)
         if let output { print("wrote \(invoice.number ?? "draft") for \(customer.id) \(period.label) to \(output)") }
-    }
-}
-
-/// Parses `YYYY-MM` into a year and month.
-enum BillingMonthArgument {
-    static func parse(_ text: String) -> (year: Int, month: Int)? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), (2000...9999).contains(year), (1...12).contains(month)
-        else { return nil }
-        return (year, month)
     }
 }

@@ -26,10 +26,8 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        let connection = try database.connectionString(global: global)
-        _ = global.bootstrapLogging(secrets: connection.secrets)
-        let client = DatabaseClient(connectionString: connection.string, redactor: SecretRedactor(secrets: connection.secrets))
-        let migrator = Migrator(client: client)
+        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
+        let migrator = Migrator(client: session.client)
         do {
             if status {
                 let report = try await migrator.status()

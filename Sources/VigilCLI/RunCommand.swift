@@ -46,10 +46,8 @@ struct RunCommand: AsyncParsableCommand {
             printError("vigil run: \(missing)")
             throw ExitCode(ExitStatus.invalidInput)
         }
-        let connection = database.resolve(configuration: configuration)
-        var secrets = configuration.secrets + [key]
-        if let password = DatabasePassword.extract(from: connection) { secrets.append(password) }
-        if let password = Environment.variables["PGPASSWORD"], !password.isEmpty { secrets.append(password) }
+        let (connection, databaseSecrets) = database.connection(configuration: configuration)
+        let secrets = configuration.secrets + [key] + databaseSecrets
         let logger = global.bootstrapLogging(secrets: secrets)
         let registry = StatusServer.bootstrapMetrics()
         let redactor = SecretRedactor(secrets: secrets)

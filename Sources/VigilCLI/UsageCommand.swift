@@ -71,9 +71,8 @@ struct UsageCommand: AsyncParsableCommand {
             guard let id = UUID(uuidString: text) else { throw ValidationError("--session must be a session id (a UUID), got \(text)") }
             sessionID = id
         }
-        let grouping = by?.rawValue ?? (sessionID == nil ? nil : nil)
         let report = try await session.run("usage") {
-            try await UsageRepository(client: session.client).report(from: start, to: end, client: client, grouping: grouping, session: sessionID)
+            try await UsageRepository(client: session.client).report(from: start, to: end, client: client, grouping: by?.rawValue, session: sessionID)
         }
         if sessionID != nil && report.session == nil {
             printError("vigil usage: no stream session \(self.session ?? "")")

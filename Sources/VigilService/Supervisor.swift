@@ -176,7 +176,7 @@ public actor Supervisor {
         let old = configuration
         configuration = new
         plan = AnalysisPlan(new)
-        if new.gemini != old.gemini || apiKey.isEmpty {
+        if new.gemini != old.gemini {
             gemini = GeminiClient(configuration: new.gemini, apiKey: apiKey, logger: logger)
         }
         if new.analysis.maxImageSide != old.analysis.maxImageSide || new.analysis.jpegQuality != old.analysis.jpegQuality {

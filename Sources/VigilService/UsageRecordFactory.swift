@@ -1,11 +1,11 @@
 import Foundation
-import VigilCapture
-import VigilCore
-import VigilGemini
+public import VigilCapture
+public import VigilCore
+public import VigilGemini
 
 /// Turns one Gemini attempt into its `api_usage` record, costed from the price book.
-enum UsageRecordFactory {
-    static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
+public enum UsageRecordFactory {
+    public static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
                        prices: PriceBook) -> UsageRecord {
         let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
         var error = attempt.failure?.description
@@ -22,7 +22,7 @@ enum UsageRecordFactory {
     }
 
     /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.
-    static func logLine(_ record: UsageRecord) -> String {
+    public static func logLine(_ record: UsageRecord) -> String {
         let usage = record.usage
         let cost = record.cost.map { "$\($0)" } ?? "UNPRICED"
         var line = "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "

@@ -2,9 +2,10 @@ import CFFmpeg
 
 /// libavcodec's MJPEG encoder for one image size. Not thread-safe.
 ///
-/// Measured here (1536x864, see the README): about half the bytes of TurboJPEG at the same PSNR,
-/// because it optimises its Huffman tables, in under 3 ms — TurboJPEG's 1.4–2× speed is not worth
-/// a second JPEG library when either is a fraction of a decode.
+/// Per shared/C-INTEROP.md (measured on this kind of machine at 1536x864): about half the bytes of
+/// TurboJPEG at the same PSNR, because it optimises its Huffman tables, in under 3 ms — TurboJPEG's
+/// 1.4–2× speed is not worth a second JPEG library when either is a fraction of a decode. Not
+/// re-measured by this project's benchmarks.
 final class JPEGEncoder {
     private let context: UnsafeMutablePointer<AVCodecContext>
     private let quality: Int32

@@ -185,6 +185,7 @@ public final class CameraCapture: Sendable {
         var paceFirstPTS: Int64?
         var unpublished = 0
         var lastPublished: UInt64 = 0
+        var distrusted = false
         defer {
             let count = unpublished
             update { $0.packets += count }
@@ -243,9 +244,11 @@ public final class CameraCapture: Sendable {
             var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
             let keyless = Double(now &- lastKeyAt) / 1e9
             let keyframesMissing = keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2
-            if keyframesMissing || store.keyframeDistrusted { wanted = .allFrames }
+            // A sampler may have found a "keyframe" that was not one; asked once per keyframe, not per packet.
+            if isNewKey && !distrusted { distrusted = store.keyframeDistrusted }
+            if keyframesMissing || distrusted { wanted = .allFrames }
             if wanted != store.mode {
-                let reason = store.keyframeDistrusted ? "a keyframe packet did not decode to a keyframe"
+                let reason = distrusted ? "a keyframe packet did not decode to a keyframe"
                     : keyframesMissing ? "no keyframe for \(Int(keyless)) s"
                     : measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
                 store.setMode(wanted)

@@ -16,10 +16,10 @@ final class FrameStore: @unchecked Sendable {
     private var keyArrival: UInt64 = 0
     private var latestFrame: Frame?
     private var latestArrival: UInt64 = 0
+    /// Read and written on the reader thread only (it alone calls ``setMode(_:)``); samplers read it under the lock.
     private(set) var mode: DecodeMode
-    /// Set when a sampled "keyframe" decoded to something else; the reader then decodes all frames.
-    private(set) var keyframeDistrusted = false
-    private(set) var framesDecoded = 0
+    private var distrusted = false
+    private var decoded = 0
 
     init(mode: DecodeMode) {
         self.mode = mode
@@ -27,6 +27,20 @@ final class FrameStore: @unchecked Sendable {
 
     deinit {
         avcodec_parameters_free(&parameters)
+    }
+
+    /// Set when a sampled "keyframe" decoded to something else; the reader then decodes all frames.
+    var keyframeDistrusted: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return distrusted
+    }
+
+    /// Frames decoded since start.
+    var framesDecoded: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return decoded
     }
 
     /// Whether there is anything to sample.
@@ -70,35 +84,49 @@ final class FrameStore: @unchecked Sendable {
         lock.lock()
         latestFrame = frame
         latestArrival = Monotonic.nanoseconds()
-        framesDecoded += 1
+        decoded += 1
         lock.unlock()
     }
 
     /// Counts frames the reader decoded that were not published (all but the newest).
     func countDecoded(_ count: Int) {
         lock.lock()
-        framesDecoded += count
+        decoded += count
         lock.unlock()
     }
 
     /// The newest picture if it is at most `maxAge` seconds old, decoding it now in keyframe mode.
+    ///
+    /// The lock is held only to take references; the decode (tens of milliseconds) runs outside it,
+    /// so the reader and anyone asking ``hasPicture`` never wait for a sample.
     func newestFrame(maxAge: Double) -> (frame: Frame, age: Double)? {
         lock.lock()
-        defer { lock.unlock() }
         let now = Monotonic.nanoseconds()
         switch mode {
         case .allFrames:
+            defer { lock.unlock() }
             guard let latestFrame, latestArrival > 0 else { return nil }
             let age = Double(now &- latestArrival) / 1e9
             guard age <= maxAge, let copy = Frame(referencing: latestFrame) else { return nil }
             return (copy, age)
         case .keyframes:
-            guard !keyPackets.isEmpty, keyArrival > 0, let parameters else { return nil }
+            guard !keyPackets.isEmpty, keyArrival > 0, let source = parameters,
+                  Double(now &- keyArrival) / 1e9 <= maxAge else {
+                lock.unlock()
+                return nil
+            }
             let age = Double(now &- keyArrival) / 1e9
-            guard age <= maxAge, case .success(let decoder) = Decoder.make(parameters: parameters, forSample: true),
-                  let frame = decoder.decodeAlone(keyPackets) else { return nil }
-            framesDecoded += 1
-            if !frame.isKey { keyframeDistrusted = true }
+            let packets = keyPackets.compactMap { Packet(referencing: $0) }
+            var copy = avcodec_parameters_alloc()
+            if let copy { avcodec_parameters_copy(copy, source) }
+            lock.unlock()
+            defer { avcodec_parameters_free(&copy) }
+            guard let copy, case .success(let decoder) = Decoder.make(parameters: copy, forSample: true),
+                  let frame = decoder.decodeAlone(packets) else { return nil }
+            lock.lock()
+            decoded += 1
+            if !frame.isKey { distrusted = true }
+            lock.unlock()
             return (frame, age)
         }
     }

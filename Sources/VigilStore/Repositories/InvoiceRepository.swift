@@ -33,7 +33,7 @@ public struct InvoiceRepository: Sendable {
                 try connection.query("SELECT pg_advisory_xact_lock(hashtext('vigil-invoice:' || $1 || ':' || $2))", [customer.id, period.label])
                 if let issued = try Self.issued(connection, customer.id, period) { return issued }
                 let key = try Self.clientKey(connection, customer.id)
-                let unpriced = try connection.query("SELECT count(*) AS n, string_agg(DISTINCT coalesce(model, '?'), ', ') AS models FROM api_usage u WHERE \(Self.included(invoiceID: nil)) AND unpriced",
+                let unpriced = try connection.query("SELECT count(*) AS n, string_agg(DISTINCT coalesce(model, '?'), ', ') AS models FROM api_usage u WHERE \(Self.included) AND unpriced",
                                                     [key, period.start, period.end]).first
                 if let count = unpriced?.int("n"), count > 0 {
                     throw InvoiceError(message: "\(count) calls (\(unpriced?["models"] ?? "?")) have no price; set one with vigil prices set and run vigil prices reprice --unpriced before issuing")
@@ -50,7 +50,7 @@ public struct InvoiceRepository: Sendable {
                                           provider_cost, subtotal, vat, total, document, issued_at)
                     VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8, 0, 0, 0, 0, '', $9::timestamptz) RETURNING id
                     """, [number, year, sequence, key, period.label, period.start, period.end, customer.plan.currency, now]).first?.int("id") ?? 0
-                try connection.query("UPDATE api_usage u SET invoice_id = $4 WHERE \(Self.included(invoiceID: nil))",
+                try connection.query("UPDATE api_usage u SET invoice_id = $4 WHERE \(Self.included)",
                                      [key, period.start, period.end, invoiceID])
                 let (lines, sources) = try Self.aggregates(connection, filter: "u.invoice_id = $1 AND $2::timestamptz IS NOT NULL",
                                                            parameters: [invoiceID, period.start])
@@ -79,14 +79,12 @@ public struct InvoiceRepository: Sendable {
     }
 
     /// Rows of client `$1` on no invoice, before `$3`: in the period from `$2`, or in a month already issued (late).
-    static func included(invoiceID: Int?) -> String {
-        """
+    static let included = """
         u.client_id = $1 AND u.invoice_id IS NULL AND u."timestamp" < $3::timestamptz AND (
             u."timestamp" >= $2::timestamptz
             OR EXISTS (SELECT 1 FROM invoices i WHERE i.client_id = u.client_id
                        AND u."timestamp" >= i.period_start AND u."timestamp" < i.period_end))
         """
-    }
 
     /// Per model (late rows apart) and per source; `$2` of `parameters` is the period's start,
     /// before which a row is late.
