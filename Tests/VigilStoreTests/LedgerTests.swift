@@ -65,13 +65,15 @@ struct LedgerTests {
     @Test func hostileTextArrivesIntact() async throws {
         let database = try await Self.migratedDatabase()
         let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
-        let hostile = #"It's "fine"; '); DROP TABLE api_usage; -- \ \n {"json": [1,2]} ünïcödé 🚨"#
+        let hostile = #"It's "fine"; '); DROP TABLE api_usage; -- \ \n \N {"json": [1,2]} ünïcödé 🚨"# + "\ttab\nnewline\r\n\\.\n"
         var record = Self.sampleRecord(index: 7, description: hostile)
         record.error = hostile
         try await ledger.record(record)
         #expect(await ledger.close())
-        #expect(try await database.psql("SELECT error FROM api_usage") == hostile)
-        #expect(try await database.psql("SELECT description FROM analyses") == hostile)
+        // Compared as hex: psql's output would blur the tab, newlines and carriage return.
+        let hex = hostile.utf8.map { String(format: "%02x", $0) }.joined()
+        #expect(try await database.psql("SELECT encode(convert_to(error, 'UTF8'), 'hex') FROM api_usage") == hex)
+        #expect(try await database.psql("SELECT encode(convert_to(description, 'UTF8'), 'hex') FROM analyses") == hex)
     }
 
     @Test func recordsSurviveAPostgreSQLRestartExactlyOnce() async throws {
@@ -117,6 +119,52 @@ struct LedgerTests {
         #expect(await second.close())
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "50")
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+    }
+
+    @Test func segmentsSpooledByAnEarlierVersionAreReplayed() async throws {
+        // Versions before the COPY format spooled one JSON record a line (`.jsonl`).
+        let database = try await Self.migratedDatabase()
+        let spool = Self.spoolDirectory()
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+        }
+        let records = (0..<3).map { Self.sampleRecord(index: $0) }
+        var lines = try records.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        lines.insert("{not a record", at: 1)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: spool + "/00000000000000000007.jsonl", atomically: true, encoding: .utf8)
+
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        try await ledger.record(Self.sampleRecord(index: 9))
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "4")
+        #expect(try await database.psql("SELECT request_id FROM api_usage WHERE request_id = '\(records[2].requestID)'") == records[2].requestID)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+    }
+
+    @Test func rowsPostgreSQLRefusesAreKeptAsideAndTheRestWritten() async throws {
+        let database = try await Self.migratedDatabase()
+        let spool = Self.spoolDirectory()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        var records = (0..<20).map { Self.sampleRecord(index: $0) }
+        records[13].usage.promptTokens = 3_000_000_000  // beyond the integer column: SQLSTATE 22003
+        try await ledger.record(records)
+        try await ledger.record((20..<25).map { Self.sampleRecord(index: $0) })
+        #expect(await ledger.close())
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "24")
+        #expect(try await database.psql("SELECT count(*) FROM analyses") == "24")
+        #expect(try await database.psql("SELECT count(*) FROM api_usage WHERE request_id = '\(records[13].requestID)'") == "0")
+        #expect(ledger.statistics.rowsRejected == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool).sorted()
+        #expect(files.count == 2)
+        let kept = try #require(files.first { $0.hasSuffix(".rejected") })
+        let contents = try String(contentsOfFile: spool + "/" + kept, encoding: .utf8)
+        #expect(contents.hasPrefix("vigil-usage-spool 2 rows=1 verdicts=1\n\(records[13].requestID)\t"))
+        let reason = try String(contentsOfFile: spool + "/" + kept + ".reason", encoding: .utf8)
+        #expect(reason.contains("22003"))
     }
 
     @Test func anUnwritableSpoolIsAClearError() throws {

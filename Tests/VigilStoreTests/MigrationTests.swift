@@ -46,6 +46,17 @@ struct MigrationTests {
         #expect(!after.standardOutput.contains("pending "))
     }
 
+    @Test func clientsAndInvoicesTheLedgerReferencesCannotBeRemoved() async throws {
+        let database = try await TestDatabase.create()
+        try await Migrator(client: DatabaseClient(connectionString: database.url)).migrate()
+        try await database.psql("INSERT INTO clients (code, name) VALUES ('acme', 'Acme')")
+        for statement in ["DELETE FROM clients", "UPDATE clients SET id = id + 100", "TRUNCATE clients CASCADE", "TRUNCATE invoices CASCADE"] {
+            await #expect(throws: (any Error).self, "\(statement)") { try await database.psql(statement) }
+        }
+        #expect(try await database.psql("SELECT count(*) FROM clients") == "1")
+        try await database.psql("UPDATE clients SET name = 'Acme Ltd'")  // other columns stay editable
+    }
+
     @Test func twoConcurrentRunsBothSucceedAndApplyEachMigrationOnce() async throws {
         let database = try await TestDatabase.create()
         let url = database.url

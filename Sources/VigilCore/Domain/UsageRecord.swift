@@ -5,7 +5,7 @@ public import Foundation
 /// Made once per attempt that reached the network, successful or not, and identified by
 /// ``requestID``, the idempotency key: writing the same record twice leaves one row.
 public struct UsageRecord: Sendable, Equatable, Codable {
-    /// Unique per attempt (a UUID); `api_usage.request_id`.
+    /// Unique per attempt (a time-ordered UUID, ``RequestID``); `api_usage.request_id`.
     public var requestID: String
     /// When the call started.
     public var timestamp: Date
@@ -49,12 +49,12 @@ public struct UsageRecord: Sendable, Equatable, Codable {
     /// The verdicts, one per camera, when ``success``.
     public var verdicts: [CameraVerdict]
 
-    public init(requestID: String = UUID().uuidString.lowercased(), timestamp: Date, clientID: String, sourceID: String,
+    public init(requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
                 sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
                 usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
                 durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],
                 cameraCount: Int = 1, imageWidth: Int? = nil, imageHeight: Int? = nil, verdicts: [CameraVerdict] = []) {
-        self.requestID = requestID
+        self.requestID = requestID ?? RequestID.make(at: timestamp)
         self.timestamp = timestamp
         self.clientID = clientID
         self.sourceID = sourceID

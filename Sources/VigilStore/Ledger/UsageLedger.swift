@@ -5,11 +5,15 @@ public import VigilCore
 /// The usage writer: every record is made durable on disk, then written to PostgreSQL in batches.
 ///
 /// ``record(_:)`` returns once the records are fsync'd in the spool, so a crash after it returns
-/// loses nothing. A thread of its own then writes spooled batches to PostgreSQL, oldest first, each
-/// in one transaction and idempotent on `request_id`, and deletes a batch's segment once it is in.
+/// loses nothing. Two threads of its own form a pipeline: the spooler encodes what callers hand in
+/// (PostgreSQL's COPY text, see ``SpooledBatch``) and makes it durable, while the writer copies
+/// spooled segments into PostgreSQL, oldest first, as many as are waiting (up to
+/// `transactionRows`) in one transaction, idempotent on `request_id`, and deletes them once in.
 /// While PostgreSQL is unreachable, segments accumulate and the writer retries with backoff
-/// (0.25 s doubling to 5 s); callers are not slowed. On ``close()`` it writes what it can; the
-/// rest stays spooled and is replayed by the next start. A record is never lost and never doubled.
+/// (0.25 s doubling to 5 s); callers are not slowed. Rows PostgreSQL refuses as data (SQLSTATE
+/// classes 22 and 23) are found one by one and kept in a `.rejected` file; the rest go in. On
+/// ``close()`` it writes what it can; the rest stays spooled and is replayed by the next start. A
+/// record is never lost and never doubled.
 public final class UsageLedger: Sendable {
     /// What the writer has done, for metrics and `/readyz`.
     public struct Statistics: Sendable, Equatable {
@@ -19,12 +23,20 @@ public final class UsageLedger: Sendable {
         public var recordsSpooled: Int = 0
         /// Segments waiting on disk (including ones spooled by an earlier run).
         public var segmentsWaiting: Int = 0
+        /// Rows PostgreSQL refused, kept in `.rejected` files of the spool.
+        public var rowsRejected: Int = 0
         /// Whether the last attempt to reach PostgreSQL succeeded.
         public var databaseReachable: Bool = true
-        /// Duration of the last successful batch write, in milliseconds.
+        /// Duration of the last successful transaction, in milliseconds.
         public var lastWriteMilliseconds: Double = 0
         /// The last database error, redacted.
         public var lastError: String?
+    }
+
+    /// A spooled segment not yet in PostgreSQL, with its bytes while they are kept in memory.
+    private struct Pending {
+        var segment: UsageSpool.Segment
+        var batch: SpooledBatch?
     }
 
     private final class State: @unchecked Sendable {
@@ -32,37 +44,42 @@ public final class UsageLedger: Sendable {
         var inbox: [UsageRecord] = []
         var inboxWaiters: [CheckedContinuation<Void, any Error>] = []
         var firstArrival: Date?
+        /// The spooler holds records taken from the inbox and not yet in ``pending``.
+        var spooling = false
+        var pending: [Pending] = []
         var flushWaiters: [CheckedContinuation<Bool, Never>] = []
         var stopping = false
+        var spoolerStopped = false
         var stopped = false
         var statistics = Statistics()
     }
 
     private let state = State()
-    private let batchSize: Int
-    private let flushInterval: TimeInterval
-    private let logger: Logger
 
-    /// Opens the spool (replaying what an earlier run left there) and starts the writer thread.
+    /// Opens the spool (replaying what an earlier run left there) and starts the spooler and writer threads.
     ///
+    /// - Parameters:
+    ///   - batchSize: the most records in one spool segment.
+    ///   - flushInterval: how long the first record of a segment may wait for others.
+    ///   - transactionRows: the most rows written in one transaction when segments are waiting.
     /// - Throws: ``SpoolError`` when the spool directory cannot be created or written.
     public init(connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
-                redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
+                transactionRows: Int = 10_000, redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
-        self.batchSize = max(1, batchSize)
-        self.flushInterval = flushInterval
-        self.logger = logger
         let keeper = ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
-        let waiting = spool.segments().count
-        state.statistics.segmentsWaiting = waiting
-        if waiting > 0 {
-            logger.notice("replaying spooled usage", metadata: ["segments": "\(waiting)", "spool": "\(spoolDirectory)"])
+        state.pending = spool.segments().map { Pending(segment: $0, batch: nil) }
+        state.statistics.segmentsWaiting = state.pending.count
+        if !state.pending.isEmpty {
+            logger.notice("replaying spooled usage", metadata: ["segments": "\(state.pending.count)", "spool": "\(spoolDirectory)"])
         }
-        let writer = Writer(state: state, spool: spool, keeper: keeper, batchSize: self.batchSize,
-                            flushInterval: flushInterval, logger: logger)
-        let thread = Thread { writer.run() }
-        thread.name = "vigil-ledger"
-        thread.start()
+        let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
+        let writer = Writer(state: state, spool: spool, keeper: keeper, transactionRows: max(1, transactionRows), logger: logger)
+        let spoolerThread = Thread { spooler.run() }
+        spoolerThread.name = "vigil-spooler"
+        spoolerThread.start()
+        let writerThread = Thread { writer.run() }
+        writerThread.name = "vigil-ledger"
+        writerThread.start()
     }
 
     /// Spools `records` durably; returns once they are fsync'd. They reach PostgreSQL shortly after.
@@ -98,7 +115,7 @@ public final class UsageLedger: Sendable {
             state.condition.lock()
             defer { state.condition.unlock() }
             guard !state.stopped else {
-                continuation.resume(returning: state.statistics.segmentsWaiting == 0)
+                continuation.resume(returning: state.pending.isEmpty)
                 return
             }
             state.flushWaiters.append(continuation)
@@ -129,24 +146,18 @@ public final class UsageLedger: Sendable {
         return state.statistics
     }
 
-    /// The writer thread's loop. Owns the spool and the connection.
-    private final class Writer: @unchecked Sendable {
+    /// The spooler thread: takes what callers handed in, encodes it, makes it durable, releases
+    /// the callers and queues the segments for the writer.
+    private final class Spooler: @unchecked Sendable {
         let state: State
         let spool: UsageSpool
-        let keeper: ConnectionKeeper
         let batchSize: Int
         let flushInterval: TimeInterval
         let logger: Logger
-        /// Records of segments written this run, so the normal path never rereads its own files.
-        var inMemory: [UInt64: [UsageRecord]] = [:]
-        var retryAt = Date.distantPast
-        var failures = 0
-        let backoff = ExponentialBackoff(initial: 0.25, cap: 5, jitter: 0.2)
 
-        init(state: State, spool: UsageSpool, keeper: ConnectionKeeper, batchSize: Int, flushInterval: TimeInterval, logger: Logger) {
+        init(state: State, spool: UsageSpool, batchSize: Int, flushInterval: TimeInterval, logger: Logger) {
             self.state = state
             self.spool = spool
-            self.keeper = keeper
             self.batchSize = batchSize
             self.flushInterval = flushInterval
             self.logger = logger
@@ -155,17 +166,15 @@ public final class UsageLedger: Sendable {
         func run() {
             while true {
                 state.condition.lock()
-                // Sleep until there is work: records to spool, a flush, a stop, or a retry that is due.
-                while state.inbox.isEmpty && state.flushWaiters.isEmpty && !state.stopping {
-                    if state.statistics.segmentsWaiting > 0 {
-                        if Date() >= retryAt { break }
-                        _ = state.condition.wait(until: retryAt)
-                    } else {
-                        state.condition.wait()
-                    }
+                while state.inbox.isEmpty && !state.stopping { state.condition.wait() }
+                if state.inbox.isEmpty {
+                    state.spoolerStopped = true
+                    state.condition.broadcast()
+                    state.condition.unlock()
+                    return
                 }
-                // Let a batch fill for up to the flush interval, unless asked to flush or stop.
-                while !state.inbox.isEmpty && state.inbox.count < batchSize && state.flushWaiters.isEmpty && !state.stopping,
+                // Let a segment fill for up to the flush interval, unless asked to flush or stop.
+                while state.inbox.count < batchSize && state.flushWaiters.isEmpty && !state.stopping,
                       let first = state.firstArrival, Date() < first.addingTimeInterval(flushInterval) {
                     _ = state.condition.wait(until: first.addingTimeInterval(flushInterval))
                 }
@@ -174,96 +183,237 @@ public final class UsageLedger: Sendable {
                 state.inbox.removeAll(keepingCapacity: true)
                 state.inboxWaiters.removeAll(keepingCapacity: true)
                 state.firstArrival = nil
-                let flushRequested = !state.flushWaiters.isEmpty || state.stopping
+                state.spooling = true
                 state.condition.unlock()
 
-                spoolAndRelease(records, waiters)
-                if flushRequested || Date() >= retryAt {
-                    writeWaitingSegments()
+                var spooled: [Pending] = []
+                var failure: (any Error)?
+                var start = 0
+                while start < records.count {
+                    let chunk = records[start..<min(records.count, start + batchSize)]
+                    let batch = LedgerBatch.encode(Array(chunk))
+                    do {
+                        spooled.append(Pending(segment: try spool.append(batch), batch: batch))
+                    } catch {
+                        failure = error
+                        break
+                    }
+                    start += chunk.count
                 }
 
                 state.condition.lock()
-                let done = state.stopping && state.inbox.isEmpty
-                if !state.flushWaiters.isEmpty && (state.inbox.isEmpty || done) {
-                    let everythingWritten = state.statistics.segmentsWaiting == 0
-                    for waiter in state.flushWaiters { waiter.resume(returning: everythingWritten) }
-                    state.flushWaiters.removeAll()
+                state.pending += spooled
+                state.statistics.segmentsWaiting = state.pending.count
+                state.statistics.recordsSpooled += spooled.reduce(0) { $0 + ($1.batch?.rows ?? 0) }
+                state.spooling = false
+                state.condition.broadcast()
+                state.condition.unlock()
+                if let failure {
+                    logger.error("cannot spool usage records", metadata: ["error": "\(failure)", "records": "\(records.count - start)"])
+                    for waiter in waiters { waiter.resume(throwing: failure) }
+                } else {
+                    for waiter in waiters { waiter.resume() }
                 }
+            }
+        }
+    }
+
+    /// The writer thread: copies spooled segments into PostgreSQL. Owns the connection.
+    private final class Writer: @unchecked Sendable {
+        let state: State
+        let spool: UsageSpool
+        let keeper: ConnectionKeeper
+        let transactionRows: Int
+        let logger: Logger
+        var retryAt = Date.distantPast
+        var failures = 0
+        let backoff = ExponentialBackoff(initial: 0.25, cap: 5, jitter: 0.2)
+
+        init(state: State, spool: UsageSpool, keeper: ConnectionKeeper, transactionRows: Int, logger: Logger) {
+            self.state = state
+            self.spool = spool
+            self.keeper = keeper
+            self.transactionRows = transactionRows
+            self.logger = logger
+        }
+
+        func run() {
+            while true {
+                state.condition.lock()
+                // Wait for work: a flush once everything handed in is spooled, the end, or segments
+                // when no retry is pending.
+                var flushing: [CheckedContinuation<Bool, Never>] = []
+                while true {
+                    let everythingSpooled = state.inbox.isEmpty && !state.spooling
+                    if !state.flushWaiters.isEmpty && everythingSpooled {
+                        flushing = state.flushWaiters
+                        state.flushWaiters.removeAll()
+                        break
+                    }
+                    if state.stopping && state.spoolerStopped { break }
+                    if !state.pending.isEmpty {
+                        if Date() >= retryAt { break }
+                        _ = state.condition.wait(until: retryAt)
+                    } else {
+                        state.condition.wait()
+                    }
+                }
+                state.condition.unlock()
+
+                writePending()
+
+                state.condition.lock()
+                let empty = state.pending.isEmpty
+                let done = state.stopping && state.spoolerStopped
                 if done {
+                    flushing += state.flushWaiters
+                    state.flushWaiters.removeAll()
                     state.stopped = true
-                    state.condition.unlock()
+                }
+                state.condition.unlock()
+                for waiter in flushing { waiter.resume(returning: empty) }
+                if done {
                     keeper.disconnect()
                     return
                 }
+            }
+        }
+
+        /// Writes waiting segments, oldest first, until none is left or PostgreSQL fails.
+        private func writePending() {
+            while true {
+                // The oldest segments, up to `transactionRows` rows (at least one segment).
+                state.condition.lock()
+                var group: [Pending] = []
+                var rows = 0
+                for pending in state.pending {
+                    let size = pending.batch?.rows ?? transactionRows / 4
+                    if !group.isEmpty && rows + size > transactionRows { break }
+                    group.append(pending)
+                    rows += size
+                }
                 state.condition.unlock()
-            }
-        }
+                guard !group.isEmpty else { return }
 
-        private func spoolAndRelease(_ records: [UsageRecord], _ waiters: [CheckedContinuation<Void, any Error>]) {
-            guard !records.isEmpty else { return }
-            do {
-                var start = 0
-                while start < records.count {
-                    let chunk = Array(records[start..<min(records.count, start + batchSize)])
-                    let segment = try spool.append(chunk)
-                    inMemory[segment.sequence] = chunk
-                    start += chunk.count
-                    state.condition.lock()
-                    state.statistics.segmentsWaiting += 1
-                    state.statistics.recordsSpooled += chunk.count
-                    state.condition.unlock()
+                var batches: [SpooledBatch] = []
+                var unreadable: [UsageSpool.Segment] = []
+                for pending in group {
+                    if let batch = pending.batch {
+                        batches.append(batch)
+                        continue
+                    }
+                    do {
+                        batches.append(try spool.read(pending.segment) { line, problem in
+                            logger.error("skipping an unreadable spooled record",
+                                         metadata: ["segment": "\(pending.segment.path)", "line": "\(line)", "error": "\(problem)"])
+                        })
+                    } catch {
+                        logger.error("a spooled segment cannot be read; moved aside as .rejected",
+                                     metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
+                        spool.reject(pending.segment)
+                        unreadable.append(pending.segment)
+                    }
                 }
-                for waiter in waiters { waiter.resume() }
-            } catch {
-                logger.error("cannot spool usage records", metadata: ["error": "\(error)", "records": "\(records.count)"])
-                for waiter in waiters { waiter.resume(throwing: error) }
-            }
-        }
-
-        private func writeWaitingSegments() {
-            for segment in spool.segments() {
-                let records = inMemory[segment.sequence] ?? spool.read(segment) { line, problem in
-                    logger.error("skipping an unreadable spooled record", metadata: ["segment": "\(segment.path)", "line": "\(line)", "error": "\(problem)"])
-                }
+                let readable = group.filter { pending in !unreadable.contains { $0.sequence == pending.segment.sequence } }
                 let started = Date()
                 do {
                     let inserted = try keeper.withConnection { connection in
-                        try LedgerBatch.write(records, on: connection)
+                        try LedgerBatch.write(batches, on: connection)
                     }
-                    spool.remove(segment)
-                    inMemory[segment.sequence] = nil
-                    let elapsed = Date().timeIntervalSince(started) * 1000
-                    state.condition.lock()
-                    let wasReachable = state.statistics.databaseReachable
-                    state.statistics.rowsWritten += inserted
-                    state.statistics.segmentsWaiting = max(0, state.statistics.segmentsWaiting - 1)
-                    state.statistics.databaseReachable = true
-                    state.statistics.lastWriteMilliseconds = elapsed
-                    state.statistics.lastError = nil
-                    state.condition.unlock()
-                    if !wasReachable {
-                        logger.notice("PostgreSQL is reachable again; writing spooled usage")
-                    }
-                    failures = 0
-                    retryAt = .distantPast
+                    finish(group, inserted: inserted, rejected: 0, milliseconds: Date().timeIntervalSince(started) * 1000)
+                } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
+                    // Some row is refused as data: write the segments one by one, and their rows
+                    // one by one where needed, keeping the refused rows aside.
+                    guard salvage(readable, batches: batches) else { return }
                 } catch {
-                    // Keep the segment; drop the memory copy so a long outage does not grow the heap.
-                    inMemory[segment.sequence] = nil
-                    let delay = backoff.delay(attempt: failures)
-                    failures += 1
-                    retryAt = Date().addingTimeInterval(delay)
-                    state.condition.lock()
-                    let wasReachable = state.statistics.databaseReachable
-                    state.statistics.databaseReachable = false
-                    state.statistics.lastError = "\(error)"
-                    let waiting = state.statistics.segmentsWaiting
-                    state.condition.unlock()
-                    if wasReachable {
-                        logger.warning("cannot write usage to PostgreSQL; spooling to disk until it is back",
-                                       metadata: ["error": "\(error)", "segments_waiting": "\(waiting)"])
-                    }
+                    failed(error)
                     return
                 }
+            }
+        }
+
+        /// Writes `segments` one at a time; rows of a segment that fails as data are written one by
+        /// one and the refused ones kept in a `.rejected` file. False when PostgreSQL failed otherwise.
+        private func salvage(_ segments: [Pending], batches: [SpooledBatch]) -> Bool {
+            for (pending, batch) in zip(segments, batches) {
+                let started = Date()
+                do {
+                    let inserted = try keeper.withConnection { try LedgerBatch.write([batch], on: $0) }
+                    finish([pending], inserted: inserted, rejected: 0, milliseconds: Date().timeIntervalSince(started) * 1000)
+                    continue
+                } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
+                    var inserted = 0
+                    var refused: [SpooledBatch] = []
+                    var reasons: [String] = []
+                    for row in batch.splitByRow() {
+                        do {
+                            inserted += try keeper.withConnection { try LedgerBatch.write([row], on: $0) }
+                        } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
+                            refused.append(row)
+                            reasons.append("\(error)")
+                        } catch {
+                            failed(error)
+                            return false
+                        }
+                    }
+                    let kept = SpooledBatch(usage: refused.flatMap(\.usage), rows: refused.count,
+                                            verdicts: refused.flatMap(\.verdicts), verdictCount: refused.reduce(0) { $0 + $1.verdictCount })
+                    do {
+                        try spool.reject(kept, of: pending.segment, reason: reasons.joined(separator: "\n"))
+                    } catch {
+                        logger.error("cannot keep refused usage rows aside; the segment stays spooled", metadata: ["error": "\(error)"])
+                        failed(error)
+                        return false
+                    }
+                    logger.error("PostgreSQL refused usage rows; kept aside for an operator",
+                                 metadata: ["rows": "\(refused.count)", "file": "\(pending.segment.path).rejected",
+                                            "error": "\(reasons.first ?? "")"])
+                    finish([pending], inserted: inserted, rejected: refused.count, milliseconds: Date().timeIntervalSince(started) * 1000)
+                } catch {
+                    failed(error)
+                    return false
+                }
+            }
+            return true
+        }
+
+        /// `group` is in PostgreSQL: delete its segments and count.
+        private func finish(_ group: [Pending], inserted: Int, rejected: Int, milliseconds: Double) {
+            for pending in group { spool.remove(pending.segment) }
+            state.condition.lock()
+            let written = Set(group.map(\.segment.sequence))
+            state.pending.removeAll { written.contains($0.segment.sequence) }
+            let wasReachable = state.statistics.databaseReachable
+            state.statistics.rowsWritten += inserted
+            state.statistics.rowsRejected += rejected
+            state.statistics.segmentsWaiting = state.pending.count
+            state.statistics.databaseReachable = true
+            state.statistics.lastWriteMilliseconds = milliseconds
+            state.statistics.lastError = nil
+            state.condition.unlock()
+            if !wasReachable {
+                logger.notice("PostgreSQL is reachable again; writing spooled usage")
+            }
+            failures = 0
+            retryAt = .distantPast
+        }
+
+        /// PostgreSQL could not take the rows: keep them spooled and retry later.
+        private func failed(_ error: any Error) {
+            let delay = backoff.delay(attempt: failures)
+            failures += 1
+            retryAt = Date().addingTimeInterval(delay)
+            state.condition.lock()
+            // Drop the memory copies so a long outage does not grow the heap; the files remain.
+            for index in state.pending.indices { state.pending[index].batch = nil }
+            let wasReachable = state.statistics.databaseReachable
+            state.statistics.databaseReachable = false
+            state.statistics.lastError = "\(error)"
+            let waiting = state.pending.count
+            state.condition.unlock()
+            if wasReachable {
+                logger.warning("cannot write usage to PostgreSQL; spooling to disk until it is back",
+                               metadata: ["error": "\(error)", "segments_waiting": "\(waiting)"])
             }
         }
     }

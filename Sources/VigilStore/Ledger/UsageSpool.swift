@@ -3,21 +3,26 @@ import VigilCore
 
 /// Usage records waiting on disk to be written to PostgreSQL: append-only segment files, fsync'd.
 ///
-/// Each batch becomes one segment file `NNNNNNNNNNNNNNNNNNNN.jsonl` (one JSON record a line),
-/// written under a temporary name, fsync'd, renamed, and the directory fsync'd, so a segment is
-/// either complete on disk or absent. Segments are replayed oldest first and deleted once written.
-/// Used by one thread only (the ledger's).
-final class UsageSpool {
-    /// A segment on disk and how many records it holds.
+/// Each batch becomes one segment file `NNNNNNNNNNNNNNNNNNNN.spool` (a ``SpooledBatch``: COPY
+/// text rows under a header), written under a temporary name, fsync'd, renamed, and the directory
+/// fsync'd, so a segment is either complete on disk or absent. Segments are replayed oldest first
+/// and deleted once written. Segments of earlier versions (`.jsonl`, one JSON record a line) are
+/// still read. A segment that cannot be read, or rows PostgreSQL refuses, are moved aside as
+/// `.rejected` files for an operator, never deleted.
+///
+/// ``append(_:)`` is called from one thread (the ledger's spooler); the other methods touch only
+/// the file they are given and may be called from another (the ledger's writer).
+final class UsageSpool: @unchecked Sendable {
+    /// A segment on disk.
     struct Segment {
         var sequence: UInt64
         var path: String
-        var count: Int
+        /// Whether it is in the format of earlier versions (JSON lines).
+        var isLegacy: Bool { path.hasSuffix(".jsonl") }
     }
 
     let directory: String
     private var nextSequence: UInt64
-    private let encoder: JSONEncoder
     private let decoder = JSONDecoder()
 
     /// Opens (creating, mode 0700) the spool directory and finds the segments already waiting.
@@ -31,12 +36,6 @@ final class UsageSpool {
         guard access(directory, W_OK) == 0 else {
             throw SpoolError(directory: directory, reason: "is not writable; make it writable by the vigil user")
         }
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
-        }
         decoder.dateDecodingStrategy = .custom { decoder in
             let micros = try decoder.singleValueContainer().decode(Int64.self)
             return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
@@ -49,64 +48,44 @@ final class UsageSpool {
         nextSequence = (segments().last?.sequence ?? 0) + 1
     }
 
-    /// The waiting segments, oldest first (record counts are not read: `count` is 0).
+    /// The waiting segments, oldest first.
     func segments() -> [Segment] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name -> Segment? in
-            guard name.hasSuffix(".jsonl"), let sequence = UInt64(name.dropLast(6)) else { return nil }
-            return Segment(sequence: sequence, path: directory + "/" + name, count: 0)
+            let stem: Substring
+            if name.hasSuffix(".spool") { stem = name.dropLast(6) } else if name.hasSuffix(".jsonl") { stem = name.dropLast(6) } else { return nil }
+            guard let sequence = UInt64(stem) else { return nil }
+            return Segment(sequence: sequence, path: directory + "/" + name)
         }.sorted { $0.sequence < $1.sequence }
     }
 
-    /// Writes `records` as a new segment and makes it durable before returning.
-    func append(_ records: [UsageRecord]) throws(SpoolError) -> Segment {
-        var data = Data()
-        do {
-            for record in records {
-                data.append(try encoder.encode(record))
-                data.append(0x0A)
-            }
-        } catch {
-            throw SpoolError(directory: directory, reason: "cannot encode a record: \(error)")
-        }
+    /// Writes `batch` as a new segment and makes it durable before returning.
+    func append(_ batch: SpooledBatch) throws(SpoolError) -> Segment {
         let sequence = nextSequence
         nextSequence += 1
-        let name = String(repeating: "0", count: max(0, 20 - String(sequence).count)) + String(sequence) + ".jsonl"
-        let path = directory + "/" + name
+        let path = directory + "/" + String(repeating: "0", count: max(0, 20 - String(sequence).count)) + String(sequence) + ".spool"
         let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SpoolError(directory: directory, reason: "cannot create a segment: \(String(cString: strerror(errno)))") }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        close(descriptor)
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
+        if let failure = Self.writeDurably(batch.fileContents, to: temporary) {
             unlink(temporary)
             throw SpoolError(directory: directory, reason: "cannot write a segment: \(failure)")
         }
-        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
+        if rename(temporary, path) != 0 {
+            let failure = String(cString: strerror(errno))
+            unlink(temporary)
+            throw SpoolError(directory: directory, reason: "cannot write a segment: \(failure)")
         }
-        return Segment(sequence: sequence, path: path, count: records.count)
+        syncDirectory()
+        return Segment(sequence: sequence, path: path)
     }
 
-    /// Reads a segment's records. Lines that do not decode are skipped and reported through `invalid`.
-    func read(_ segment: Segment, invalid: (Int, String) -> Void) -> [UsageRecord] {
-        guard let data = FileManager.default.contents(atPath: segment.path) else { return [] }
+    /// Reads a segment. Legacy JSON lines that do not decode are skipped and reported through `invalid`.
+    ///
+    /// - Throws: ``SpooledBatchError`` when the file is missing or not a complete segment.
+    func read(_ segment: Segment, invalid: (Int, String) -> Void) throws(SpooledBatchError) -> SpooledBatch {
+        guard let data = FileManager.default.contents(atPath: segment.path) else {
+            throw SpooledBatchError(reason: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        guard segment.isLegacy else { return try SpooledBatch(fileContents: [UInt8](data)) }
         var records: [UsageRecord] = []
         for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
             do {
@@ -115,7 +94,7 @@ final class UsageSpool {
                 invalid(index + 1, "\(error)")
             }
         }
-        return records
+        return LedgerBatch.encode(records)
     }
 
     /// Deletes a segment whose records are all in the database.
@@ -123,9 +102,44 @@ final class UsageSpool {
         unlink(segment.path)
     }
 
-    /// Moves a segment that cannot be written aside (`.rejected`), keeping it for an operator.
+    /// Moves a segment that cannot be read aside (`.rejected`), keeping it for an operator.
     func reject(_ segment: Segment) {
         rename(segment.path, segment.path + ".rejected")
+        syncDirectory()
+    }
+
+    /// Keeps rows PostgreSQL refused in `<segment>.rejected` (a segment file of their own, with the
+    /// reason in a `.reason` file beside it), durably, so the segment itself can be deleted.
+    func reject(_ rows: SpooledBatch, of segment: Segment, reason: String) throws(SpoolError) {
+        let path = segment.path.replacingOccurrences(of: ".jsonl", with: ".spool") + ".rejected"
+        if let failure = Self.writeDurably(rows.fileContents, to: path) ?? Self.writeDurably(Array((reason + "\n").utf8), to: path + ".reason") {
+            throw SpoolError(directory: directory, reason: "cannot keep rejected rows: \(failure)")
+        }
+        syncDirectory()
+    }
+
+    /// Writes `bytes` to a new file at `path` and fsyncs it; returns the failure, if any.
+    private static func writeDurably(_ bytes: [UInt8], to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
+    }
+
+    private func syncDirectory() {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 }
 

@@ -63,6 +63,53 @@ final class PostgresConnection {
         try consume(PQexec(handle, sql))
     }
 
+    /// Runs `COPY ... FROM STDIN` and streams `chunks` to it, in order, as one COPY's data (text
+    /// format: one row a line). Returns the number of rows the server copied.
+    ///
+    /// A failing row fails the whole COPY (and the transaction it is in); nothing is half-copied.
+    @discardableResult
+    func copy(_ sql: String, from chunks: [[UInt8]]) throws(PostgresError) -> Int {
+        guard let started = PQexec(handle, sql) else {
+            throw failure(sqlState: nil, message: String(cString: PQerrorMessage(handle)))
+        }
+        guard PQresultStatus(started) == PGRES_COPY_IN else {
+            _ = try consume(started)
+            throw PostgresError(kind: .query, message: "the server did not start a COPY FROM STDIN for: \(sql.prefix(60))")
+        }
+        PQclear(started)
+        var sendFailure: String?
+        send: for chunk in chunks where !chunk.isEmpty {
+            var offset = 0
+            while offset < chunk.count {
+                let length = min(1 << 20, chunk.count - offset)
+                let sent = chunk.withUnsafeBytes { buffer in
+                    PQputCopyData(handle, buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), Int32(length))
+                }
+                if sent != 1 {
+                    sendFailure = String(cString: PQerrorMessage(handle))
+                    break send
+                }
+                offset += length
+            }
+        }
+        // On a send failure, end the COPY with an error so the server abandons it.
+        let ended = sendFailure == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "client could not send the data")
+        if ended != 1 && sendFailure == nil { sendFailure = String(cString: PQerrorMessage(handle)) }
+        // The COPY's own result, then nothing (libpq requires reading results until NULL).
+        var outcome: Result<PostgresResult, PostgresError> = .failure(failure(sqlState: nil, message: sendFailure ?? "COPY ended without a result"))
+        var first = true
+        while let result = PQgetResult(handle) {
+            if first {
+                first = false
+                do throws(PostgresError) { outcome = .success(try consume(result)) } catch { outcome = .failure(error) }
+            } else {
+                PQclear(result)
+            }
+        }
+        if let sendFailure, case .success = outcome { outcome = .failure(failure(sqlState: nil, message: sendFailure)) }
+        return try outcome.get().affectedRows
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try executeScript("BEGIN")

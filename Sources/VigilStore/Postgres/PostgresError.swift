@@ -32,6 +32,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         kind != .query || sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } == true
     }
 
+    /// Whether the statement failed on the values it was given (SQLSTATE class 22, data exception,
+    /// or 23, integrity constraint violation): retrying the same values will fail the same way.
+    public var isDataProblem: Bool {
+        kind == .query && sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } == true
+    }
+
     /// The same error, saying what the caller was doing.
     public func with(context: String) -> PostgresError {
         var copy = self
