@@ -264,6 +264,78 @@ struct BillingTests {
         #expect(try await database.psql("SELECT sum(cost) = (SELECT sum(cost) FROM api_usage) FROM usage_hourly") == "t")
     }
 
+    /// `vigil usage` reads whole hours from the rollup and the edges from the rows: every grouping
+    /// must give what the rows give, and the p95 what the histogram of the rows' durations gives.
+    @Test func theUsageReportFromTheRollupEqualsTheRows() async throws {
+        let (database, client) = try await Self.migrated()
+        var records: [UsageRecord] = []
+        for minute in stride(from: 0, to: 60 * 24 * 20, by: 23) {
+            var record = Self.record(minute % 3 == 0 ? "acme" : "globex", at: "2026-10-01T00:00:00Z",
+                                     model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
+                                     prompt: 500 + minute % 97, output: 20 + minute % 13, source: "cam-\(minute % 4)")
+            record.timestamp = Self.date("2026-10-01T00:00:00Z").addingTimeInterval(Double(minute) * 60 + 17)
+            record.durationMilliseconds = 120 + (minute * 7919) % 9000
+            record.success = minute % 17 != 0
+            records.append(record)
+        }
+        try await Self.write(records, to: database.url)
+        let from = Self.date("2026-10-03T05:17:00Z"), to = Self.date("2026-10-17T13:45:30Z")
+        let inside = records.filter { $0.timestamp >= from && $0.timestamp < to }
+        let day = DateFormatter()
+        day.dateFormat = "yyyy-MM-dd"
+        day.timeZone = TimeZone(identifier: "UTC")
+        day.locale = Locale(identifier: "en_US_POSIX")
+        let keys: [String?: (UsageRecord) -> String] = [
+            nil: { _ in "total" }, "day": { day.string(from: $0.timestamp) }, "model": { $0.model }, "camera": { $0.sourceID },
+            "client": { $0.clientID }, "operation": { "\($0.method) \($0.endpoint)" },
+        ]
+        let repository = UsageRepository(client: client)
+        for (grouping, key) in keys {
+            let report = try await repository.report(from: from, to: to, client: nil, grouping: grouping)
+            let rows = grouping == nil ? [report.total] : report.rows
+            let expected = Dictionary(grouping: inside, by: key)
+            #expect(rows.map(\.usage.key) == expected.keys.sorted(), "\(grouping ?? "total")")
+            for row in rows {
+                let group = expected[row.usage.key] ?? []
+                var histogram = LatencyHistogram()
+                group.forEach { histogram.add(milliseconds: $0.durationMilliseconds) }
+                #expect(row.usage.calls == group.count, "\(grouping ?? "total") \(row.usage.key)")
+                #expect(row.usage.failedCalls == group.filter { !$0.success }.count)
+                #expect(row.usage.promptTokens == group.reduce(0) { $0 + $1.usage.promptTokens })
+                #expect(row.usage.completionTokens == group.reduce(0) { $0 + $1.usage.candidatesTokens })
+                #expect(row.averageMilliseconds == Double(group.reduce(0) { $0 + $1.durationMilliseconds }) / Double(group.count))
+                #expect(row.p95Milliseconds == histogram.quantile(0.95))
+            }
+        }
+        let direct = try await database.psql("""
+            SELECT sum(cost)::text FROM api_usage WHERE "timestamp" >= '2026-10-03T05:17:00Z' AND "timestamp" < '2026-10-17T13:45:30Z'
+            """)
+        let total = try await repository.report(from: from, to: to, client: "acme", grouping: nil).total.usage.providerCost
+            + (try await repository.report(from: from, to: to, client: "globex", grouping: nil).total.usage.providerCost)
+        #expect(total == Money(direct))
+        #expect(try await repository.report(from: from, to: to, client: "nobody", grouping: "model").rows.isEmpty)
+    }
+
+    /// Migration 0007 buckets durations with the thresholds of ``LatencyHistogram``.
+    @Test func theRollupBucketsLatencyLikeVigilCore() async throws {
+        let (database, client) = try await Self.migrated()
+        var durations = [0, 1, 120_000]
+        for threshold in LatencyHistogram.thresholds { durations += [threshold - 1, threshold] }
+        let records = durations.map { duration -> UsageRecord in
+            var record = Self.record("acme", at: "2026-10-05T10:20:00Z")
+            record.durationMilliseconds = duration
+            return record
+        }
+        try await Self.write(records, to: database.url)
+        var expected = LatencyHistogram()
+        durations.forEach { expected.add(milliseconds: $0) }
+        let columns = (0..<LatencyHistogram.bucketCount).map { String(format: "latency_%02d", $0) }.joined(separator: " || ',' || ")
+        let stored = try await database.psql("SELECT \(columns) FROM usage_hourly")
+        #expect(stored == expected.counts.map(String.init).joined(separator: ","))
+        #expect(try await database.psql("SELECT duration_count || '|' || duration_sum FROM usage_hourly") == "\(durations.count)|\(durations.reduce(0, +))")
+        _ = client
+    }
+
     @Test func unpricedUsageIsLoudUntilPricedThenCosted() async throws {
         let (database, client) = try await Self.migrated()
         try await Self.write([Self.record("acme", at: "2026-10-05T10:00:00Z", model: "gemini-9-ultra"),

@@ -41,6 +41,9 @@ public enum UsageReportDocument {
         if report.total.usage.estimatedCalls > 0 {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
         }
+        if report.total.p95Milliseconds != nil {
+            out += "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket\n"
+        }
         return out
     }
 

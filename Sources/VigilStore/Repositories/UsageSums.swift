@@ -1,3 +1,5 @@
+import VigilCore
+
 /// The SQL that adds `api_usage` rows (aliased `u`) up: one definition for invoices and reports,
 /// read back by ``InvoiceRepository/aggregate(_:kind:)``.
 enum UsageSums {
@@ -19,8 +21,28 @@ enum UsageSums {
         coalesce(sum(h.unpriced), 0) AS unpriced, coalesce(sum(h.estimated), 0) AS estimated
         """
 
-    /// Average and 95th-percentile call duration in milliseconds.
-    static let latency = """
-        avg(u.duration_ms) AS avg_ms, percentile_cont(0.95) WITHIN GROUP (ORDER BY u.duration_ms) AS p95_ms
-        """
+    /// Timed calls, their summed duration and their latency histogram (``LatencyHistogram``), from the rows.
+    static let latency: String = {
+        let thresholds = "ARRAY[" + LatencyHistogram.thresholds.map(String.init).joined(separator: ",") + "]"
+        return "coalesce(sum(u.duration_ms), 0) AS duration_sum, count(u.duration_ms) AS duration_count, "
+            + (0..<LatencyHistogram.bucketCount).map { bucket in
+                "count(*) FILTER (WHERE width_bucket(u.duration_ms, \(thresholds)) = \(bucket)) AS \(column(bucket))"
+            }.joined(separator: ", ")
+    }()
+
+    /// The same from `usage_hourly` (aliased `h`).
+    static let hourlyLatency: String = {
+        "coalesce(sum(h.duration_sum), 0) AS duration_sum, coalesce(sum(h.duration_count), 0) AS duration_count, "
+            + (0..<LatencyHistogram.bucketCount).map { "coalesce(sum(h.\(column($0))), 0) AS \(column($0))" }.joined(separator: ", ")
+    }()
+
+    /// The `usage_hourly` column of a latency bucket: `latency_00`...
+    static func column(_ bucket: Int) -> String {
+        bucket < 10 ? "latency_0\(bucket)" : "latency_\(bucket)"
+    }
+
+    /// The histogram read back from a row of either query.
+    static func histogram(_ row: PostgresRow) -> LatencyHistogram {
+        LatencyHistogram(counts: (0..<LatencyHistogram.bucketCount).map { row.int(column($0)) ?? 0 })
+    }
 }
