@@ -9,7 +9,8 @@ public import VigilCore
 /// (PostgreSQL's COPY text, see ``SpooledBatch``) and makes it durable, while the writer copies
 /// spooled segments into PostgreSQL, oldest first, as many as are waiting (up to
 /// `transactionRows`) in one transaction, idempotent on `request_id`, and deletes them once in.
-/// While PostgreSQL is unreachable, segments accumulate and the writer retries with backoff
+/// With more waiting than one transaction takes, `connections` transactions run at once, the
+/// oldest segments in the first. While PostgreSQL is unreachable, segments accumulate and the writer retries with backoff
 /// (0.25 s doubling to 5 s); callers are not slowed. Rows PostgreSQL refuses as data (SQLSTATE
 /// classes 22 and 23) are found one by one and kept in a `.rejected` file; the rest go in. On
 /// ``close()`` it writes what it can; the rest stays spooled and is replayed by the next start. A
@@ -62,18 +63,23 @@ public final class UsageLedger: Sendable {
     ///   - batchSize: the most records in one spool segment.
     ///   - flushInterval: how long the first record of a segment may wait for others.
     ///   - transactionRows: the most rows written in one transaction when segments are waiting.
+    ///   - connections: how many transactions may run at once when more than one is waiting
+    ///     (PostgreSQL spends most of a row's cost in its own process: a second connection uses a
+    ///     second core).
     /// - Throws: ``SpoolError`` when the spool directory cannot be created or written.
     public init(connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
-                transactionRows: Int = 10_000, redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
+                transactionRows: Int = 10_000, connections: Int = 2, redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
-        let keeper = ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
+        let keepers = (0..<max(1, connections)).map { _ in
+            ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
+        }
         state.pending = spool.segments().map { Pending(segment: $0, batch: nil) }
         state.statistics.segmentsWaiting = state.pending.count
         if !state.pending.isEmpty {
             logger.notice("replaying spooled usage", metadata: ["segments": "\(state.pending.count)", "spool": "\(spoolDirectory)"])
         }
         let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
-        let writer = Writer(state: state, spool: spool, keeper: keeper, transactionRows: max(1, transactionRows), logger: logger)
+        let writer = Writer(state: state, spool: spool, keepers: keepers, transactionRows: max(1, transactionRows), logger: logger)
         let spoolerThread = Thread { spooler.run() }
         spoolerThread.name = "vigil-spooler"
         spoolerThread.start()
@@ -222,17 +228,18 @@ public final class UsageLedger: Sendable {
     private final class Writer: @unchecked Sendable {
         let state: State
         let spool: UsageSpool
-        let keeper: ConnectionKeeper
+        /// One connection per concurrent transaction.
+        let keepers: [ConnectionKeeper]
         let transactionRows: Int
         let logger: Logger
         var retryAt = Date.distantPast
         var failures = 0
         let backoff = ExponentialBackoff(initial: 0.25, cap: 5, jitter: 0.2)
 
-        init(state: State, spool: UsageSpool, keeper: ConnectionKeeper, transactionRows: Int, logger: Logger) {
+        init(state: State, spool: UsageSpool, keepers: [ConnectionKeeper], transactionRows: Int, logger: Logger) {
             self.state = state
             self.spool = spool
-            self.keeper = keeper
+            self.keepers = keepers
             self.transactionRows = transactionRows
             self.logger = logger
         }
@@ -273,63 +280,94 @@ public final class UsageLedger: Sendable {
                 state.condition.unlock()
                 for waiter in flushing { waiter.resume(returning: empty) }
                 if done {
-                    keeper.disconnect()
+                    keepers.forEach { $0.disconnect() }
                     return
                 }
             }
         }
 
-        /// Writes waiting segments, oldest first, until none is left or PostgreSQL fails.
+        /// Writes waiting segments, oldest first, until none is left or PostgreSQL fails: as many
+        /// transactions at once as there are connections, each of up to `transactionRows` rows.
         private func writePending() {
             while true {
-                // The oldest segments, up to `transactionRows` rows (at least one segment).
-                state.condition.lock()
-                var group: [Pending] = []
-                var rows = 0
-                for pending in state.pending {
-                    let size = pending.batch?.rows ?? transactionRows / 4
-                    if !group.isEmpty && rows + size > transactionRows { break }
-                    group.append(pending)
-                    rows += size
-                }
-                state.condition.unlock()
-                guard !group.isEmpty else { return }
-
-                var batches: [SpooledBatch] = []
-                var unreadable: [UsageSpool.Segment] = []
-                for pending in group {
-                    if let batch = pending.batch {
-                        batches.append(batch)
-                        continue
-                    }
-                    do {
-                        batches.append(try spool.read(pending.segment) { line, problem in
-                            logger.error("skipping an unreadable spooled record",
-                                         metadata: ["segment": "\(pending.segment.path)", "line": "\(line)", "error": "\(problem)"])
-                        })
-                    } catch {
-                        logger.error("a spooled segment cannot be read; moved aside as .rejected",
-                                     metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
-                        spool.reject(pending.segment)
-                        unreadable.append(pending.segment)
-                    }
-                }
-                let readable = group.filter { pending in !unreadable.contains { $0.sequence == pending.segment.sequence } }
+                let groups = claimGroups()
+                guard !groups.isEmpty else { return }
+                let loaded = groups.map(load)
+                let outcomes = Outcomes(count: loaded.count)
                 let started = Date()
-                do {
-                    let inserted = try keeper.withConnection { connection in
-                        try LedgerBatch.write(batches, on: connection)
+                DispatchQueue.concurrentPerform(iterations: loaded.count) { index in
+                    outcomes.set(index, Result { try keepers[index].withConnection { try LedgerBatch.write(loaded[index].batches, on: $0) } })
+                }
+                let milliseconds = Date().timeIntervalSince(started) * 1000
+                var failure: (any Error)?
+                for (index, group) in groups.enumerated() {
+                    switch outcomes.get(index) {
+                    case .success(let inserted):
+                        finish(group, inserted: inserted, rejected: 0, milliseconds: milliseconds)
+                    case .failure(let error as PostgresError) where !error.isConnectionProblem && error.isDataProblem && failure == nil:
+                        // Some row is refused as data: write the segments one by one, and their rows
+                        // one by one where needed, keeping the refused rows aside.
+                        if !salvage(loaded[index].readable, batches: loaded[index].batches) { return }
+                        let salvaged = Set(loaded[index].readable.map(\.segment.sequence))
+                        finish(group.filter { !salvaged.contains($0.segment.sequence) }, inserted: 0, rejected: 0, milliseconds: milliseconds)
+                    case .failure(let error):
+                        failure = failure ?? error
                     }
-                    finish(group, inserted: inserted, rejected: 0, milliseconds: Date().timeIntervalSince(started) * 1000)
-                } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
-                    // Some row is refused as data: write the segments one by one, and their rows
-                    // one by one where needed, keeping the refused rows aside.
-                    guard salvage(readable, batches: batches) else { return }
-                } catch {
-                    failed(error)
+                }
+                if let failure {
+                    failed(failure)
                     return
                 }
             }
+        }
+
+        /// The oldest waiting segments in up to one group per connection, each group up to
+        /// `transactionRows` rows (at least one segment).
+        private func claimGroups() -> [[Pending]] {
+            state.condition.lock()
+            defer { state.condition.unlock() }
+            var groups: [[Pending]] = []
+            var group: [Pending] = []
+            var rows = 0
+            for pending in state.pending {
+                let size = pending.batch?.rows ?? transactionRows / 4
+                if !group.isEmpty && rows + size > transactionRows {
+                    groups.append(group)
+                    if groups.count == keepers.count { return groups }
+                    group = []
+                    rows = 0
+                }
+                group.append(pending)
+                rows += size
+            }
+            if !group.isEmpty { groups.append(group) }
+            return groups
+        }
+
+        /// A group's batches, read from disk when they are no longer in memory. A segment that
+        /// cannot be read is moved aside (`.rejected`) and left out.
+        private func load(_ group: [Pending]) -> (readable: [Pending], batches: [SpooledBatch]) {
+            var readable: [Pending] = []
+            var batches: [SpooledBatch] = []
+            for pending in group {
+                if let batch = pending.batch {
+                    readable.append(pending)
+                    batches.append(batch)
+                    continue
+                }
+                do {
+                    batches.append(try spool.read(pending.segment) { line, problem in
+                        logger.error("skipping an unreadable spooled record",
+                                     metadata: ["segment": "\(pending.segment.path)", "line": "\(line)", "error": "\(problem)"])
+                    })
+                    readable.append(pending)
+                } catch {
+                    logger.error("a spooled segment cannot be read; moved aside as .rejected",
+                                 metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
+                    spool.reject(pending.segment)
+                }
+            }
+            return (readable, batches)
         }
 
         /// Writes `segments` one at a time; rows of a segment that fails as data are written one by
@@ -338,7 +376,7 @@ public final class UsageLedger: Sendable {
             for (pending, batch) in zip(segments, batches) {
                 let started = Date()
                 do {
-                    let inserted = try keeper.withConnection { try LedgerBatch.write([batch], on: $0) }
+                    let inserted = try keepers[0].withConnection { try LedgerBatch.write([batch], on: $0) }
                     finish([pending], inserted: inserted, rejected: 0, milliseconds: Date().timeIntervalSince(started) * 1000)
                     continue
                 } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
@@ -347,7 +385,7 @@ public final class UsageLedger: Sendable {
                     var reasons: [String] = []
                     for row in batch.splitByRow() {
                         do {
-                            inserted += try keeper.withConnection { try LedgerBatch.write([row], on: $0) }
+                            inserted += try keepers[0].withConnection { try LedgerBatch.write([row], on: $0) }
                         } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
                             refused.append(row)
                             reasons.append("\(error)")
@@ -415,6 +453,22 @@ public final class UsageLedger: Sendable {
                 logger.warning("cannot write usage to PostgreSQL; spooling to disk until it is back",
                                metadata: ["error": "\(error)", "segments_waiting": "\(waiting)"])
             }
+        }
+    }
+
+    /// The results of transactions run at once, each set by its own thread.
+    private final class Outcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<Int, any Error>?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ result: Result<Int, any Error>) {
+            lock.withLock { results[index] = result }
+        }
+
+        func get(_ index: Int) -> Result<Int, any Error> {
+            lock.withLock { results[index] ?? .failure(PostgresError(kind: .query, message: "no result")) }
         }
     }
 }
