@@ -1,7 +1,7 @@
 // vigil-bench: measurements for scripts/bench-capture and scripts/bench-store.
 //
 //   vigil-bench capture --seconds S --interval I [--all-frames] URL...
-//   vigil-bench store --database-url URL --rows N [--batch B]
+//   vigil-bench store --database-url URL --rows N [--batch B] [--connections C]
 //
 // Prints `key=value` lines for the scripts to tabulate.
 import Foundation
@@ -111,6 +111,7 @@ func storeBenchmark(_ arguments: [String]) async throws {
     guard let url = value("--database-url", in: arguments) else { usage() }
     let rows = Int(value("--rows", in: arguments) ?? "100000") ?? 100_000
     let batch = Int(value("--batch", in: arguments) ?? "500") ?? 500
+    let connections = Int(value("--connections", in: arguments) ?? "2") ?? 2
     let spool = NSTemporaryDirectory() + "vigil-bench-spool-" + UUID().uuidString
     var logger = Logger(label: "bench")
     logger.logLevel = .warning
@@ -122,7 +123,8 @@ func storeBenchmark(_ arguments: [String]) async throws {
                     verdicts: [CameraVerdict(cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")])
     }
     // The ledger: spooled (fsync'd) and written in batches, 32 writers at once.
-    let ledger = try UsageLedger(connectionString: url, spoolDirectory: spool, batchSize: batch, flushInterval: 0.005, logger: logger)
+    let ledger = try UsageLedger(connectionString: url, spoolDirectory: spool, batchSize: batch, flushInterval: 0.005,
+                                 connections: connections, logger: logger)
     let start = Date()
     try await withThrowingTaskGroup(of: Void.self) { group in
         let writers = 32

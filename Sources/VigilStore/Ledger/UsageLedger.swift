@@ -321,17 +321,23 @@ public final class UsageLedger: Sendable {
             }
         }
 
-        /// The oldest waiting segments in up to one group per connection, each group up to
-        /// `transactionRows` rows (at least one segment).
+        /// The oldest waiting segments in up to one group per connection: what is waiting (up to
+        /// `transactionRows` per connection) shared evenly, except that a group is not made smaller
+        /// than 1,000 rows (a transaction's fixed costs) nor larger than `transactionRows`.
         private func claimGroups() -> [[Pending]] {
             state.condition.lock()
             defer { state.condition.unlock() }
+            let unknownSize = transactionRows / 4  // a segment read back from disk (its size is in its file)
+            let waiting = state.pending.prefix(keepers.count * transactionRows / 100 + 1)
+                .reduce(0) { $0 + ($1.batch?.rows ?? unknownSize) }
+            let share = (min(waiting, keepers.count * transactionRows) + keepers.count - 1) / keepers.count
+            let target = min(transactionRows, max(1_000, share))
             var groups: [[Pending]] = []
             var group: [Pending] = []
             var rows = 0
             for pending in state.pending {
-                let size = pending.batch?.rows ?? transactionRows / 4
-                if !group.isEmpty && rows + size > transactionRows {
+                let size = pending.batch?.rows ?? unknownSize
+                if !group.isEmpty && rows + size > target {
                     groups.append(group)
                     if groups.count == keepers.count { return groups }
                     group = []
