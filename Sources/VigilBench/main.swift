@@ -1,6 +1,7 @@
 // vigil-bench: measurements for scripts/bench-capture and scripts/bench-store.
 //
 //   vigil-bench capture --seconds S --interval I [--all-frames] URL...
+//   vigil-bench recovery --seconds S URL
 //   vigil-bench store --database-url URL --rows N [--batch B] [--connections C]
 //
 // Prints `key=value` lines for the scripts to tabulate.
@@ -107,6 +108,49 @@ func captureBenchmark(_ arguments: [String]) async throws {
     _ = elapsed
 }
 
+/// One camera, watched while the script stalls its server (SIGSTOP) and lets it go again (SIGCONT):
+/// prints, as Unix times, when the capture declared the stall and when a fresh picture (under
+/// 0.3 s old) was next available, for the script to compare with the signals' times.
+func recoveryBenchmark(_ arguments: [String]) async throws {
+    let seconds = Double(value("--seconds", in: arguments) ?? "40") ?? 40
+    guard let url = arguments.first(where: { $0.hasPrefix("rtsp://") }) else { usage() }
+    let events = EventLog()
+    let capture = CameraCapture(camera: CameraConfiguration(id: "cam", name: "cam", url: try StreamURL.parse(url), client: "bench"),
+                                settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5)) { event in
+        if case .stateChanged(_, let state, _) = event { events.add("state_\(state.rawValue)") }
+    }
+    capture.start()
+    let pipeline = ImagePipeline(maxImageSide: 768, jpegQuality: 80, threads: 1)
+    let begin = Date()
+    var fresh = false
+    var lastPacket: Date?
+    while Date().timeIntervalSince(begin) < seconds {
+        if let packet = capture.status.lastPacketAt, packet != lastPacket {
+            lastPacket = packet
+            events.add("packets")
+        }
+        let image = try await pipeline.sample(capture, maxAge: 0.3)
+        if image.isEmpty == fresh {
+            fresh = !image.isEmpty
+            events.add(fresh ? "fresh" : "not_fresh")
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    await capture.stop()
+    for line in events.lines { print(line) }
+}
+
+/// Timestamped events, from any thread.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String] = []
+    func add(_ name: String) {
+        let line = String(format: "%@=%.3f", name, Date().timeIntervalSince1970)
+        lock.withLock { entries.append(line) }
+    }
+    var lines: [String] { lock.withLock { entries } }
+}
+
 func storeBenchmark(_ arguments: [String]) async throws {
     guard let url = value("--database-url", in: arguments) else { usage() }
     let rows = Int(value("--rows", in: arguments) ?? "100000") ?? 100_000
@@ -157,5 +201,6 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "capture": try await captureBenchmark(Array(arguments.dropFirst()))
 case "store": try await storeBenchmark(Array(arguments.dropFirst()))
+case "recovery": try await recoveryBenchmark(Array(arguments.dropFirst()))
 default: usage()
 }

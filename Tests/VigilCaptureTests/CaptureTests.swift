@@ -140,6 +140,36 @@ struct CaptureTests {
         #expect(ProcessResources.fileDescriptors <= descriptorsBefore)
     }
 
+    @Test func aFrozenServerIsNoticedWithinTheStallTimeoutAndPicturesResumeWhenItThaws() async throws {
+        let server = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"])
+        let settings = CaptureSettings(openTimeout: 5, stallTimeout: 2, keyframeInterval: 1,
+                                       backoff: ExponentialBackoff(initial: 0.5, cap: 1), samplingInterval: 5)
+        let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings)
+        capture.start()
+        #expect(await Self.eventually(10) { capture.status.state == .live && capture.hasPicture })
+        server.freeze()
+        let frozenAt = Date()
+        #expect(await Self.eventually(10) { capture.status.state != .live })
+        let noticed = Date().timeIntervalSince(frozenAt)
+        // 2 s, plus slack for a loaded machine; taking the RTSP demuxer's flushed packets for new
+        // ones made it twice the timeout.
+        #expect(noticed >= 1.5 && noticed < 3.5, "stall noticed after \(noticed) s with a 2 s timeout")
+        try await Task.sleep(for: .seconds(1))
+        server.thaw()
+        let thawedAt = Date()
+        #expect(await Self.eventually(10) { capture.status.state == .live })
+        let pipeline = ImagePipeline(maxImageSide: 320, jpegQuality: 80, threads: 1)
+        var fresh = false
+        while !fresh && Date().timeIntervalSince(thawedAt) < 10 {
+            fresh = (try? await pipeline.sample(capture, maxAge: 0.5))?.isEmpty == false
+            if !fresh { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(fresh)
+        let resumed = Date().timeIntervalSince(thawedAt)
+        #expect(resumed < 4, "a fresh picture \(resumed) s after the server came back")
+        await capture.stop()
+    }
+
     @Test func badCamerasFailClearlyWithoutPasswordsOrBlockingOthers() async throws {
         let secured = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:right")
         let silent = try SilentListener()

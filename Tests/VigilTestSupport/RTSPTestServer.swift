@@ -40,8 +40,19 @@ public final class RTSPTestServer: @unchecked Sendable {
         process = try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 300)
     }
 
+    /// Freezes the server (SIGSTOP): connections stay open and go silent, as when a camera hangs.
+    public func freeze() {
+        if let pid = process?.pid { kill(pid, SIGSTOP) }
+    }
+
+    /// Lets a frozen server go on (SIGCONT).
+    public func thaw() {
+        if let pid = process?.pid { kill(pid, SIGCONT) }
+    }
+
     /// Stops the server (the cameras disappear mid-stream).
     public func stop() {
+        thaw()
         process?.stop()
         process = nil
     }

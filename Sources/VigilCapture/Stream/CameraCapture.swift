@@ -128,8 +128,10 @@ public final class CameraCapture: Sendable {
 
         while !interrupter.isStopped {
             report(.connecting, nil)
+            // The stall timeout is the interrupter's; FFmpeg's own socket timeout is set well beyond
+            // it, so that one clock decides.
             let opened = StreamReader.open(url: camera.url, transport: settings.transport, openTimeout: settings.openTimeout,
-                                           socketTimeout: settings.stallTimeout, interrupter: interrupter)
+                                           socketTimeout: settings.stallTimeout * 3, interrupter: interrupter)
             switch opened {
             case .failure(let error):
                 if interrupter.isStopped { break }

@@ -104,12 +104,22 @@ final class StreamReader {
         case failed(String)
     }
 
-    /// Reads the next video packet into `packet`, waiting at most `stallTimeout` seconds.
+    /// Reads the next video packet into `packet`, waiting at most `stallTimeout` seconds for it.
+    ///
+    /// The stall clock starts once, here: packets of other streams and `EAGAIN` returns do not
+    /// restart it.
     func read(into packet: Packet, stallTimeout: Double) -> ReadResult {
         guard let context else { return .failed("the input is closed") }
+        interrupter.arm(seconds: stallTimeout)
         while true {
-            interrupter.arm(seconds: stallTimeout)
             let result = av_read_frame(context, packet.pointer)
+            if result >= 0 && interrupter.deadlinePassed && !interrupter.isStopped {
+                // Interrupted, the RTSP demuxer hands out the RTP packets it still held: old data,
+                // not a sign of life. Taking it as one restarted the stall clock (measured: a
+                // stall noticed after 12 s, not 6).
+                packet.unreference()
+                return .stalled
+            }
             if result >= 0 {
                 if packet.streamIndex == videoStream { return .packet }
                 packet.unreference()
@@ -118,7 +128,10 @@ final class StreamReader {
             if interrupter.isStopped { return .stopped }
             if result == vigil_averror_eof() { return .endOfFile }
             if result == vigil_averror_exit() || interrupter.deadlinePassed { return .stalled }
-            if result == vigil_averror(EAGAIN) { continue }
+            if result == vigil_averror(EAGAIN) || result == vigil_averror(ETIMEDOUT) {
+                usleep(5_000)
+                continue
+            }
             return .failed(ffmpegMessage(result))
         }
     }
