@@ -22,8 +22,8 @@ struct SpooledBatchTests {
                         sourceID: "group-1", sourceKind: "group", endpoint: "/e", statusCode: 200, model: "gemini-2.5-flash",
                         usage: TokenUsage(promptTokens: 10, candidatesTokens: 2, totalTokens: 12), success: index != 1,
                         durationMilliseconds: 5,
-                        verdicts: index == 1 ? [] : (0..<4).map {
-                            CameraVerdict(cameraID: "cam-\($0)", quadrant: $0, incidentDetected: false, incidentType: "none",
+                        verdicts: index == 1 ? [] : (0..<4).map { (quadrant: Int) in
+                            CameraVerdict(cameraID: "cam-\(quadrant)", quadrant: quadrant, incidentDetected: false, incidentType: "none",
                                           description: "line one\nline two")
                         })
         }
