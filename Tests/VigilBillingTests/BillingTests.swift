@@ -316,9 +316,9 @@ struct BillingTests {
         #expect(try await repository.report(from: from, to: to, client: "nobody", grouping: "model").rows.isEmpty)
     }
 
-    /// Migration 0007 buckets durations with the thresholds of ``LatencyHistogram``.
+    /// Migration 0005 buckets durations with the thresholds of ``LatencyHistogram``.
     @Test func theRollupBucketsLatencyLikeVigilCore() async throws {
-        let (database, client) = try await Self.migrated()
+        let (database, _) = try await Self.migrated()
         var durations = [0, 1, 120_000]
         for threshold in LatencyHistogram.thresholds { durations += [threshold - 1, threshold] }
         let records = durations.map { duration -> UsageRecord in
@@ -333,7 +333,6 @@ struct BillingTests {
         let stored = try await database.psql("SELECT \(columns) FROM usage_hourly")
         #expect(stored == expected.counts.map(String.init).joined(separator: ","))
         #expect(try await database.psql("SELECT duration_count || '|' || duration_sum FROM usage_hourly") == "\(durations.count)|\(durations.reduce(0, +))")
-        _ = client
     }
 
     @Test func unpricedUsageIsLoudUntilPricedThenCosted() async throws {

@@ -165,6 +165,15 @@ struct LedgerTests {
         #expect(contents.hasPrefix("vigil-usage-spool 2 rows=1 verdicts=1\n\(records[13].requestID)\t"))
         let reason = try String(contentsOfFile: spool + "/" + kept + ".reason", encoding: .utf8)
         #expect(reason.contains("22003"))
+
+        // As the README says: fixed and renamed back to `.spool`, the rows go in at the next start.
+        try contents.replacingOccurrences(of: "\t3000000000\t", with: "\t1300\t")
+            .write(toFile: spool + "/" + kept.replacingOccurrences(of: ".rejected", with: ""), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: spool + "/" + kept)
+        let next = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        #expect(await next.close())
+        #expect(try await database.psql("SELECT prompt_tokens FROM api_usage WHERE request_id = '\(records[13].requestID)'") == "1300")
+        #expect(try await database.psql("SELECT count(*) FROM analyses") == "25")
     }
 
     @Test func anUnwritableSpoolIsAClearError() throws {

@@ -128,8 +128,8 @@ final class StreamReader {
             if interrupter.isStopped { return .stopped }
             if result == vigil_averror_eof() { return .endOfFile }
             if result == vigil_averror_exit() || interrupter.deadlinePassed { return .stalled }
-            if result == vigil_averror(EAGAIN) || result == vigil_averror(ETIMEDOUT) {
-                usleep(5_000)
+            if result == vigil_averror(EAGAIN) {
+                usleep(5_000)  // the stall clock keeps running; do not spin meanwhile
                 continue
             }
             return .failed(ffmpegMessage(result))

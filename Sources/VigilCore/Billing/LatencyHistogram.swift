@@ -4,7 +4,7 @@
 /// Bucket 0 holds durations under `thresholds[0]`, bucket k those from `thresholds[k-1]` up to
 /// (not including) `thresholds[k]`, the last one `thresholds.last` and more: PostgreSQL's
 /// `width_bucket(duration_ms, thresholds)`. The `usage_hourly` columns `latency_00`... are these
-/// buckets (migration 0007 spells the same thresholds; a test holds them equal).
+/// buckets (migration 0005 spells the same thresholds; a test holds them equal).
 public struct LatencyHistogram: Sendable, Equatable {
     /// Bucket boundaries in milliseconds: 250 ms steps to 1 s, then coarser, up to a minute.
     public static let thresholds = [250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]

@@ -10,8 +10,8 @@ public import VigilCore
 /// spooled segments into PostgreSQL, oldest first, as many as are waiting (up to
 /// `transactionRows`) in one transaction, idempotent on `request_id`, and deletes them once in.
 /// With more waiting than one transaction takes, `connections` transactions run at once, the
-/// oldest segments in the first. While PostgreSQL is unreachable, segments accumulate and the writer retries with backoff
-/// (0.25 s doubling to 5 s); callers are not slowed. Rows PostgreSQL refuses as data (SQLSTATE
+/// oldest segments in the first. While PostgreSQL is unreachable, segments accumulate and the
+/// writer retries with backoff (0.25 s doubling to 5 s); callers are not slowed. Rows PostgreSQL refuses as data (SQLSTATE
 /// classes 22 and 23) are found one by one and kept in a `.rejected` file; the rest go in. On
 /// ``close()`` it writes what it can; the rest stays spooled and is replayed by the next start. A
 /// record is never lost and never doubled.
@@ -22,7 +22,7 @@ public final class UsageLedger: Sendable {
         public var rowsWritten: Int = 0
         /// Records spooled since start.
         public var recordsSpooled: Int = 0
-        /// Segments waiting on disk (including ones spooled by an earlier run).
+        /// Segments waiting on disk (including ones spooled by an earlier run); read from the queue.
         public var segmentsWaiting: Int = 0
         /// Rows PostgreSQL refused, kept in `.rejected` files of the spool.
         public var rowsRejected: Int = 0
@@ -74,7 +74,6 @@ public final class UsageLedger: Sendable {
             ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
         }
         state.pending = spool.segments().map { Pending(segment: $0, batch: nil) }
-        state.statistics.segmentsWaiting = state.pending.count
         if !state.pending.isEmpty {
             logger.notice("replaying spooled usage", metadata: ["segments": "\(state.pending.count)", "spool": "\(spoolDirectory)"])
         }
@@ -149,7 +148,9 @@ public final class UsageLedger: Sendable {
     public var statistics: Statistics {
         state.condition.lock()
         defer { state.condition.unlock() }
-        return state.statistics
+        var statistics = state.statistics
+        statistics.segmentsWaiting = state.pending.count
+        return statistics
     }
 
     /// The spooler thread: takes what callers handed in, encodes it, makes it durable, releases
@@ -209,7 +210,6 @@ public final class UsageLedger: Sendable {
 
                 state.condition.lock()
                 state.pending += spooled
-                state.statistics.segmentsWaiting = state.pending.count
                 state.statistics.recordsSpooled += spooled.reduce(0) { $0 + ($1.batch?.rows ?? 0) }
                 state.spooling = false
                 state.condition.broadcast()
@@ -328,9 +328,10 @@ public final class UsageLedger: Sendable {
             state.condition.lock()
             defer { state.condition.unlock() }
             let unknownSize = transactionRows / 4  // a segment read back from disk (its size is in its file)
-            let waiting = state.pending.prefix(keepers.count * transactionRows / 100 + 1)
-                .reduce(0) { $0 + ($1.batch?.rows ?? unknownSize) }
-            let share = (min(waiting, keepers.count * transactionRows) + keepers.count - 1) / keepers.count
+            let most = keepers.count * transactionRows
+            var waiting = 0
+            for pending in state.pending where waiting < most { waiting += pending.batch?.rows ?? unknownSize }
+            let share = (min(waiting, most) + keepers.count - 1) / keepers.count
             let target = min(transactionRows, max(1_000, share))
             var groups: [[Pending]] = []
             var group: [Pending] = []
@@ -430,7 +431,6 @@ public final class UsageLedger: Sendable {
             let wasReachable = state.statistics.databaseReachable
             state.statistics.rowsWritten += inserted
             state.statistics.rowsRejected += rejected
-            state.statistics.segmentsWaiting = state.pending.count
             state.statistics.databaseReachable = true
             state.statistics.lastWriteMilliseconds = milliseconds
             state.statistics.lastError = nil
