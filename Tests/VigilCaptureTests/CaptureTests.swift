@@ -108,7 +108,7 @@ struct CaptureTests {
         #expect(await Self.eventually(10) { capture.status.state == .live && capture.hasPicture })
         let firstSession = capture.status.sessionID
 
-        server.stop()
+        await server.stop()
         #expect(await Self.eventually(10) { capture.status.state != .live })
         let downAt = Date()
         try await Task.sleep(for: .seconds(2))
@@ -144,29 +144,30 @@ struct CaptureTests {
         let server = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"])
         let settings = CaptureSettings(openTimeout: 5, stallTimeout: 2, keyframeInterval: 1,
                                        backoff: ExponentialBackoff(initial: 0.5, cap: 1), samplingInterval: 5)
-        let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings)
+        let events = EventLog()
+        let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings) { events.add($0) }
         capture.start()
         #expect(await Self.eventually(10) { capture.status.state == .live && capture.hasPicture })
         server.freeze()
         let frozenAt = Date()
         #expect(await Self.eventually(10) { capture.status.state != .live })
-        let noticed = Date().timeIntervalSince(frozenAt)
         // 2 s, plus slack for a loaded machine; taking the RTSP demuxer's flushed packets for new
         // ones made it twice the timeout.
+        let noticed = try #require(events.firstState(in: [.stalled, .backingOff], after: frozenAt)).timeIntervalSince(frozenAt)
         #expect(noticed >= 1.5 && noticed < 3.5, "stall noticed after \(noticed) s with a 2 s timeout")
         try await Task.sleep(for: .seconds(1))
         server.thaw()
         let thawedAt = Date()
-        #expect(await Self.eventually(10) { capture.status.state == .live })
+        #expect(await Self.eventually(15) { capture.status.state == .live })
+        let resumed = try #require(events.firstState(in: [.live], after: thawedAt)).timeIntervalSince(thawedAt)
+        #expect(resumed < 4, "live again \(resumed) s after the server came back")
         let pipeline = ImagePipeline(maxImageSide: 320, jpegQuality: 80, threads: 1)
         var fresh = false
-        while !fresh && Date().timeIntervalSince(thawedAt) < 10 {
+        while !fresh && Date().timeIntervalSince(thawedAt) < 15 {
             fresh = (try? await pipeline.sample(capture, maxAge: 0.5))?.isEmpty == false
             if !fresh { try await Task.sleep(for: .milliseconds(50)) }
         }
-        #expect(fresh)
-        let resumed = Date().timeIntervalSince(thawedAt)
-        #expect(resumed < 4, "a fresh picture \(resumed) s after the server came back")
+        #expect(fresh, "no picture under 0.5 s old after the server came back")
         await capture.stop()
     }
 
@@ -213,16 +214,26 @@ struct CaptureTests {
 /// Capture events, in order, from any thread.
 final class EventLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var storage: [CaptureEvent] = []
+    private var storage: [(at: Date, event: CaptureEvent)] = []
     func add(_ event: CaptureEvent) {
         lock.lock()
-        storage.append(event)
+        storage.append((Date(), event))
         lock.unlock()
     }
     var events: [CaptureEvent] {
         lock.lock()
         defer { lock.unlock() }
-        return storage
+        return storage.map(\.event)
+    }
+    /// When the capture thread first reported a state in `states` after `after` (the test's own
+    /// polling may run late on a busy machine; this is the capture's time).
+    func firstState(in states: Set<CameraState>, after: Date) -> Date? {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.first { entry in
+            guard entry.at >= after, case .stateChanged(_, let state, _) = entry.event else { return false }
+            return states.contains(state)
+        }?.at
     }
 }
 

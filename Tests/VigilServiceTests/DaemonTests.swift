@@ -137,7 +137,7 @@ struct DaemonTests {
         let setup = try await Self.setUp(singleURL: "\(own.url)/till")
         let daemon = try Self.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
-        own.stop()
+        await own.stop()
         #expect(await daemon.waitForLog("camera=till", count: 2, timeout: 20), "\(daemon.log)")
         let groupCalls = daemon.log.components(separatedBy: "[group floor] tokens").count
         // The group keeps calling (every 2 s nominally; the bound allows for a loaded machine) while the till is down.
@@ -181,7 +181,7 @@ struct DaemonTests {
         let setup = try await Self.setUp(singleURL: "rtsp://admin:Cam3raPassw0rd@127.0.0.1:\(secured.port)/till")
         let daemon = try Self.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
-        secured.stop()
+        await secured.stop()
         // Reconnecting fails, and the failure names the URL: with its password masked.
         #expect(await daemon.waitForLog("nothing accepts connections at rtsp://admin:***@", timeout: 20), "\(daemon.log)")
         #expect(await Self.stop(daemon) == 0)

@@ -65,21 +65,41 @@ public final class BackgroundProcess: @unchecked Sendable {
                 line.append(byte)
             }
         }
-        stop()
+        stopBlocking()
         throw TestFailure("\(executable) did not print its ready line within \(timeout) s")
     }
 
+    /// Ends the process (on a thread of its own, not on Swift's cooperative pool, so other tests'
+    /// timing does not suffer while it dies).
     deinit {
-        stop()
-        close(outputDescriptor)
+        let pid = pid, descriptor = outputDescriptor
+        let alreadyStopped = lock.withLock { stopped }
+        Reaper.run {
+            if !alreadyStopped { Self.terminate(pid) }
+            close(descriptor)
+        }
     }
 
-    /// Stops the process and waits for it to exit.
-    public func stop() {
+    /// Stops the process and waits for it to exit, off the cooperative thread pool.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.stopBlocking()
+                continuation.resume()
+            }.start()
+        }
+    }
+
+    private func stopBlocking() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
+        Self.terminate(pid)
+    }
+
+    /// SIGTERM, up to 5 s to exit, then SIGKILL; blocking.
+    private static func terminate(_ pid: pid_t) {
         kill(pid, SIGTERM)
         for _ in 0..<50 {
             var status: Int32 = 0

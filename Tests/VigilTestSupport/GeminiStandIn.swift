@@ -37,7 +37,7 @@ public final class GeminiStandIn: Sendable {
         return result
     }
 
-    public func stop() { process.stop() }
+    public func stop() async { await process.stop() }
 
     private func control(_ method: String, _ path: String, body: String?) async throws -> String {
         var arguments = ["-s", "-f", "-X", method, baseURL + path]

@@ -18,9 +18,13 @@ public final class PrivateCluster: Sendable {
         return cluster
     }
 
+    /// Stops the cluster and removes it, on a thread of its own (not on the cooperative pool).
     deinit {
-        _ = try? ProcessRunner.runBlocking(Self.script, ["stop", directory])
-        try? FileManager.default.removeItem(atPath: directory)
+        let directory = directory
+        Reaper.run {
+            _ = try? ProcessRunner.runBlocking(Self.script, ["stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// `postgresql://vigil@127.0.0.1:PORT/postgres`.

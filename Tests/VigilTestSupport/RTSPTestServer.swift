@@ -51,13 +51,14 @@ public final class RTSPTestServer: @unchecked Sendable {
     }
 
     /// Stops the server (the cameras disappear mid-stream).
-    public func stop() {
+    public func stop() async {
         thaw()
-        process?.stop()
+        await process?.stop()
         process = nil
     }
 
-    deinit { stop() }
+    /// A frozen server must be let go to die; the process ends itself on a thread of its own.
+    deinit { thaw() }
 }
 
 /// Counts of this process's threads and open file descriptors, for leak checks.
