@@ -52,13 +52,11 @@ final class Decoder {
         return receiveAll()
     }
 
-    /// Decodes an access unit on its own (a keyframe): feeds its packets, drains, and resets, so the
-    /// decoder is ready for the next one. Returns the last frame produced.
-    func decodeAlone(_ packets: [Packet]) -> Frame? {
+    /// Decodes a picture on its own (a keyframe, all of it in one packet): feeds it, drains, and
+    /// resets, so the decoder is ready for the next one. Returns the last frame produced.
+    func decodeAlone(_ packet: Packet) -> Frame? {
         var frames: [Frame] = []
-        for packet in packets where avcodec_send_packet(context, packet.pointer) >= 0 {
-            frames += receiveAll()
-        }
+        if avcodec_send_packet(context, packet.pointer) >= 0 { frames += receiveAll() }
         if avcodec_send_packet(context, nil) >= 0 { frames += receiveAll() }
         avcodec_flush_buffers(context)
         return frames.last

@@ -21,5 +21,7 @@ final class Frame {
 
     var width: Int { Int(pointer.pointee.width) }
     var height: Int { Int(pointer.pointee.height) }
+    /// Whether the decoder reported errors in it (missing or broken parts it concealed).
+    var isDamaged: Bool { pointer.pointee.decode_error_flags != 0 }
     var isKey: Bool { vigil_frame_is_key(pointer) != 0 || pointer.pointee.pict_type == AV_PICTURE_TYPE_I }
 }

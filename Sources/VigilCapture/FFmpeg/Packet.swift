@@ -14,6 +14,29 @@ final class Packet {
         pointer = clone
     }
 
+    /// One packet holding `parts`' bytes in order, with the first part's properties (keyframe
+    /// flag, timestamps) and `timestamp` as its time when given; nil when out of memory.
+    init?(joining parts: [Packet], timestamp: Int64?) {
+        guard let first = parts.first, let joined = av_packet_alloc() else { return nil }
+        let total = parts.reduce(0) { $0 + $1.size }
+        guard total <= Int(Int32.max), av_new_packet(joined, Int32(total)) >= 0, av_packet_copy_props(joined, first.pointer) >= 0 else {
+            var doomed: UnsafeMutablePointer<AVPacket>? = joined
+            av_packet_free(&doomed)
+            return nil
+        }
+        var offset = 0
+        for part in parts where part.size > 0 {
+            joined.pointee.data.advanced(by: offset).update(from: part.pointer.pointee.data, count: part.size)
+            offset += part.size
+        }
+        if let timestamp {
+            if joined.pointee.pts == vigil_av_nopts_value_swift { joined.pointee.pts = timestamp }
+            if joined.pointee.dts == vigil_av_nopts_value_swift { joined.pointee.dts = timestamp }
+        }
+        joined.pointee.stream_index = first.streamIndex
+        pointer = joined
+    }
+
     deinit {
         var pointer: UnsafeMutablePointer<AVPacket>? = self.pointer
         av_packet_free(&pointer)

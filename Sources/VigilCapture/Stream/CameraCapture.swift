@@ -87,6 +87,7 @@ public final class CameraCapture: Sendable {
         defer { shared.condition.unlock() }
         var status = shared.status
         status.framesDecoded = store.framesDecoded
+        status.framesDamaged = store.framesDamaged
         return status
     }
 
@@ -176,8 +177,7 @@ public final class CameraCapture: Sendable {
     /// Reads packets until the stream ends, stalls, fails or is stopped; `flowing` is called on the first packet.
     private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool) {
         let packet = Packet()
-        var pending: [Packet] = []
-        var pendingPTS: Int64?
+        let assembler = AccessUnitAssembler(codec: reader.parameters.pointee.codec_id)
         var lastKeyPTS: Int64?
         var measuredGOP: Double?
         var lastKeyAt = Monotonic.nanoseconds()
@@ -193,15 +193,19 @@ public final class CameraCapture: Sendable {
             update { $0.packets += count }
         }
 
+        let pause = reader.isFile ? 0 : ReadPause.seconds(samplingInterval: settings.samplingInterval, transport: settings.transport)
         while true {
+            let asked = Monotonic.nanoseconds()
             switch reader.read(into: packet, stallTimeout: settings.stallTimeout) {
             case .packet:
-                break
+                // A read that had to wait (over a millisecond) began a new batch: let the rest of
+                // it, and the next, gather in the kernel before reading on.
+                if pause > 0 && Monotonic.nanoseconds() &- asked > 1_000_000 { sleep(pause) }
             case .endOfFile:
                 if reader.isFile && settings.loopFiles && reader.rewind() {
                     paceFirstPTS = nil
-                    pendingPTS = nil
                     lastKeyPTS = nil
+                    _ = assembler.flush()
                     continue
                 }
                 return ("end of stream", false)
@@ -229,11 +233,13 @@ public final class CameraCapture: Sendable {
                 lastPublished = now
             }
             if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
+            let completed = assembler.add(packet)
+            packet.unreference()
+            guard let unit = completed else { continue }
 
-            // A new keyframe: measure the GOP from the previous one.
-            let timestamp = packet.timestamp
-            let isNewKey = packet.isKey && (timestamp == nil || timestamp != pendingPTS)
-            if isNewKey {
+            // A keyframe: measure the GOP from the previous one.
+            let timestamp = unit.timestamp
+            if unit.isKey {
                 if let lastKeyPTS, let timestamp, timestamp > lastKeyPTS {
                     let gop = Double(timestamp - lastKeyPTS) * reader.timeBase
                     if gop > 0.05 { measuredGOP = gop }
@@ -247,7 +253,7 @@ public final class CameraCapture: Sendable {
             let keyless = Double(now &- lastKeyAt) / 1e9
             let keyframesMissing = keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2
             // A sampler may have found a "keyframe" that was not one; asked once per keyframe, not per packet.
-            if isNewKey && !distrusted { distrusted = store.keyframeDistrusted }
+            if unit.isKey && !distrusted { distrusted = store.keyframeDistrusted }
             if keyframesMissing || distrusted { wanted = .allFrames }
             if wanted != store.mode {
                 let reason = distrusted ? "a keyframe packet did not decode to a keyframe"
@@ -256,33 +262,24 @@ public final class CameraCapture: Sendable {
                 store.setMode(wanted)
                 update { $0.decodeMode = wanted }
                 onEvent(.decodeModeChanged(cameraID: camera.id, mode: wanted, reason: reason))
-                pending = []
-                pendingPTS = nil
             }
 
             switch store.mode {
             case .keyframes:
                 decoder = nil
-                if isNewKey, let reference = Packet(referencing: packet) {
-                    pending = [reference]
-                    pendingPTS = timestamp
-                    store.publishKeyframe(pending)
-                } else if let pendingPTS, timestamp == pendingPTS, let reference = Packet(referencing: packet) {
-                    // More of the same access unit (parameter sets and slices in packets of their own).
-                    pending.append(reference)
-                    store.publishKeyframe(pending)
-                }
+                if unit.isKey { store.publishKeyframe(unit) }
             case .allFrames:
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder {
-                    let frames = decoder.decode(packet)
+                    let frames = decoder.decode(unit)
                     if let last = frames.last {
                         store.publishFrame(last)
                         store.countDecoded(frames.count - 1)
+                        let damaged = frames.count { $0.isDamaged }
+                        if damaged > 0 { store.countDamaged(damaged) }
                     }
                 }
             }
-            packet.unreference()
         }
     }
 

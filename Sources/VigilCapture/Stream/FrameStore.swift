@@ -4,7 +4,8 @@ import VigilCore
 
 /// The newest picture of one camera, shared by its reader thread and the samplers.
 ///
-/// In keyframe mode it holds the newest keyframe's packets, still compressed, and decodes them only
+/// In keyframe mode it holds the newest keyframe, still compressed (one packet per picture, see
+/// ``AccessUnitAssembler``), and decodes them only
 /// when a sample is taken — so a camera sampled every 5 s with a 2 s GOP decodes one frame in 5 s,
 /// not 125 (and not even the 2.5 keyframes that `skip_frame=nokey` would). The decoder is opened
 /// for the sample and closed after it, which keeps an idle camera near 5 MB. In all-frames mode
@@ -12,7 +13,7 @@ import VigilCore
 final class FrameStore: @unchecked Sendable {
     private let lock = NSLock()
     private var parameters: UnsafeMutablePointer<AVCodecParameters>?
-    private var keyPackets: [Packet] = []
+    private var keyUnit: Packet?
     private var keyArrival: UInt64 = 0
     private var latestFrame: Frame?
     private var latestArrival: UInt64 = 0
@@ -20,6 +21,7 @@ final class FrameStore: @unchecked Sendable {
     private(set) var mode: DecodeMode
     private var distrusted = false
     private var decoded = 0
+    private var damaged = 0
 
     init(mode: DecodeMode) {
         self.mode = mode
@@ -43,11 +45,18 @@ final class FrameStore: @unchecked Sendable {
         return decoded
     }
 
+    /// Frames the decoder could not decode whole (parts concealed) since start.
+    var framesDamaged: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return damaged
+    }
+
     /// Whether there is anything to sample.
     var hasPicture: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return mode == .keyframes ? !keyPackets.isEmpty : latestFrame != nil
+        return mode == .keyframes ? keyUnit != nil : latestFrame != nil
     }
 
     /// A new stream opened: forget the old one's pictures and keep its codec parameters.
@@ -57,7 +66,7 @@ final class FrameStore: @unchecked Sendable {
         avcodec_parameters_free(&parameters)
         parameters = avcodec_parameters_alloc()
         if let parameters { avcodec_parameters_copy(parameters, source) }
-        keyPackets = []
+        keyUnit = nil
         latestFrame = nil
         keyArrival = 0
         latestArrival = 0
@@ -66,15 +75,14 @@ final class FrameStore: @unchecked Sendable {
     func setMode(_ mode: DecodeMode) {
         lock.lock()
         self.mode = mode
-        if mode == .allFrames { keyPackets = [] } else { latestFrame = nil }
+        if mode == .allFrames { keyUnit = nil } else { latestFrame = nil }
         lock.unlock()
     }
 
-    /// Keyframe mode: the packets of the newest keyframe's access unit (more than one when a
-    /// stream splits a keyframe into parameter sets and slices).
-    func publishKeyframe(_ packets: [Packet]) {
+    /// Keyframe mode: the newest keyframe, all of its picture in one packet.
+    func publishKeyframe(_ unit: Packet) {
         lock.lock()
-        keyPackets = packets
+        keyUnit = unit
         keyArrival = Monotonic.nanoseconds()
         lock.unlock()
     }
@@ -85,6 +93,13 @@ final class FrameStore: @unchecked Sendable {
         latestFrame = frame
         latestArrival = Monotonic.nanoseconds()
         decoded += 1
+        lock.unlock()
+    }
+
+    /// Counts frames the decoder reported damaged (parts concealed).
+    func countDamaged(_ count: Int) {
+        lock.lock()
+        damaged += count
         lock.unlock()
     }
 
@@ -110,21 +125,22 @@ final class FrameStore: @unchecked Sendable {
             guard age <= maxAge, let copy = Frame(referencing: latestFrame) else { return nil }
             return (copy, age)
         case .keyframes:
-            guard !keyPackets.isEmpty, keyArrival > 0, let source = parameters,
+            guard let keyUnit, keyArrival > 0, let source = parameters,
                   Double(now &- keyArrival) / 1e9 <= maxAge else {
                 lock.unlock()
                 return nil
             }
             let age = Double(now &- keyArrival) / 1e9
-            let packets = keyPackets.compactMap { Packet(referencing: $0) }
+            let unit = Packet(referencing: keyUnit)
             var copy = avcodec_parameters_alloc()
             if let copy { avcodec_parameters_copy(copy, source) }
             lock.unlock()
             defer { avcodec_parameters_free(&copy) }
-            guard let copy, case .success(let decoder) = Decoder.make(parameters: copy, forSample: true),
-                  let frame = decoder.decodeAlone(packets) else { return nil }
+            guard let copy, let unit, case .success(let decoder) = Decoder.make(parameters: copy, forSample: true),
+                  let frame = decoder.decodeAlone(unit) else { return nil }
             lock.lock()
             decoded += 1
+            if frame.isDamaged { damaged += 1 }
             if !frame.isKey { distrusted = true }
             lock.unlock()
             return (frame, age)

@@ -16,6 +16,9 @@ public struct CameraStatus: Sendable, Equatable {
     public var packets: Int
     /// Frames decoded since start.
     public var framesDecoded: Int
+    /// Frames the decoder could not decode whole (parts missing or broken, concealed) since start:
+    /// a camera or network that damages pictures.
+    public var framesDamaged: Int
     /// Samples taken since start.
     public var framesSampled: Int
     /// When the newest video packet arrived.
@@ -32,6 +35,7 @@ public struct CameraStatus: Sendable, Equatable {
         self.decodeMode = decodeMode
         self.packets = 0
         self.framesDecoded = 0
+        self.framesDamaged = 0
         self.framesSampled = 0
         self.lastPacketAt = nil
         self.streamDescription = nil
