@@ -12,11 +12,12 @@ VIGIL_APT_PACKAGES=(
 
 vigil_log() { printf '==> %s\n' "$*" >&2; }
 
-# Installs the missing packages of VIGIL_APT_PACKAGES; does nothing when all are there.
+# Installs the missing packages of VIGIL_APT_PACKAGES and of the arguments (a script's own extras);
+# does nothing when all are there.
 vigil_install_packages() {
   local missing=()
   local package
-  for package in "${VIGIL_APT_PACKAGES[@]}"; do
+  for package in "${VIGIL_APT_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
   done
   if [ ${#missing[@]} -eq 0 ]; then

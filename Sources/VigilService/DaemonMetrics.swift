@@ -1,5 +1,6 @@
 import Metrics
 import VigilCore
+import VigilStore
 
 /// The daemon's metrics, through swift-metrics (exported by whatever backend the executable installs).
 ///
@@ -57,14 +58,19 @@ enum DaemonMetrics {
         }
     }
 
-    /// The ledger: spool depth, rows written, last write latency, database reachability.
-    static func ledger(segmentsWaiting: Int, rowsWritten: Int, lastWriteMilliseconds: Double, reachable: Bool, previousRows: inout Int) {
-        Gauge(label: "vigil_spool_segments").record(segmentsWaiting)
-        Gauge(label: "vigil_database_up").record(reachable ? 1 : 0)
-        Gauge(label: "vigil_usage_write_last_seconds").record(lastWriteMilliseconds / 1000)
-        if rowsWritten > previousRows {
-            Counter(label: "vigil_usage_rows_written_total").increment(by: Int64(rowsWritten - previousRows))
-            previousRows = rowsWritten
+    /// The ledger: spool depth, rows written and refused, last write latency, database reachability.
+    /// `previous` holds the last seen statistics so counters advance by the difference.
+    static func ledger(_ statistics: UsageLedger.Statistics, previous: inout UsageLedger.Statistics) {
+        Gauge(label: "vigil_spool_segments").record(statistics.segmentsWaiting)
+        Gauge(label: "vigil_database_up").record(statistics.databaseReachable ? 1 : 0)
+        Gauge(label: "vigil_usage_write_last_seconds").record(statistics.lastWriteMilliseconds / 1000)
+        if statistics.rowsWritten > previous.rowsWritten {
+            Counter(label: "vigil_usage_rows_written_total").increment(by: Int64(statistics.rowsWritten - previous.rowsWritten))
         }
+        // Rows PostgreSQL refused as data wait in .rejected files for a person: alert on any.
+        if statistics.rowsRejected > previous.rowsRejected {
+            Counter(label: "vigil_usage_rows_rejected_total").increment(by: Int64(statistics.rowsRejected - previous.rowsRejected))
+        }
+        previous = statistics
     }
 }

@@ -156,12 +156,10 @@ public final class MonitoringService: Service {
     /// Camera and ledger metrics, every 5 s.
     private func publishMetricsPeriodically() async {
         var cameras: [String: CameraStatus] = [:]
-        var rows = 0
+        var ledger = UsageLedger.Statistics()
         while !Task.isCancelled {
             DaemonMetrics.cameras(await supervisor.cameraStatuses, previous: &cameras)
-            let ledger = self.ledger.statistics
-            DaemonMetrics.ledger(segmentsWaiting: ledger.segmentsWaiting, rowsWritten: ledger.rowsWritten,
-                                 lastWriteMilliseconds: ledger.lastWriteMilliseconds, reachable: ledger.databaseReachable, previousRows: &rows)
+            DaemonMetrics.ledger(self.ledger.statistics, previous: &ledger)
             try? await Task.sleep(for: .seconds(5))
         }
     }

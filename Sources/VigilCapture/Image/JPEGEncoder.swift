@@ -2,10 +2,9 @@ import CFFmpeg
 
 /// libavcodec's MJPEG encoder for one image size. Not thread-safe.
 ///
-/// Per shared/C-INTEROP.md (measured on this kind of machine at 1536x864): about half the bytes of
-/// TurboJPEG at the same PSNR, because it optimises its Huffman tables, in under 3 ms — TurboJPEG's
-/// 1.4–2× speed is not worth a second JPEG library when either is a fraction of a decode. Not
-/// re-measured by this project's benchmarks.
+/// Chosen over TurboJPEG by `scripts/bench-capture` (quality 80, a busy 768x432 picture):
+/// TurboJPEG takes about 1 ms to MJPEG's 3.5–4, but its file is a third larger at the same PSNR,
+/// because MJPEG optimises its Huffman tables (see the README's Design section).
 final class JPEGEncoder {
     private let context: UnsafeMutablePointer<AVCodecContext>
     private let quality: Int32

@@ -194,9 +194,12 @@ public final class CameraCapture: Sendable {
         }
 
         let pause = reader.isFile ? 0 : ReadPause.seconds(samplingInterval: settings.samplingInterval, transport: settings.transport)
+        // What a read finds after a pause may have arrived at its start: the silence that ends in a
+        // stall can have begun one pause before the read that waits for it.
+        let stallTimeout = max(0.1, settings.stallTimeout - pause)
         while true {
             let asked = Monotonic.nanoseconds()
-            switch reader.read(into: packet, stallTimeout: settings.stallTimeout) {
+            switch reader.read(into: packet, stallTimeout: stallTimeout) {
             case .packet:
                 // A read that had to wait (over a millisecond) began a new batch: let the rest of
                 // it, and the next, gather in the kernel before reading on.

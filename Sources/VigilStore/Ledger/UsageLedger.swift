@@ -32,6 +32,9 @@ public final class UsageLedger: Sendable {
         public var lastWriteMilliseconds: Double = 0
         /// The last database error, redacted.
         public var lastError: String?
+
+        /// Nothing written yet.
+        public init() {}
     }
 
     /// A spooled segment not yet in PostgreSQL, with its bytes while they are kept in memory.
