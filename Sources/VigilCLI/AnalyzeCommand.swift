@@ -16,11 +16,14 @@ struct AnalyzeCommand: AsyncParsableCommand {
         Samples N images (one camera, or a 2x2 tile of four sources), --interval seconds apart, asks \
         Gemini about each exactly as the daemon would, and prints each verdict with its token_usage. \
         With --client and a database (from --config or --database-url), every call is recorded as an \
-        api_usage row under that client. Gemini settings come from the configuration when there is one.
+        api_usage row under that client. Gemini settings come from the configuration when there is one. \
+        A video file plays at its own speed and loops; with --once it plays once, and samples due after \
+        its end report no picture.
 
         Examples:
           vigil analyze --source rtsp://cam.local/stream1 --frames 3
           vigil analyze --source yard.mp4 --format json
+          vigil analyze --source yard.mp4 --once --frames 12 --interval 5
           vigil analyze --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --client acme
         """
     )
@@ -42,6 +45,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
+
+    @Flag(help: "Play video files once instead of looping them.")
+    var once = false
 
     func validate() throws {
         guard (1...1000).contains(frames) else { throw ValidationError("--frames must be 1 to 1000") }
@@ -80,7 +86,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
         let recorder = ledger
         let book = prices
-        let captures = SourceSampler.start(urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, logger: logger)
+        let captures = SourceSampler.start(urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, loopFiles: !once,
+                                           logger: logger)
         let cameras = captures.map { CameraConfiguration(id: $0.camera.id, name: $0.camera.name, url: $0.camera.url, client: client ?? "adhoc") }
         let source: AnalysisSource = cameras.count == 4
             ? .group(GroupConfiguration(id: "adhoc-group", name: "sources", cameras: cameras.map(\.id)), cameras)

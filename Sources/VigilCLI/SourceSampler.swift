@@ -5,12 +5,14 @@ import VigilCore
 
 /// Opens ad-hoc sources (for `snapshot` and `analyze`) and samples them like the daemon would.
 enum SourceSampler {
-    /// Captures for `urls`, started; camera ids are `source-1` ... `source-4`.
-    static func start(_ urls: [StreamURL], transport: CaptureConfiguration.Transport, interval: Double, logger: Logger) -> [CameraCapture] {
+    /// Captures for `urls`, started; camera ids are `source-1` ... `source-4`. Video files loop
+    /// unless `loopFiles` is false.
+    static func start(_ urls: [StreamURL], transport: CaptureConfiguration.Transport, interval: Double, loopFiles: Bool = true,
+                      logger: Logger) -> [CameraCapture] {
         urls.enumerated().map { index, url in
             let camera = CameraConfiguration(id: "source-\(index + 1)", name: url.isFile ? (url.path as NSString).lastPathComponent : url.redacted,
                                              url: url, client: "adhoc")
-            let capture = CameraCapture(camera: camera, settings: CaptureSettings(transport: transport, samplingInterval: interval)) { event in
+            let capture = CameraCapture(camera: camera, settings: CaptureSettings(transport: transport, samplingInterval: interval, loopFiles: loopFiles)) { event in
                 if case .stateChanged(let id, let state, let error?) = event {
                     logger.warning("source \(state.rawValue)", metadata: ["source": "\(id)", "error": "\(error)"])
                 }

@@ -138,6 +138,7 @@ public final class MonitoringService: Service {
             case .stalled, .backingOff: logger.warning(state == .stalled ? "camera stalled; reconnecting" : "camera down; reconnecting with backoff", metadata: metadata)
             case .connecting: logger.debug("camera connecting", metadata: metadata)
             case .stopped: logger.debug("camera stopped", metadata: metadata)
+            case .ended: logger.notice("video file ended", metadata: metadata)
             }
         case .decodeModeChanged(let camera, let mode, let reason):
             logger.notice("decode mode changed", metadata: ["camera": "\(camera)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])

@@ -110,6 +110,40 @@ struct CaptureTests {
         await capture.stop()
     }
 
+    @Test func aFilePlayedOnceEndsAndKeepsItsLastPicture() async throws {
+        let path = NSTemporaryDirectory() + "vigil-once-\(UUID().uuidString).mp4"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1",
+                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
+        #expect(made.status == 0)
+        let camera = CameraConfiguration(id: "once", name: "once", url: try StreamURL.parse(path), client: "acme")
+        let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5, loopFiles: false))
+        capture.start()
+        #expect(await Self.eventually(5) { capture.status.state == .ended })
+        let packets = capture.status.packets
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(capture.status.packets == packets, "a file played once was read again")
+        #expect((20...26).contains(packets), "\(packets) packets from a 25-frame clip")
+        #expect(capture.status.reconnects == 0)
+        let image = try await ImagePipeline().sample(capture, maxAge: 10)
+        #expect(image.parts[0].present)
+        await capture.stop()
+    }
+
+    @Test func framesArriveOverUDP() async throws {
+        let capture = CameraCapture(camera: Self.camera("h264-720p", id: "udp"), settings: CaptureSettings(transport: .udp, samplingInterval: 5))
+        capture.start()
+        #expect(await Self.eventually(20) { capture.hasPicture })
+        try await Task.sleep(for: .seconds(2.5))
+        let frame = capture.store.newestFrame(maxAge: 10)?.frame
+        let status = capture.status
+        await capture.stop()
+        let picture = try #require(frame)
+        #expect(picture.width == 1280 && !picture.isDamaged)
+        #expect(Self.lumaSpread(picture, row: picture.height / 8) > 60)
+        #expect(status.state == .live && status.packets > 40 && status.reconnects == 0)
+    }
+
     @Test func keyframesOnlyWhenSamplingIsSlowerThanTheGOPAndAllFramesWhenFaster() async throws {
         let slow = CameraCapture(camera: Self.camera("h264-720p"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5))
         let fast = CameraCapture(camera: Self.camera("h264-720p", id: "fast"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 0.5))

@@ -151,10 +151,16 @@ public final class CameraCapture: Sendable {
                 onEvent(.connected(cameraID: camera.id, sessionID: session, at: Date(), description: reader.description))
                 report(.live, nil)
                 let outcome = read(reader) { failures = 0 }
+                let isFile = reader.isFile
                 reader.close()
                 update { $0.sessionID = nil }
                 onEvent(.disconnected(cameraID: camera.id, sessionID: session, at: Date(), reason: outcome.reason))
                 if interrupter.isStopped { break }
+                if isFile && !settings.loopFiles && outcome.ended {
+                    // Played once: its newest picture stays to be sampled until it is too old.
+                    report(.ended, nil)
+                    return
+                }
                 report(outcome.stalled ? .stalled : .backingOff, outcome.reason)
                 sleep(settings.backoff.delay(attempt: failures, using: &generator))
                 failures += 1
@@ -175,7 +181,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// Reads packets until the stream ends, stalls, fails or is stopped; `flowing` is called on the first packet.
-    private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool) {
+    private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool, ended: Bool) {
         let packet = Packet()
         let assembler = AccessUnitAssembler(codec: reader.parameters.pointee.codec_id)
         var lastKeyPTS: Int64?
@@ -211,13 +217,13 @@ public final class CameraCapture: Sendable {
                     _ = assembler.flush()
                     continue
                 }
-                return ("end of stream", false)
+                return ("end of stream", false, true)
             case .stalled:
-                return ("no video for \(Int(settings.stallTimeout)) s (stalled)", true)
+                return ("no video for \(Int(settings.stallTimeout)) s (stalled)", true, false)
             case .stopped:
-                return ("stopped", false)
+                return ("stopped", false, false)
             case .failed(let message):
-                return ("read failed: \(message)", false)
+                return ("read failed: \(message)", false, false)
             }
             if first {
                 first = false

@@ -8,6 +8,8 @@ public enum CameraState: String, Sendable, Equatable {
     case stalled
     /// Waiting before the next attempt to open.
     case backingOff = "backing_off"
+    /// A video file played once reached its end (files are looped unless asked otherwise).
+    case ended
     /// Stopped on request (shutdown, removed from the configuration).
     case stopped
 }
