@@ -62,4 +62,12 @@ import Testing
         #expect(ReadPause.seconds(samplingInterval: 5, transport: .udp) == 0.05)
         #expect(ReadPause.seconds(samplingInterval: 0, transport: .tcp) == 0)
     }
+
+    @Test func threadNamesFitTheKernelsFifteenBytes() {
+        #expect(ThreadName.fitted("vigil-image-0") == "vigil-image-0")
+        #expect(ThreadName.fitted("cam-front-door-north") == "cam-front-door-")
+        // "é" is two bytes: it is left out rather than cut in half.
+        #expect(ThreadName.fitted("cam-caméra-entrée") == "cam-caméra-ent")
+        #expect(ThreadName.fitted("cam-abcdefghijé") == "cam-abcdefghij")
+    }
 }

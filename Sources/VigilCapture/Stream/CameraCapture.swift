@@ -48,7 +48,9 @@ public final class CameraCapture: Sendable {
         defer { shared.condition.unlock() }
         guard !shared.running else { return }
         shared.running = true
+        let threadName = "cam-\(camera.id)"
         let thread = Thread { [self] in
+            ThreadName.setCurrent(threadName)
             self.run()
             shared.condition.lock()
             shared.exited = true
@@ -58,7 +60,6 @@ public final class CameraCapture: Sendable {
             shared.condition.unlock()
             waiters.forEach { $0.resume() }
         }
-        thread.name = "vigil-camera-\(camera.id)"
         thread.stackSize = 512 * 1024
         thread.start()
     }

@@ -52,8 +52,10 @@ public final class WorkerThread: Sendable {
     /// Starts a thread named `name` (visible in `top -H` and debuggers).
     public init(name: String) {
         let queue = self.queue
-        let thread = Thread { queue.loop() }
-        thread.name = name
+        let thread = Thread {
+            ThreadName.setCurrent(name)
+            queue.loop()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// Sends HTTP POSTs through libcurl on a fixed number of threads of its own.
 ///
@@ -30,8 +31,10 @@ final class HTTPTransport: Sendable {
         self.concurrency = max(1, concurrency)
         for index in 0..<self.concurrency {
             let queue = self.queue
-            let thread = Thread { Self.work(queue) }
-            thread.name = "vigil-http-\(index)"
+            let thread = Thread {
+                ThreadName.setCurrent("vigil-http-\(index)")
+                Self.work(queue)
+            }
             thread.start()
         }
     }

@@ -82,11 +82,15 @@ public final class UsageLedger: Sendable {
         }
         let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
         let writer = Writer(state: state, spool: spool, keepers: keepers, transactionRows: max(1, transactionRows), logger: logger)
-        let spoolerThread = Thread { spooler.run() }
-        spoolerThread.name = "vigil-spooler"
+        let spoolerThread = Thread {
+            ThreadName.setCurrent("vigil-spooler")
+            spooler.run()
+        }
         spoolerThread.start()
-        let writerThread = Thread { writer.run() }
-        writerThread.name = "vigil-ledger"
+        let writerThread = Thread {
+            ThreadName.setCurrent("vigil-ledger")
+            writer.run()
+        }
         writerThread.start()
     }
 
