@@ -279,6 +279,10 @@ public final class CameraCapture: Sendable {
                 decoder = nil
                 if unit.isKey { store.publishKeyframe(unit) }
             case .allFrames:
+                // A decoder starts at a keyframe: pictures before it refer to ones it never saw, and
+                // an H.265 decoder paints those grey without reporting damage (seen in a test). A
+                // stream without keyframes (intra refresh) is decoded from wherever it is.
+                if decoder == nil && !unit.isKey && !keyframesMissing { continue }
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder {
                     let frames = decoder.decode(unit)
