@@ -200,54 +200,10 @@ public final class CameraCapture: Sendable {
             update { $0.packets += count }
         }
 
-        let pause = reader.isFile ? 0 : ReadPause.seconds(samplingInterval: settings.samplingInterval, transport: settings.transport)
-        // What a read finds after a pause may have arrived at its start: the silence that ends in a
-        // stall can have begun one pause before the read that waits for it.
-        let stallTimeout = max(0.1, settings.stallTimeout - pause)
-        while true {
-            let asked = Monotonic.nanoseconds()
-            switch reader.read(into: packet, stallTimeout: stallTimeout) {
-            case .packet:
-                // A read that had to wait (over a millisecond) began a new batch: let the rest of
-                // it, and the next, gather in the kernel before reading on.
-                if pause > 0 && Monotonic.nanoseconds() &- asked > 1_000_000 { sleep(pause) }
-            case .endOfFile:
-                if reader.isFile && settings.loopFiles && reader.rewind() {
-                    paceFirstPTS = nil
-                    lastKeyPTS = nil
-                    _ = assembler.flush()
-                    continue
-                }
-                return ("end of stream", false, true)
-            case .stalled:
-                return ("no video for \(Int(settings.stallTimeout)) s (stalled)", true, false)
-            case .stopped:
-                return ("stopped", false, false)
-            case .failed(let message):
-                return ("read failed: \(message)", false, false)
-            }
-            if first {
-                first = false
-                flowing()
-            }
-            // Counters reach the shared status four times a second, not on every packet.
-            unpublished += 1
-            let now = Monotonic.nanoseconds()
-            if now &- lastPublished > 250_000_000 {
-                let count = unpublished
-                update {
-                    $0.packets += count
-                    $0.lastPacketAt = Date()
-                }
-                unpublished = 0
-                lastPublished = now
-            }
-            if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
-            let completed = assembler.add(packet)
-            packet.unreference()
-            guard let unit = completed else { continue }
-
+        /// One whole picture: measures the GOP, picks the decode mode, and keeps or decodes it.
+        func take(_ unit: Packet) {
             // A keyframe: measure the GOP from the previous one.
+            let now = Monotonic.nanoseconds()
             let timestamp = unit.timestamp
             if unit.isKey {
                 if let lastKeyPTS, let timestamp, timestamp > lastKeyPTS {
@@ -282,7 +238,7 @@ public final class CameraCapture: Sendable {
                 // A decoder starts at a keyframe: pictures before it refer to ones it never saw, and
                 // an H.265 decoder paints those grey without reporting damage (seen in a test). A
                 // stream without keyframes (intra refresh) is decoded from wherever it is.
-                if decoder == nil && !unit.isKey && !keyframesMissing { continue }
+                if decoder == nil && !unit.isKey && !keyframesMissing { return }
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder {
                     let frames = decoder.decode(unit)
@@ -294,6 +250,55 @@ public final class CameraCapture: Sendable {
                     }
                 }
             }
+        }
+
+        let pause = reader.isFile ? 0 : ReadPause.seconds(samplingInterval: settings.samplingInterval, transport: settings.transport)
+        // What a read finds after a pause may have arrived at its start: the silence that ends in a
+        // stall can have begun one pause before the read that waits for it.
+        let stallTimeout = max(0.1, settings.stallTimeout - pause)
+        while true {
+            let asked = Monotonic.nanoseconds()
+            switch reader.read(into: packet, stallTimeout: stallTimeout) {
+            case .packet:
+                // A read that had to wait (over a millisecond) began a new batch: let the rest of
+                // it, and the next, gather in the kernel before reading on.
+                if pause > 0 && Monotonic.nanoseconds() &- asked > 1_000_000 { sleep(pause) }
+            case .endOfFile:
+                // The file's last picture is whole now.
+                if let unit = assembler.flush() { take(unit) }
+                if reader.isFile && settings.loopFiles && reader.rewind() {
+                    paceFirstPTS = nil
+                    lastKeyPTS = nil
+                    continue
+                }
+                return ("end of stream", false, true)
+            case .stalled:
+                return ("no video for \(Int(settings.stallTimeout)) s (stalled)", true, false)
+            case .stopped:
+                return ("stopped", false, false)
+            case .failed(let message):
+                return ("read failed: \(message)", false, false)
+            }
+            if first {
+                first = false
+                flowing()
+            }
+            // Counters reach the shared status four times a second, not on every packet.
+            unpublished += 1
+            let now = Monotonic.nanoseconds()
+            if now &- lastPublished > 250_000_000 {
+                let count = unpublished
+                update {
+                    $0.packets += count
+                    $0.lastPacketAt = Date()
+                }
+                unpublished = 0
+                lastPublished = now
+            }
+            if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
+            let completed = assembler.add(packet)
+            packet.unreference()
+            if let unit = completed { take(unit) }
         }
     }
 
