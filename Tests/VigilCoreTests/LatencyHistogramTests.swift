@@ -25,4 +25,19 @@ struct LatencyHistogramTests {
         #expect(slow.quantile(0.95) == 60_000)
         #expect((histogram + slow).total == 101)
     }
+
+    @Test func noQuantileLiesAboveTheSlowestCall() {
+        // Twenty calls of 1 to 4 ms: bucket interpolation alone would say p95 = 237.5 ms.
+        var fast = LatencyHistogram()
+        for milliseconds in [1, 2, 2, 3, 1, 2, 4, 2, 1, 2, 3, 2, 2, 1, 2, 3, 2, 2, 1, 2] { fast.add(milliseconds: milliseconds) }
+        #expect(fast.slowest == 4)
+        #expect(fast.quantile(0.95) == 4)
+        #expect(LatencyHistogram(counts: fast.counts).quantile(0.95) == 237.5)
+        // Sums keep the slowest of both; an unknown slowest does not hide a known one.
+        var slower = LatencyHistogram()
+        slower.add(milliseconds: 180)
+        #expect((fast + slower).slowest == 180)
+        #expect((fast + LatencyHistogram(counts: slower.counts)).slowest == 4)
+        #expect((fast + slower).quantile(0.95) == 180)
+    }
 }

@@ -14,10 +14,13 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Calls per bucket.
     public private(set) var counts: [Int]
+    /// The slowest call counted, in milliseconds, when known: no quantile lies above it.
+    public private(set) var slowest: Int?
 
-    public init(counts: [Int] = Array(repeating: 0, count: LatencyHistogram.bucketCount)) {
+    public init(counts: [Int] = Array(repeating: 0, count: LatencyHistogram.bucketCount), slowest: Int? = nil) {
         precondition(counts.count == Self.bucketCount, "a latency histogram has \(Self.bucketCount) buckets")
         self.counts = counts
+        self.slowest = slowest
     }
 
     /// The bucket a duration falls in.
@@ -28,11 +31,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Counts one call.
     public mutating func add(milliseconds: Int) {
         counts[Self.bucket(forMilliseconds: milliseconds)] += 1
+        slowest = max(slowest ?? milliseconds, milliseconds)
     }
 
     /// The sum of two histograms.
     public static func + (left: LatencyHistogram, right: LatencyHistogram) -> LatencyHistogram {
-        LatencyHistogram(counts: zip(left.counts, right.counts).map { $0 + $1 })
+        let slowest = [left.slowest, right.slowest].compactMap { $0 }.max()
+        return LatencyHistogram(counts: zip(left.counts, right.counts).map { $0 + $1 }, slowest: slowest)
     }
 
     /// Total calls counted.
@@ -42,9 +47,15 @@ public struct LatencyHistogram: Sendable, Equatable {
     ///
     /// The call of rank ⌈fraction × total⌉ is found in its bucket and placed by linear
     /// interpolation within it, so the estimate is never off by more than that bucket's width
-    /// (250 ms below 1 s, 500 ms to 3 s, ...). In the last, open bucket it is that bucket's lower
-    /// bound, 60 s: "a minute or more".
+    /// (250 ms below 1 s, 500 ms to 3 s, ...), and never above the slowest call when that is known
+    /// (calls of 2 ms would otherwise read "p95 237 ms"). In the last, open bucket it is that
+    /// bucket's lower bound, 60 s: "a minute or more".
     public func quantile(_ fraction: Double) -> Double? {
+        guard let estimate = interpolatedQuantile(fraction) else { return nil }
+        return slowest.map { min(estimate, Double($0)) } ?? estimate
+    }
+
+    private func interpolatedQuantile(_ fraction: Double) -> Double? {
         let total = self.total
         guard total > 0 else { return nil }
         let rank = max(1, Int((Double(total) * fraction).rounded(.up)))

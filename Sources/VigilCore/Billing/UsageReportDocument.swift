@@ -42,7 +42,7 @@ public enum UsageReportDocument {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
         }
         if report.total.p95Milliseconds != nil {
-            out += "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket\n"
+            out += "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket, never above the slowest call\n"
         }
         return out
     }

@@ -24,7 +24,7 @@ enum UsageSums {
     /// Timed calls, their summed duration and their latency histogram (``LatencyHistogram``), from the rows.
     static let latency: String = {
         let thresholds = "ARRAY[" + LatencyHistogram.thresholds.map(String.init).joined(separator: ",") + "]"
-        return "coalesce(sum(u.duration_ms), 0) AS duration_sum, count(u.duration_ms) AS duration_count, "
+        return "coalesce(sum(u.duration_ms), 0) AS duration_sum, count(u.duration_ms) AS duration_count, max(u.duration_ms) AS duration_max, "
             + (0..<LatencyHistogram.bucketCount).map { bucket in
                 "count(*) FILTER (WHERE width_bucket(u.duration_ms, \(thresholds)) = \(bucket)) AS \(column(bucket))"
             }.joined(separator: ", ")
@@ -33,6 +33,7 @@ enum UsageSums {
     /// The same from `usage_hourly` (aliased `h`).
     static let hourlyLatency: String = {
         "coalesce(sum(h.duration_sum), 0) AS duration_sum, coalesce(sum(h.duration_count), 0) AS duration_count, "
+            + "max(h.duration_max) AS duration_max, "
             + (0..<LatencyHistogram.bucketCount).map { "coalesce(sum(h.\(column($0))), 0) AS \(column($0))" }.joined(separator: ", ")
     }()
 
@@ -43,6 +44,6 @@ enum UsageSums {
 
     /// The histogram read back from a row of either query.
     static func histogram(_ row: PostgresRow) -> LatencyHistogram {
-        LatencyHistogram(counts: (0..<LatencyHistogram.bucketCount).map { row.int(column($0)) ?? 0 })
+        LatencyHistogram(counts: (0..<LatencyHistogram.bucketCount).map { row.int(column($0)) ?? 0 }, slowest: row.int("duration_max"))
     }
 }
