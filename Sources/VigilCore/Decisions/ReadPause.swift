@@ -10,10 +10,11 @@ public enum ReadPause {
     /// The pause, in seconds, for a camera sampled every `samplingInterval` seconds.
     ///
     /// A twenty-fifth of the interval, at most 0.2 s: 0.2 s at a sample every 5 s, 0.02 s at one
-    /// every 0.5 s. Over UDP at most 0.05 s, because the kernel's UDP buffer (about 200 KB unless
-    /// raised) would overflow and drop packets where TCP would just slow the sender.
+    /// every 0.5 s. Over UDP none: the kernel's UDP buffer (about 200 KB unless an administrator
+    /// raises `net.core.rmem_max`) cannot hold a keyframe's burst while the reader rests, and a
+    /// datagram that does not fit is lost, where TCP would only slow the sender.
     public static func seconds(samplingInterval: Double, transport: CaptureConfiguration.Transport) -> Double {
-        let cap = transport == .udp ? 0.05 : 0.2
-        return max(0, min(cap, samplingInterval / 25))
+        guard transport == .tcp else { return 0 }
+        return max(0, min(0.2, samplingInterval / 25))
     }
 }
