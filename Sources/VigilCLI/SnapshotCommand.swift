@@ -52,7 +52,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         let image = try await SourceSampler.sampleOnce(urls, maxSide: maxSide, quality: quality, timeout: timeout,
                                                        transport: transport, logger: logger)
         if image.isEmpty {
-            printError("vigil snapshot: no source gave a picture within \(Int(timeout)) s; nothing written")
+            let files = urls.allSatisfy(\.isFile)
+            printError("vigil snapshot: no source gave a picture\(files ? "" : " within \(Int(timeout)) s"); nothing written")
             throw ExitCode(ExitStatus.unavailable)
         }
         guard FileManager.default.createFile(atPath: output, contents: Data(image.jpeg)) else {

@@ -22,10 +22,14 @@ enum SourceSampler {
         }
     }
 
-    /// Waits until every capture has a frame, or `timeout` passes.
+    /// Waits until every capture has a frame, or `timeout` passes. A video file that failed to
+    /// open (missing, unreadable, not a video) will not get better by waiting: it is not waited for.
     static func waitForFrames(_ captures: [CameraCapture], timeout: Double) async {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline && !captures.allSatisfy(\.hasPicture) {
+        func waiting(_ capture: CameraCapture) -> Bool {
+            !capture.hasPicture && !(capture.camera.url.isFile && capture.status.lastError != nil)
+        }
+        while Date() < deadline && captures.contains(where: waiting) {
             try? await Task.sleep(for: .milliseconds(50))
         }
     }

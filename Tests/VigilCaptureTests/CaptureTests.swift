@@ -79,17 +79,59 @@ struct CaptureTests {
         #expect(everyFrame.status.framesDecoded > 5)
     }
 
-    @Test func accessUnitsGatherPartsWithOneTimestamp() {
-        // Parts of one picture share a timestamp.
-        #expect(AccessUnitAssembler.continues(unitTimestamp: 3600, unitIsKey: true, packetTimestamp: 3600, packetIsKey: true))
-        #expect(AccessUnitAssembler.continues(unitTimestamp: 3600, unitIsKey: false, packetTimestamp: 3600, packetIsKey: false))
-        #expect(!AccessUnitAssembler.continues(unitTimestamp: 3600, unitIsKey: true, packetTimestamp: 7200, packetIsKey: false))
-        // A session's first keyframe packet has no time; its next keyframe part brings it.
-        #expect(AccessUnitAssembler.continues(unitTimestamp: nil, unitIsKey: true, packetTimestamp: 0, packetIsKey: true))
-        #expect(!AccessUnitAssembler.continues(unitTimestamp: nil, unitIsKey: true, packetTimestamp: 3600, packetIsKey: false))
-        #expect(!AccessUnitAssembler.continues(unitTimestamp: nil, unitIsKey: false, packetTimestamp: 0, packetIsKey: true))
-        // A packet without a time never joins a timed picture.
-        #expect(!AccessUnitAssembler.continues(unitTimestamp: 3600, unitIsKey: true, packetTimestamp: nil, packetIsKey: true))
+    /// A raw `.h264` file (no container) gives every packet a time of its own, so the parts of a
+    /// picture are found from their slices, not their timestamps. The file is the test camera's
+    /// stream as the ffmpeg CLI records it: each keyframe in two packets.
+    @Test func aRawH264FileWithAPictureInTwoPacketsIsDecodedWhole() async throws {
+        let path = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
+                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy", "-t", "2.5",
+                                                                       "-f", "h264", path])
+        #expect(recorded.status == 0, "\(recorded.standardError)")
+        let camera = CameraConfiguration(id: "raw", name: "raw", url: try StreamURL.parse(path), client: "acme")
+        let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5, loopFiles: false))
+        capture.start()
+        #expect(await Self.eventually(10) { capture.hasPicture })
+        let frame = capture.store.newestFrame(maxAge: 10)?.frame
+        await capture.stop()
+        let picture = try #require(frame)
+        #expect(!picture.isDamaged)
+        let patterned = stride(from: 4, to: picture.height / 4 - 4, by: 8).map { Self.lumaSpread(picture, row: $0) }.max() ?? 0
+        #expect(patterned > 60, "no test pattern in the top quarter (luma spread \(patterned))")
+    }
+
+    static func pictureStart(_ bytes: [UInt8], _ codec: PictureStart.Codec) -> PictureStart {
+        bytes.withUnsafeBytes { PictureStart($0, codec: codec) }
+    }
+
+    @Test func slicesSayWhereAPictureStarts() {
+        // H.264: AUD, SPS, PPS, then an IDR slice with first_mb_in_slice = 0 (its first bit set).
+        let first: [UInt8] = [0, 0, 0, 1, 0x09, 0xF0, 0, 0, 0, 1, 0x67, 0x64, 0, 0x28, 0, 0, 1, 0x68, 0xEE, 0, 0, 1, 0x65, 0x88, 0x84]
+        #expect(Self.pictureStart(first, .h264) == PictureStart(hasSlice: true, firstSliceStartsPicture: true))
+        // Parameter sets repeated, then the second slice (first_mb_in_slice = 4080: leading zero bits).
+        let second: [UInt8] = [0, 0, 0, 1, 0x67, 0x64, 0, 0x28, 0, 0, 1, 0x68, 0xEE, 0, 0, 1, 0x65, 0x00, 0x0F, 0xF1]
+        #expect(Self.pictureStart(second, .h264) == PictureStart(hasSlice: true, firstSliceStartsPicture: false))
+        // Parameter sets alone; a P slice starting a picture.
+        #expect(Self.pictureStart([0, 0, 1, 0x67, 0x64, 0, 0, 1, 0x68, 0xEE], .h264) == PictureStart(hasSlice: false, firstSliceStartsPicture: false))
+        #expect(Self.pictureStart([0, 0, 1, 0x41, 0x9A], .h264).firstSliceStartsPicture)
+        // H.265: VPS (type 32), then an IDR_W_RADL slice (type 19) with or without first_slice_segment_in_pic_flag.
+        #expect(Self.pictureStart([0, 0, 0, 1, 0x40, 0x01, 0x0C, 0, 0, 1, 0x26, 0x01, 0xAF], .hevc) == PictureStart(hasSlice: true, firstSliceStartsPicture: true))
+        #expect(Self.pictureStart([0, 0, 1, 0x26, 0x01, 0x2F], .hevc) == PictureStart(hasSlice: true, firstSliceStartsPicture: false))
+        // Truncated or empty packets hold no slice.
+        #expect(!Self.pictureStart([0, 0, 1, 0x65], .h264).hasSlice)
+        #expect(!Self.pictureStart([], .hevc).hasSlice)
+    }
+
+    @Test func packetsJoinWhileTheirSlicesContinueAPicture() {
+        let starts = PictureStart(hasSlice: true, firstSliceStartsPicture: true)
+        let continues = PictureStart(hasSlice: true, firstSliceStartsPicture: false)
+        let parameters = PictureStart(hasSlice: false, firstSliceStartsPicture: false)
+        #expect(AccessUnitAssembler.continues(unitHasSlice: true, packet: continues))
+        #expect(!AccessUnitAssembler.continues(unitHasSlice: true, packet: starts))
+        // Parameter sets after slices belong to the next picture; before any slice, to this one.
+        #expect(!AccessUnitAssembler.continues(unitHasSlice: true, packet: parameters))
+        #expect(AccessUnitAssembler.continues(unitHasSlice: false, packet: starts))
     }
 
     @Test func aFileIsReadAndLooped() async throws {

@@ -184,7 +184,7 @@ public final class CameraCapture: Sendable {
     /// Reads packets until the stream ends, stalls, fails or is stopped; `flowing` is called on the first packet.
     private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool, ended: Bool) {
         let packet = Packet()
-        let assembler = AccessUnitAssembler(codec: reader.parameters.pointee.codec_id)
+        let assembler = AccessUnitAssembler(parameters: reader.parameters)
         var lastKeyPTS: Int64?
         var measuredGOP: Double?
         var lastKeyAt = Monotonic.nanoseconds()
