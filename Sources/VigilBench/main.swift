@@ -17,12 +17,11 @@ func usage() -> Never {
     exit(64)
 }
 
-/// CPU seconds (user + system) and peak RSS in kB of this process so far.
-func resources() -> (cpu: Double, peakKB: Int) {
+/// CPU seconds (user + system) of this process so far.
+func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    return (cpu, Int(usage.ru_maxrss))
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Current RSS in kB.
@@ -49,7 +48,7 @@ func captureBenchmark(_ arguments: [String]) async throws {
     let allFrames = arguments.contains("--all-frames")
     let urls = arguments.filter { $0.hasPrefix("rtsp://") }
     let baselineRSS = currentRSS()
-    let started = resources()
+    let started = cpuSeconds()
     let captures = urls.enumerated().map { index, url in
         CameraCapture(camera: CameraConfiguration(id: "cam\(index)", name: "cam\(index)", url: try! StreamURL.parse(url), client: "bench"),
                       settings: CaptureSettings(keyframeInterval: allFrames ? 3600 : 2, samplingInterval: allFrames ? 0.5 : interval))
@@ -88,12 +87,11 @@ func captureBenchmark(_ arguments: [String]) async throws {
     }
     let statuses = captures.map(\.status)
     for capture in captures { await capture.stop() }
-    let finished = resources()
-    let elapsed = Date().timeIntervalSince(begin) + 0
+    let finished = cpuSeconds()
     print("cameras=\(captures.count)")
     print("seconds=\(String(format: "%.1f", Date().timeIntervalSince(opened)))")
-    print("cpu_seconds=\(String(format: "%.3f", finished.cpu - started.cpu))")
-    print("cpu_per_camera_minute=\(String(format: "%.3f", (finished.cpu - started.cpu) / Double(captures.count) / (Date().timeIntervalSince(opened) / 60)))")
+    print("cpu_seconds=\(String(format: "%.3f", finished - started))")
+    print("cpu_per_camera_minute=\(String(format: "%.3f", (finished - started) / Double(captures.count) / (Date().timeIntervalSince(opened) / 60)))")
     print("baseline_rss_kb=\(baselineRSS)")
     print("peak_rss_kb=\(peakRSS)")
     print("rss_per_camera_kb=\((peakRSS - baselineRSS) / max(1, captures.count))")
@@ -106,7 +104,6 @@ func captureBenchmark(_ arguments: [String]) async throws {
     print("compose_ms_p95=\(String(format: "%.1f", percentile(composeMs, 0.95)))")
     let toWire = zip(composeMs, bodyMs).map { $0 + $1 }
     print("keyframe_to_request_ms_p95=\(String(format: "%.1f", percentile(toWire, 0.95)))")
-    _ = elapsed
 }
 
 /// One camera, watched while the script stalls its server (SIGSTOP) and lets it go again (SIGCONT):

@@ -47,10 +47,16 @@ struct CaptureTests {
         return (values.max() ?? 0) - (values.min() ?? 0)
     }
 
-    /// The test cameras send each keyframe as two packets with one timestamp (the server repeats
-    /// the parameter sets before each of x264's two slices, and FFmpeg's parser splits there); the
-    /// very first packet of a session has no timestamp at all. Decoded packet by packet, the last
-    /// picture lacked its top half: the test pattern there was gone, concealed in flat colour.
+    /// The largest luma spread of the rows in the top quarter of `frame`, where the test cameras'
+    /// moving pattern (colour bars) is: above 60 when it is there, near 0 when that part is plain.
+    static func patternSpread(_ frame: Frame) -> Int {
+        stride(from: 4, to: frame.height / 4 - 4, by: 8).map { lumaSpread(frame, row: $0) }.max() ?? 0
+    }
+
+    /// The test cameras send each 1080p keyframe as two packets (the server repeats the parameter
+    /// sets before each of x264's two slices, and FFmpeg's parser splits there); the very first
+    /// packet of a session has no timestamp at all. Decoded packet by packet, the last picture
+    /// lacked its top half: the test pattern there was gone, concealed in flat colour.
     @Test(arguments: ["h264-1080p", "h265-720p"])
     func aKeyframeSentInSeveralPacketsIsDecodedWhole(path: String) async throws {
         let capture = CameraCapture(camera: Self.camera(path, id: "whole-\(path)"), settings: CaptureSettings(samplingInterval: 5))
@@ -69,7 +75,7 @@ struct CaptureTests {
             let frame = try #require(picture, "no \(name) from \(path)")
             #expect(!frame.isDamaged, "\(name) of \(path): decoder reported errors")
             // The moving test pattern (colour bars) is somewhere in the top quarter; below it, one colour.
-            let patterned = stride(from: 4, to: frame.height / 4 - 4, by: 8).map { Self.lumaSpread(frame, row: $0) }.max() ?? 0
+            let patterned = Self.patternSpread(frame)
             #expect(patterned > 60, "\(name) of \(path): no test pattern in the top quarter (luma spread \(patterned))")
             #expect(Self.lumaSpread(frame, row: frame.height * 3 / 4) < 16, "\(name) of \(path): the lower part is not plain")
         }
@@ -97,7 +103,7 @@ struct CaptureTests {
         await capture.stop()
         let picture = try #require(frame)
         #expect(!picture.isDamaged)
-        let patterned = stride(from: 4, to: picture.height / 4 - 4, by: 8).map { Self.lumaSpread(picture, row: $0) }.max() ?? 0
+        let patterned = Self.patternSpread(picture)
         #expect(patterned > 60, "no test pattern in the top quarter (luma spread \(patterned))")
     }
 
@@ -184,7 +190,7 @@ struct CaptureTests {
         await capture.stop()
         let picture = try #require(frame)
         #expect(picture.width == 1280 && !picture.isDamaged)
-        #expect(stride(from: 4, to: picture.height / 4 - 4, by: 8).map { Self.lumaSpread(picture, row: $0) }.max() ?? 0 > 60)
+        #expect(Self.patternSpread(picture) > 60)
         #expect(status.state == .live && status.packets > 40 && status.reconnects == 0)
     }
 

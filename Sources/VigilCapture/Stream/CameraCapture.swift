@@ -87,8 +87,7 @@ public final class CameraCapture: Sendable {
         shared.condition.lock()
         defer { shared.condition.unlock() }
         var status = shared.status
-        status.framesDecoded = store.framesDecoded
-        status.framesDamaged = store.framesDamaged
+        (status.framesDecoded, status.framesDamaged) = store.counts
         return status
     }
 
@@ -235,19 +234,12 @@ public final class CameraCapture: Sendable {
                 decoder = nil
                 if unit.isKey { store.publishKeyframe(unit) }
             case .allFrames:
-                // A decoder starts at a keyframe: pictures before it refer to ones it never saw, and
-                // an H.265 decoder paints those grey without reporting damage (seen in a test). A
+                // A decoder starts at a keyframe: pictures before it refer to ones it never saw. A
                 // stream without keyframes (intra refresh) is decoded from wherever it is.
                 if decoder == nil && !unit.isKey && !keyframesMissing { return }
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder {
-                    let frames = decoder.decode(unit)
-                    if let last = frames.last {
-                        store.publishFrame(last)
-                        store.countDecoded(frames.count - 1)
-                        let damaged = frames.count { $0.isDamaged }
-                        if damaged > 0 { store.countDamaged(damaged) }
-                    }
+                    store.publish(decoder.decode(unit))
                 }
             }
         }

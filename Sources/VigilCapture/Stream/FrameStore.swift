@@ -38,18 +38,12 @@ final class FrameStore: @unchecked Sendable {
         return distrusted
     }
 
-    /// Frames decoded since start.
-    var framesDecoded: Int {
+    /// Frames decoded since start, and those of them the decoder could not decode whole (parts
+    /// concealed).
+    var counts: (decoded: Int, damaged: Int) {
         lock.lock()
         defer { lock.unlock() }
-        return decoded
-    }
-
-    /// Frames the decoder could not decode whole (parts concealed) since start.
-    var framesDamaged: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return damaged
+        return (decoded, damaged)
     }
 
     /// Whether there is anything to sample.
@@ -87,26 +81,16 @@ final class FrameStore: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// All-frames mode: the newest decoded frame.
-    func publishFrame(_ frame: Frame) {
+    /// All-frames mode: the frames one picture decoded to (usually one); the newest is kept, all
+    /// are counted.
+    func publish(_ frames: [Frame]) {
+        guard let newest = frames.last else { return }
+        let damagedNow = frames.count { $0.isDamaged }
         lock.lock()
-        latestFrame = frame
+        latestFrame = newest
         latestArrival = Monotonic.nanoseconds()
-        decoded += 1
-        lock.unlock()
-    }
-
-    /// Counts frames the decoder reported damaged (parts concealed).
-    func countDamaged(_ count: Int) {
-        lock.lock()
-        damaged += count
-        lock.unlock()
-    }
-
-    /// Counts frames the reader decoded that were not published (all but the newest).
-    func countDecoded(_ count: Int) {
-        lock.lock()
-        decoded += count
+        decoded += frames.count
+        damaged += damagedNow
         lock.unlock()
     }
 

@@ -10,9 +10,10 @@ public enum ReadPause {
     /// The pause, in seconds, for a camera sampled every `samplingInterval` seconds.
     ///
     /// A twenty-fifth of the interval, at most 0.2 s: 0.2 s at a sample every 5 s, 0.02 s at one
-    /// every 0.5 s. Over UDP none: the kernel's UDP buffer (about 200 KB unless an administrator
-    /// raises `net.core.rmem_max`) cannot hold a keyframe's burst while the reader rests, and a
-    /// datagram that does not fit is lost, where TCP would only slow the sender.
+    /// every 0.5 s. Over UDP none: FFmpeg asks for a 384 KB receive buffer, which the kernel caps
+    /// at `net.core.rmem_max` (208 KB on a stock Debian); 0.2 s of an 8 Mbit/s camera alone is
+    /// 200 KB, a keyframe's burst more, and a datagram that does not fit is lost, where TCP would
+    /// only slow the sender.
     public static func seconds(samplingInterval: Double, transport: CaptureConfiguration.Transport) -> Double {
         guard transport == .tcp else { return 0 }
         return max(0, min(0.2, samplingInterval / 25))

@@ -237,6 +237,8 @@ public final class UsageLedger: Sendable {
         let spool: UsageSpool
         /// One connection per concurrent transaction.
         let keepers: [ConnectionKeeper]
+        /// A thread for each connection after the first (the first is used on the writer's own).
+        let helpers: [WorkerThread]
         let transactionRows: Int
         let logger: Logger
         var retryAt = Date.distantPast
@@ -247,6 +249,7 @@ public final class UsageLedger: Sendable {
             self.state = state
             self.spool = spool
             self.keepers = keepers
+            helpers = (1..<max(1, keepers.count)).map { WorkerThread(name: "vigil-ledger-\($0 + 1)") }
             self.transactionRows = transactionRows
             self.logger = logger
         }
@@ -288,6 +291,7 @@ public final class UsageLedger: Sendable {
                 for waiter in flushing { waiter.resume(returning: empty) }
                 if done {
                     keepers.forEach { $0.disconnect() }
+                    helpers.forEach { $0.shutdown() }
                     return
                 }
             }
@@ -302,9 +306,19 @@ public final class UsageLedger: Sendable {
                 let loaded = groups.map(load)
                 let outcomes = Outcomes(count: loaded.count)
                 let started = Date()
-                DispatchQueue.concurrentPerform(iterations: loaded.count) { index in
-                    outcomes.set(index, Result { try keepers[index].withConnection { try LedgerBatch.write(loaded[index].batches, on: $0) } })
+                // The first group on this thread, the others on the helpers' threads: libpq blocks,
+                // and dispatch's workers are the threads Swift's cooperative pool runs on.
+                let finished = DispatchGroup()
+                for index in loaded.indices.dropFirst() {
+                    finished.enter()
+                    let batches = loaded[index].batches
+                    helpers[index - 1].submit { [self] in
+                        outcomes.set(index, Result { try keepers[index].withConnection { try LedgerBatch.write(batches, on: $0) } })
+                        finished.leave()
+                    }
                 }
+                outcomes.set(0, Result { try keepers[0].withConnection { try LedgerBatch.write(loaded[0].batches, on: $0) } })
+                finished.wait()
                 let milliseconds = Date().timeIntervalSince(started) * 1000
                 var failure: (any Error)?
                 for (index, group) in groups.enumerated() {

@@ -52,9 +52,7 @@ final class UsageSpool: @unchecked Sendable {
     func segments() -> [Segment] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.compactMap { name -> Segment? in
-            let stem: Substring
-            if name.hasSuffix(".spool") { stem = name.dropLast(6) } else if name.hasSuffix(".jsonl") { stem = name.dropLast(6) } else { return nil }
-            guard let sequence = UInt64(stem) else { return nil }
+            guard name.hasSuffix(".spool") || name.hasSuffix(".jsonl"), let sequence = UInt64(name.dropLast(6)) else { return nil }
             return Segment(sequence: sequence, path: directory + "/" + name)
         }.sorted { $0.sequence < $1.sequence }
     }
