@@ -98,6 +98,7 @@ func captureBenchmark(_ arguments: [String]) async throws {
     print("samples=\(composeMs.count)")
     print("frames_decoded=\(statuses.map(\.framesDecoded).reduce(0, +))")
     print("frames_damaged=\(statuses.map(\.framesDamaged).reduce(0, +))")
+    print("pictures_incomplete=\(statuses.map(\.picturesIncomplete).reduce(0, +))")
     print("decode_modes=\(Set(statuses.map(\.decodeMode.rawValue)).sorted().joined(separator: ","))")
     print("open_to_first_keyframe_max_s=\(String(format: "%.3f", firstKeyframe.max() ?? -1))")
     print("compose_ms_p50=\(String(format: "%.1f", percentile(composeMs, 0.5)))")

@@ -52,6 +52,7 @@ enum DaemonMetrics {
             advance("vigil_camera_reconnects_total", status.reconnects, before?.reconnects)
             advance("vigil_frames_decoded_total", status.framesDecoded, before?.framesDecoded)
             advance("vigil_frames_damaged_total", status.framesDamaged, before?.framesDamaged)
+            advance("vigil_pictures_incomplete_total", status.picturesIncomplete, before?.picturesIncomplete)
             advance("vigil_frames_sampled_total", status.framesSampled, before?.framesSampled)
             advance("vigil_packets_received_total", status.packets, before?.packets)
             previous[status.cameraID] = status

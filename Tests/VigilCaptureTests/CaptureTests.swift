@@ -107,6 +107,54 @@ struct CaptureTests {
         #expect(patterned > 60, "no test pattern in the top quarter (luma spread \(patterned))")
     }
 
+    /// The same raw stream cut so that it begins with the first keyframe's second slice, as a
+    /// session that joins between them receives it (seen in CI: the first sampled keyframe had
+    /// its top quarter concealed). No picture is decoded from that keyframe; decoding starts at
+    /// the next one, and nothing decoded is damaged.
+    @Test func aStreamJoinedInTheMiddleOfAKeyframeWaitsForTheNextOne() async throws {
+        let recording = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
+        let path = NSTemporaryDirectory() + "vigil-cut-\(UUID().uuidString).h264"
+        defer {
+            try? FileManager.default.removeItem(atPath: recording)
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        // 5.5 s of a 2 s GOP: the recording may begin anywhere in one, and a whole keyframe must follow the cut.
+        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
+                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy", "-t", "5.5",
+                                                                       "-f", "h264", recording])
+        #expect(recorded.status == 0, "\(recorded.standardError)")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: recording)))
+        // NAL units by start code: (offset of the start code, type, first bit after the header).
+        var units: [(offset: Int, type: UInt8, firstBit: Bool)] = []
+        var index = 0
+        while index + 4 < bytes.count {
+            if bytes[index] == 0, bytes[index + 1] == 0, bytes[index + 2] == 1 {
+                let offset = index > 0 && bytes[index - 1] == 0 ? index - 1 : index
+                units.append((offset, bytes[index + 3] & 0x1F, bytes[index + 4] & 0x80 != 0))
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        // The first IDR slice that does not start its picture, and the parameter sets just before it.
+        let second = try #require(units.firstIndex { $0.type == 5 && !$0.firstBit }, "the recorded keyframe is not in several slices")
+        let cut = try #require(units[..<second].lastIndex { $0.type == 7 }.map { units[$0].offset })
+        try Data(bytes[cut...]).write(to: URL(fileURLWithPath: path))
+
+        let camera = CameraConfiguration(id: "cut", name: "cut", url: try StreamURL.parse(path), client: "acme")
+        let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 0.5, loopFiles: false))
+        capture.start()
+        #expect(await Self.eventually(20) { capture.status.state == .ended })
+        let frame = capture.store.newestFrame(maxAge: 30)?.frame
+        let status = capture.status
+        await capture.stop()
+        #expect(status.picturesIncomplete == 1)
+        #expect(status.framesDamaged == 0, "\(status.framesDamaged) of \(status.framesDecoded) frames decoded with errors")
+        #expect(status.framesDecoded > 5)
+        let picture = try #require(frame)
+        #expect(Self.patternSpread(picture) > 60)
+    }
+
     static func pictureStart(_ bytes: [UInt8], _ codec: PictureStart.Codec) -> PictureStart {
         bytes.withUnsafeBytes { PictureStart($0, codec: codec) }
     }
@@ -138,6 +186,40 @@ struct CaptureTests {
         // Parameter sets after slices belong to the next picture; before any slice, to this one.
         #expect(!AccessUnitAssembler.continues(unitHasSlice: true, packet: parameters))
         #expect(AccessUnitAssembler.continues(unitHasSlice: false, packet: starts))
+    }
+
+    /// A packet holding `bytes`, flagged key or not, with `pts` as its time.
+    static func packet(_ bytes: [UInt8], key: Bool, pts: Int64) -> Packet {
+        let packet = Packet()
+        precondition(av_new_packet(packet.pointer, Int32(bytes.count)) >= 0)
+        bytes.withUnsafeBufferPointer { packet.pointer.pointee.data.update(from: $0.baseAddress!, count: bytes.count) }
+        if key { packet.pointer.pointee.flags |= AV_PKT_FLAG_KEY }
+        packet.pointer.pointee.pts = pts
+        return packet
+    }
+
+    /// A session that joins the stream between a keyframe's two slices gets its second slice
+    /// first: that unit is marked as lacking its beginning, and the next keyframe is whole.
+    @Test func aPictureWhoseFirstSliceNeverArrivedIsMarked() throws {
+        let parameterSets: [UInt8] = [0, 0, 0, 1, 0x67, 0x64, 0, 0x28, 0, 0, 1, 0x68, 0xEE]
+        let keyStart = parameterSets + [0, 0, 1, 0x65, 0x88, 0x84]
+        let keyRest = parameterSets + [0, 0, 1, 0x65, 0x00, 0x0F, 0xF1]
+        let predicted: [UInt8] = [0, 0, 1, 0x41, 0x9A, 0x02]
+        var codecParameters = avcodec_parameters_alloc()
+        defer { avcodec_parameters_free(&codecParameters) }
+        let parameters = try #require(codecParameters)
+        parameters.pointee.codec_type = AVMEDIA_TYPE_VIDEO
+        parameters.pointee.codec_id = AV_CODEC_ID_H264
+        let assembler = AccessUnitAssembler(parameters: parameters)
+        let sent = [(keyRest, true), (predicted, false), (keyStart, true), (keyRest, true), (predicted, false), (parameterSets, false), (keyRest, false)]
+        var units: [AccessUnit] = []
+        for (index, (bytes, key)) in sent.enumerated() {
+            if let unit = assembler.add(Self.packet(bytes, key: key, pts: Int64(index))) { units.append(unit) }
+        }
+        if let last = assembler.flush() { units.append(last) }
+        #expect(units.map(\.isWhole) == [false, true, true, true, false])
+        #expect(units.map(\.packet.isKey) == [true, false, true, false, false])
+        #expect(units.map(\.packet.size) == [keyRest.count, predicted.count, keyStart.count + keyRest.count, predicted.count, parameterSets.count + keyRest.count])
     }
 
     @Test func aFileIsReadAndLooped() async throws {

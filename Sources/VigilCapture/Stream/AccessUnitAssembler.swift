@@ -14,6 +14,9 @@ import CFFmpeg
 /// frame interval (40 ms at 25 fps) after its first packet. Only H.264 and H.265 in Annex B form
 /// split pictures this way; a container's packets (MP4's length-prefixed samples) and every other
 /// codec's are whole pictures, handed on at once.
+///
+/// A unit whose first slice does not start a picture lacks its beginning and says so
+/// (``AccessUnit/isWhole``): its first packets were lost, or the session began in the middle of it.
 final class AccessUnitAssembler {
     /// More parts than this are not a picture but a stream whose slices never say where one starts.
     static let maximumParts = 256
@@ -21,6 +24,8 @@ final class AccessUnitAssembler {
     private let codec: PictureStart.Codec?
     private var parts: [Packet] = []
     private var hasSlice = false
+    /// The unit's first slice, once it has one, is the first of its picture.
+    private var startsPicture = true
 
     /// An assembler for a stream with these codec parameters.
     init(parameters: UnsafePointer<AVCodecParameters>) {
@@ -38,30 +43,37 @@ final class AccessUnitAssembler {
         !unitHasSlice || (packet.hasSlice && !packet.firstSliceStartsPicture)
     }
 
-    /// Takes a reference to `packet`; returns the unit it completes (one packet), if any.
+    /// Takes a reference to `packet`; returns the unit it completes, if any.
     ///
     /// For streams that do not split pictures, `packet` itself (a new reference) is the unit.
-    func add(_ packet: Packet) -> Packet? {
-        guard let codec, let data = packet.pointer.pointee.data else { return Packet(referencing: packet) }
+    func add(_ packet: Packet) -> AccessUnit? {
+        guard let codec, let data = packet.pointer.pointee.data else {
+            return Packet(referencing: packet).map { AccessUnit(packet: $0, isWhole: true) }
+        }
         let start = PictureStart(UnsafeRawBufferPointer(start: data, count: packet.size), codec: codec)
         if !parts.isEmpty, parts.count < Self.maximumParts, Self.continues(unitHasSlice: hasSlice, packet: start) {
             if let reference = Packet(referencing: packet) { parts.append(reference) }
+            if !hasSlice && start.hasSlice { startsPicture = start.firstSliceStartsPicture }
             hasSlice = hasSlice || start.hasSlice
             return nil
         }
         let complete = flush()
         if let reference = Packet(referencing: packet) { parts = [reference] }
         hasSlice = start.hasSlice
+        startsPicture = !start.hasSlice || start.firstSliceStartsPicture
         return complete
     }
 
-    /// The unit gathered so far, as one packet; forgets it.
-    func flush() -> Packet? {
+    /// The unit gathered so far, joined into one packet; forgets it.
+    func flush() -> AccessUnit? {
         defer {
             parts = []
             hasSlice = false
+            startsPicture = true
         }
-        if parts.count <= 1 { return parts.first }
-        return Packet(joining: parts, timestamp: parts.lazy.compactMap(\.timestamp).first)
+        // A unit of parameter sets alone (no slice) is not a picture but is passed on as before.
+        let isWhole = startsPicture
+        if parts.count <= 1 { return parts.first.map { AccessUnit(packet: $0, isWhole: isWhole) } }
+        return Packet(joining: parts, timestamp: parts.lazy.compactMap(\.timestamp).first).map { AccessUnit(packet: $0, isWhole: isWhole) }
     }
 }

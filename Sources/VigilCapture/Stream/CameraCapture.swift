@@ -194,13 +194,20 @@ public final class CameraCapture: Sendable {
         var unpublished = 0
         var lastPublished: UInt64 = 0
         var distrusted = false
+        var incomplete = 0
+        var incompletePublished = 0
         defer {
             let count = unpublished
-            update { $0.packets += count }
+            let missing = incomplete - incompletePublished
+            update {
+                $0.packets += count
+                $0.picturesIncomplete += missing
+            }
         }
 
-        /// One whole picture: measures the GOP, picks the decode mode, and keeps or decodes it.
-        func take(_ unit: Packet) {
+        /// One picture: measures the GOP, picks the decode mode, and keeps or decodes it.
+        func take(_ access: AccessUnit) {
+            let unit = access.packet
             // A keyframe: measure the GOP from the previous one.
             let now = Monotonic.nanoseconds()
             let timestamp = unit.timestamp
@@ -210,8 +217,10 @@ public final class CameraCapture: Sendable {
                     if gop > 0.05 { measuredGOP = gop }
                 }
                 lastKeyPTS = timestamp
-                lastKeyAt = now
+                // Only a keyframe that can be shown counts as one having arrived.
+                if access.isWhole { lastKeyAt = now }
             }
+            if !access.isWhole { incomplete += 1 }
 
             // Keyframes alone are enough only while they come at least as often as samples are taken.
             var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
@@ -222,7 +231,7 @@ public final class CameraCapture: Sendable {
             if keyframesMissing || distrusted { wanted = .allFrames }
             if wanted != store.mode {
                 let reason = distrusted ? "a keyframe packet did not decode to a keyframe"
-                    : keyframesMissing ? "no keyframe for \(Int(keyless)) s"
+                    : keyframesMissing ? "no whole keyframe for \(Int(keyless)) s"
                     : measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
                 store.setMode(wanted)
                 update { $0.decodeMode = wanted }
@@ -232,11 +241,25 @@ public final class CameraCapture: Sendable {
             switch store.mode {
             case .keyframes:
                 decoder = nil
-                if unit.isKey { store.publishKeyframe(unit) }
+                // A keyframe lacking its beginning would be sampled with its top concealed: the
+                // previous one stays until the next whole one.
+                if unit.isKey && access.isWhole { store.publishKeyframe(unit) }
             case .allFrames:
-                // A decoder starts at a keyframe: pictures before it refer to ones it never saw. A
-                // stream without keyframes (intra refresh) is decoded from wherever it is.
-                if decoder == nil && !unit.isKey && !keyframesMissing { return }
+                // A stream without keyframes (intra refresh), or whose keyframes never arrive
+                // whole, is decoded from wherever it is, as well as it can be.
+                if keyframesMissing {
+                    if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
+                    if let decoder { store.publish(decoder.decode(unit)) }
+                    return
+                }
+                // Otherwise a decoder starts at a whole keyframe: pictures before it refer to ones it
+                // never saw, and after a picture lacking its beginning, every picture referring to it
+                // would be concealed too.
+                if !access.isWhole {
+                    decoder = nil
+                    return
+                }
+                if decoder == nil && !unit.isKey { return }
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder {
                     store.publish(decoder.decode(unit))
@@ -280,11 +303,14 @@ public final class CameraCapture: Sendable {
             let now = Monotonic.nanoseconds()
             if now &- lastPublished > 250_000_000 {
                 let count = unpublished
+                let missing = incomplete - incompletePublished
                 update {
                     $0.packets += count
+                    $0.picturesIncomplete += missing
                     $0.lastPacketAt = Date()
                 }
                 unpublished = 0
+                incompletePublished = incomplete
                 lastPublished = now
             }
             if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }

@@ -19,6 +19,9 @@ public struct CameraStatus: Sendable, Equatable {
     /// Frames the decoder could not decode whole (parts missing or broken, concealed) since start:
     /// a camera or network that damages pictures.
     public var framesDamaged: Int
+    /// Pictures that arrived without their beginning (their first slices lost, or the session
+    /// joined the stream in the middle of them) and were therefore not decoded, since start.
+    public var picturesIncomplete: Int
     /// Samples taken since start.
     public var framesSampled: Int
     /// When the newest video packet arrived.
@@ -36,6 +39,7 @@ public struct CameraStatus: Sendable, Equatable {
         self.packets = 0
         self.framesDecoded = 0
         self.framesDamaged = 0
+        self.picturesIncomplete = 0
         self.framesSampled = 0
         self.lastPacketAt = nil
         self.streamDescription = nil
