@@ -311,7 +311,7 @@ struct CaptureTests {
         let reasons = events.events.compactMap { event -> String? in
             if case .decodeModeChanged(_, .allFrames, let reason) = event { return reason } else { return nil }
         }
-        #expect(reasons.contains { $0.contains("keyframe interval 2.0 s") || $0.contains("no keyframe for") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("keyframe interval 2.0 s") || $0.contains("no whole keyframe for") }, "\(reasons)")
     }
 
     @Test func aRestartedServerIsReconnectedWithoutLeaks() async throws {
