@@ -269,8 +269,9 @@ public final class CameraCapture: Sendable {
 
         let pause = reader.isFile ? 0 : ReadPause.seconds(samplingInterval: settings.samplingInterval, transport: settings.transport)
         // What a read finds after a pause may have arrived at its start: the silence that ends in a
-        // stall can have begun one pause before the read that waits for it.
-        let stallTimeout = max(0.1, settings.stallTimeout - pause)
+        // stall can have begun one pause before the read that waits for it. FFmpeg notices the
+        // deadline up to one polling slice after it passes.
+        let stallTimeout = max(0.1, settings.stallTimeout - pause - StreamReader.interruptLatency)
         while true {
             let asked = Monotonic.nanoseconds()
             switch reader.read(into: packet, stallTimeout: stallTimeout) {

@@ -95,6 +95,11 @@ final class StreamReader {
         avformat_close_input(&context)
     }
 
+    /// How late FFmpeg may notice an interrupt: its network reads wait in `poll()` slices of 100 ms
+    /// (`POLLING_TIME` in libavformat/network.c) and ask the callback between them. Measured: a
+    /// stall on a 6 s clock was reported 6.01–6.06 s after the last packet.
+    static let interruptLatency = 0.1
+
     /// The outcome of one read.
     enum ReadResult {
         case packet
