@@ -4,7 +4,6 @@
 -- It also counts the timed calls and keeps a latency histogram for the reports' p95: latency_kk
 -- counts calls with width_bucket(duration_ms, thresholds) = k, latency_00 under 250 ms, latency_16 a
 -- minute or more. The thresholds are VigilCore's LatencyHistogram.thresholds (a test holds them equal).
--- duration_max, the slowest call, caps the p95 read from a bucket (calls of 2 ms are not "p95 237 ms").
 CREATE TABLE IF NOT EXISTS usage_hourly (
     client_id      integer NOT NULL,
     hour           timestamptz NOT NULL,
@@ -25,7 +24,6 @@ CREATE TABLE IF NOT EXISTS usage_hourly (
     estimated      bigint NOT NULL,
     duration_sum   bigint NOT NULL,
     duration_count bigint NOT NULL,
-    duration_max   integer,
     latency_00     bigint NOT NULL DEFAULT 0,
     latency_01     bigint NOT NULL DEFAULT 0,
     latency_02     bigint NOT NULL DEFAULT 0,
@@ -61,7 +59,7 @@ BEGIN
            coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
            coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
            count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
-           coalesce(sum(r.duration_ms), 0), count(r.duration_ms), max(r.duration_ms),
+           coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
            count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
                count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
                count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
@@ -80,7 +78,6 @@ BEGIN
         thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
         cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
         duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
-        duration_max = greatest(h.duration_max, EXCLUDED.duration_max),
         latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
             latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
             latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
@@ -104,7 +101,7 @@ SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_
        coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
        coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
        count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
-       coalesce(sum(r.duration_ms), 0), count(r.duration_ms), max(r.duration_ms),
+       coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
        count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
            count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
            count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
@@ -123,7 +120,6 @@ ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDAT
     thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
     cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
     duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
-    duration_max = greatest(h.duration_max, EXCLUDED.duration_max),
     latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
         latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
         latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,

@@ -335,6 +335,26 @@ struct BillingTests {
         #expect(try await database.psql("SELECT duration_count || '|' || duration_sum FROM usage_hourly") == "\(durations.count)|\(durations.reduce(0, +))")
     }
 
+    /// Migration 0005 shipped without the hour's slowest call; 0007 adds it. Hours rolled up before
+    /// get theirs from the rows, and rows written after keep it, through the rewritten trigger.
+    @Test func theSlowestCallIsAddedToHoursRolledUpBefore0007() async throws {
+        let database = try await TestDatabase.create()
+        let client = DatabaseClient(connectionString: database.url)
+        try await Migrator(client: client, migrations: Migration.builtIn.filter { $0.version <= 6 }).migrate()
+        func record(at time: String, milliseconds: Int) -> UsageRecord {
+            var record = Self.record("acme", at: time)
+            record.durationMilliseconds = milliseconds
+            return record
+        }
+        try await Self.write([record(at: "2026-10-05T10:20:00Z", milliseconds: 300), record(at: "2026-10-05T10:40:00Z", milliseconds: 4200)],
+                             to: database.url)
+        try await Migrator(client: client).migrate()
+        #expect(try await database.psql("SELECT duration_max FROM usage_hourly") == "4200")
+        try await Self.write([record(at: "2026-10-05T10:50:00Z", milliseconds: 9000), record(at: "2026-10-05T11:05:00Z", milliseconds: 50)],
+                             to: database.url)
+        #expect(try await database.psql("SELECT string_agg(duration_max || '/' || calls, ',' ORDER BY hour) FROM usage_hourly") == "9000/3,50/1")
+    }
+
     @Test func unpricedUsageIsLoudUntilPricedThenCosted() async throws {
         let (database, client) = try await Self.migrated()
         try await Self.write([Self.record("acme", at: "2026-10-05T10:00:00Z", model: "gemini-9-ultra"),
