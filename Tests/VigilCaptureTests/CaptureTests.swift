@@ -22,6 +22,26 @@ struct CaptureTests {
         return condition()
     }
 
+    /// `seconds` of the test camera's H.264 stream as the ffmpeg CLI records it into a raw `.h264`
+    /// file (each 1080p keyframe in two packets), at a new temporary path.
+    static func recordRawH264(seconds: Double) async throws -> String {
+        let path = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
+        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
+                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy",
+                                                                       "-t", "\(seconds)", "-f", "h264", path])
+        #expect(recorded.status == 0, "\(recorded.standardError)")
+        return path
+    }
+
+    /// A one-second H.264 clip of the `size` test pattern (a keyframe a second), at a new temporary path.
+    static func makeClip(size: String) async throws -> String {
+        let path = NSTemporaryDirectory() + "vigil-clip-\(UUID().uuidString).mp4"
+        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=\(size):r=25:d=1",
+                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
+        #expect(made.status == 0, "\(made.standardError)")
+        return path
+    }
+
     @Test(arguments: [("h264-1080p", "h264 1920x1080"), ("h265-720p", "hevc 1280x720"), ("mjpeg-480p", "mjpeg 640x480")])
     func framesArriveFromEachCodec(path: String, description: String) async throws {
         let capture = CameraCapture(camera: Self.camera(path), settings: CaptureSettings(samplingInterval: 5))
@@ -89,12 +109,8 @@ struct CaptureTests {
     /// picture are found from their slices, not their timestamps. The file is the test camera's
     /// stream as the ffmpeg CLI records it: each keyframe in two packets.
     @Test func aRawH264FileWithAPictureInTwoPacketsIsDecodedWhole() async throws {
-        let path = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
+        let path = try await Self.recordRawH264(seconds: 2.5)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
-                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy", "-t", "2.5",
-                                                                       "-f", "h264", path])
-        #expect(recorded.status == 0, "\(recorded.standardError)")
         let camera = CameraConfiguration(id: "raw", name: "raw", url: try StreamURL.parse(path), client: "acme")
         let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5, loopFiles: false))
         capture.start()
@@ -112,17 +128,13 @@ struct CaptureTests {
     /// its top quarter concealed). No picture is decoded from that keyframe; decoding starts at
     /// the next one, and nothing decoded is damaged.
     @Test func aStreamJoinedInTheMiddleOfAKeyframeWaitsForTheNextOne() async throws {
-        let recording = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
-        let path = NSTemporaryDirectory() + "vigil-cut-\(UUID().uuidString).h264"
+        // 5.5 s of a 2 s GOP: the recording may begin anywhere in one, and a whole keyframe must follow the cut.
+        let recording = try await Self.recordRawH264(seconds: 5.5)
+        let path = recording + ".cut"
         defer {
             try? FileManager.default.removeItem(atPath: recording)
             try? FileManager.default.removeItem(atPath: path)
         }
-        // 5.5 s of a 2 s GOP: the recording may begin anywhere in one, and a whole keyframe must follow the cut.
-        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
-                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy", "-t", "5.5",
-                                                                       "-f", "h264", recording])
-        #expect(recorded.status == 0, "\(recorded.standardError)")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: recording)))
         // NAL units by start code: (offset of the start code, type, first bit after the header).
         var units: [(offset: Int, type: UInt8, firstBit: Bool)] = []
@@ -223,11 +235,8 @@ struct CaptureTests {
     }
 
     @Test func aFileIsReadAndLooped() async throws {
-        let path = NSTemporaryDirectory() + "vigil-clip-\(UUID().uuidString).mp4"
+        let path = try await Self.makeClip(size: "640x360")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=1",
-                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
-        #expect(made.status == 0)
         let camera = CameraConfiguration(id: "file", name: "file", url: try StreamURL.parse(path), client: "acme")
         let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5))
         capture.start()
@@ -243,11 +252,8 @@ struct CaptureTests {
     }
 
     @Test func aFilePlayedOnceEndsAndKeepsItsLastPicture() async throws {
-        let path = NSTemporaryDirectory() + "vigil-once-\(UUID().uuidString).mp4"
+        let path = try await Self.makeClip(size: "320x240")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1",
-                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
-        #expect(made.status == 0)
         let camera = CameraConfiguration(id: "once", name: "once", url: try StreamURL.parse(path), client: "acme")
         let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5, loopFiles: false))
         capture.start()

@@ -15,9 +15,9 @@ final class Packet {
     }
 
     /// One packet holding `parts`' bytes in order, with the first part's properties (timestamps,
-    /// side data), `timestamp` as its time when the first part has none, and the keyframe flag
-    /// when any part has it (all slices of a keyframe are key slices; the first packet may hold
-    /// only parameter sets). Nil when out of memory.
+    /// stream, side data: `av_packet_copy_props`), `timestamp` as its time when the first part has
+    /// none, and the keyframe flag when any part has it (all slices of a keyframe are key slices;
+    /// the first packet may hold only parameter sets). Nil when out of memory.
     init?(joining parts: [Packet], timestamp: Int64?) {
         guard let first = parts.first, let joined = av_packet_alloc() else { return nil }
         let total = parts.reduce(0) { $0 + $1.size }
@@ -35,7 +35,6 @@ final class Packet {
             if joined.pointee.pts == vigil_av_nopts_value_swift { joined.pointee.pts = timestamp }
             if joined.pointee.dts == vigil_av_nopts_value_swift { joined.pointee.dts = timestamp }
         }
-        joined.pointee.stream_index = first.streamIndex
         if parts.contains(where: \.isKey) { joined.pointee.flags |= AV_PKT_FLAG_KEY }
         pointer = joined
     }

@@ -194,16 +194,19 @@ public final class CameraCapture: Sendable {
         var unpublished = 0
         var lastPublished: UInt64 = 0
         var distrusted = false
-        var incomplete = 0
-        var incompletePublished = 0
-        defer {
-            let count = unpublished
-            let missing = incomplete - incompletePublished
+        var unpublishedIncomplete = 0
+        /// Hands the counters gathered on this thread to the shared status.
+        func publishCounters(packetArrived: Bool) {
+            let (packets, incomplete) = (unpublished, unpublishedIncomplete)
             update {
-                $0.packets += count
-                $0.picturesIncomplete += missing
+                $0.packets += packets
+                $0.picturesIncomplete += incomplete
+                if packetArrived { $0.lastPacketAt = Date() }
             }
+            unpublished = 0
+            unpublishedIncomplete = 0
         }
+        defer { publishCounters(packetArrived: false) }
 
         /// One picture: measures the GOP, picks the decode mode, and keeps or decodes it.
         func take(_ access: AccessUnit) {
@@ -220,7 +223,7 @@ public final class CameraCapture: Sendable {
                 // Only a keyframe that can be shown counts as one having arrived.
                 if access.isWhole { lastKeyAt = now }
             }
-            if !access.isWhole { incomplete += 1 }
+            if !access.isWhole { unpublishedIncomplete += 1 }
 
             // Keyframes alone are enough only while they come at least as often as samples are taken.
             var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
@@ -245,25 +248,16 @@ public final class CameraCapture: Sendable {
                 // previous one stays until the next whole one.
                 if unit.isKey && access.isWhole { store.publishKeyframe(unit) }
             case .allFrames:
-                // A stream without keyframes (intra refresh), or whose keyframes never arrive
-                // whole, is decoded from wherever it is, as well as it can be.
-                if keyframesMissing {
-                    if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
-                    if let decoder { store.publish(decoder.decode(unit)) }
-                    return
+                // A decoder starts at a whole keyframe: pictures before it refer to ones it never
+                // saw, and after a picture lacking its beginning, every picture referring to it
+                // would be concealed too. A stream without keyframes (intra refresh), or whose
+                // keyframes never arrive whole, is decoded from wherever it is, as well as it can be.
+                if !keyframesMissing {
+                    if !access.isWhole { decoder = nil }
+                    if decoder == nil && !(unit.isKey && access.isWhole) { return }
                 }
-                // Otherwise a decoder starts at a whole keyframe: pictures before it refer to ones it
-                // never saw, and after a picture lacking its beginning, every picture referring to it
-                // would be concealed too.
-                if !access.isWhole {
-                    decoder = nil
-                    return
-                }
-                if decoder == nil && !unit.isKey { return }
                 if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
-                if let decoder {
-                    store.publish(decoder.decode(unit))
-                }
+                if let decoder { store.publish(decoder.decode(unit)) }
             }
         }
 
@@ -303,15 +297,7 @@ public final class CameraCapture: Sendable {
             unpublished += 1
             let now = Monotonic.nanoseconds()
             if now &- lastPublished > 250_000_000 {
-                let count = unpublished
-                let missing = incomplete - incompletePublished
-                update {
-                    $0.packets += count
-                    $0.picturesIncomplete += missing
-                    $0.lastPacketAt = Date()
-                }
-                unpublished = 0
-                incompletePublished = incomplete
+                publishCounters(packetArrived: true)
                 lastPublished = now
             }
             if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }

@@ -96,8 +96,9 @@ final class StreamReader {
     }
 
     /// How late FFmpeg may notice an interrupt: its network reads wait in `poll()` slices of 100 ms
-    /// (`POLLING_TIME` in libavformat/network.c) and ask the callback between them. Measured: a
-    /// stall on a 6 s clock was reported 6.01–6.06 s after the last packet.
+    /// (`POLLING_TIME` in libavformat/network.c) and ask the callback between them. Measured before
+    /// the stall clock allowed for it: a stall on a 6 s timeout was reported 5.85–6.06 s after the
+    /// server froze.
     static let interruptLatency = 0.1
 
     /// The outcome of one read.
