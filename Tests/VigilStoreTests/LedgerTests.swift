@@ -176,6 +176,20 @@ struct LedgerTests {
         #expect(try await database.psql("SELECT count(*) FROM analyses") == "25")
     }
 
+    /// A segment that is not a whole batch cannot be mended by retrying: it is moved aside at once
+    /// and no longer waits, even while PostgreSQL is unreachable and nothing else can be written.
+    @Test func aSegmentThatCannotBeReadIsMovedAsideAndNoLongerWaits() async throws {
+        let spool = Self.spoolDirectory()
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        try "vigil-usage-spool 2 rows=3 verdicts=0\ncut short".write(toFile: spool + "/00000000000000000004.spool", atomically: true, encoding: .utf8)
+        // Nothing listens on port 1.
+        let ledger = try UsageLedger(connectionString: "postgresql://vigil@127.0.0.1:1/none?connect_timeout=2", spoolDirectory: spool,
+                                     logger: Logger(label: "test"))
+        #expect(await ledger.close(), "the unreadable segment is still waiting")
+        #expect(ledger.statistics.segmentsWaiting == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool) == ["00000000000000000004.spool.rejected"])
+    }
+
     @Test func anUnwritableSpoolIsAClearError() throws {
         #expect(throws: SpoolError.self) {
             try UsageLedger(connectionString: "", spoolDirectory: "/proc/vigil-cannot-exist/spool", logger: Logger(label: "test"))

@@ -303,7 +303,9 @@ public final class UsageLedger: Sendable {
             while true {
                 let groups = claimGroups()
                 guard !groups.isEmpty else { return }
-                let loaded = groups.map(load)
+                // A group whose segments all proved unreadable has nothing to write (they are out of the queue).
+                let loaded = groups.map(load).filter { !$0.readable.isEmpty }
+                guard !loaded.isEmpty else { continue }
                 let outcomes = Outcomes(count: loaded.count)
                 let started = Date()
                 // The first group on this thread, the others on the helpers' threads: libpq blocks,
@@ -321,16 +323,14 @@ public final class UsageLedger: Sendable {
                 finished.wait()
                 let milliseconds = Date().timeIntervalSince(started) * 1000
                 var failure: (any Error)?
-                for (index, group) in groups.enumerated() {
+                for (index, group) in loaded.enumerated() {
                     switch outcomes.get(index) {
                     case .success(let inserted):
-                        finish(group, inserted: inserted, rejected: 0, milliseconds: milliseconds)
-                    case .failure(let error as PostgresError) where !error.isConnectionProblem && error.isDataProblem && failure == nil:
+                        finish(group.readable, inserted: inserted, rejected: 0, milliseconds: milliseconds)
+                    case .failure(let error as PostgresError) where error.isDataProblem && failure == nil:
                         // Some row is refused as data: write the segments one by one, and their rows
                         // one by one where needed, keeping the refused rows aside.
-                        if !salvage(loaded[index].readable, batches: loaded[index].batches) { return }
-                        let salvaged = Set(loaded[index].readable.map(\.segment.sequence))
-                        finish(group.filter { !salvaged.contains($0.segment.sequence) }, inserted: 0, rejected: 0, milliseconds: milliseconds)
+                        if !salvage(group.readable, batches: group.batches) { return }
                     case .failure(let error):
                         failure = failure ?? error
                     }
@@ -373,7 +373,7 @@ public final class UsageLedger: Sendable {
         }
 
         /// A group's batches, read from disk when they are no longer in memory. A segment that
-        /// cannot be read is moved aside (`.rejected`) and left out.
+        /// cannot be read is moved aside (`.rejected`) and out of the queue: retrying cannot mend it.
         private func load(_ group: [Pending]) -> (readable: [Pending], batches: [SpooledBatch]) {
             var readable: [Pending] = []
             var batches: [SpooledBatch] = []
@@ -393,6 +393,9 @@ public final class UsageLedger: Sendable {
                     logger.error("a spooled segment cannot be read; moved aside as .rejected",
                                  metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
                     spool.reject(pending.segment)
+                    state.condition.lock()
+                    state.pending.removeAll { $0.segment.sequence == pending.segment.sequence }
+                    state.condition.unlock()
                 }
             }
             return (readable, batches)
@@ -407,14 +410,14 @@ public final class UsageLedger: Sendable {
                     let inserted = try keepers[0].withConnection { try LedgerBatch.write([batch], on: $0) }
                     finish([pending], inserted: inserted, rejected: 0, milliseconds: Date().timeIntervalSince(started) * 1000)
                     continue
-                } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
+                } catch let error as PostgresError where error.isDataProblem {
                     var inserted = 0
                     var refused: [SpooledBatch] = []
                     var reasons: [String] = []
                     for row in batch.splitByRow() {
                         do {
                             inserted += try keepers[0].withConnection { try LedgerBatch.write([row], on: $0) }
-                        } catch let error as PostgresError where !error.isConnectionProblem && error.isDataProblem {
+                        } catch let error as PostgresError where error.isDataProblem {
                             refused.append(row)
                             reasons.append("\(error)")
                         } catch {

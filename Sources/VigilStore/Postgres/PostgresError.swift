@@ -34,6 +34,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the statement failed on the values it was given (SQLSTATE class 22, data exception,
     /// or 23, integrity constraint violation): retrying the same values will fail the same way.
+    /// Never a connection problem.
     public var isDataProblem: Bool {
         kind == .query && sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } == true
     }
