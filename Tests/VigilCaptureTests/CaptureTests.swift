@@ -22,6 +22,14 @@ struct CaptureTests {
         return condition()
     }
 
+    /// The newest frame of `capture`, decoded (in keyframe mode) on a thread of its own: a decode is
+    /// a blocking FFmpeg call and stays off Swift's cooperative pool, in tests as in the daemon.
+    static func newestFrame(_ capture: CameraCapture, maxAge: Double) async -> Frame? {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: capture.store.newestFrame(maxAge: maxAge)?.frame) }.start()
+        }
+    }
+
     /// `seconds` of the test camera's H.264 stream as the ffmpeg CLI records it into a raw `.h264`
     /// file (each 1080p keyframe in two packets), at a new temporary path.
     static func recordRawH264(seconds: Double) async throws -> String {
@@ -85,10 +93,10 @@ struct CaptureTests {
         everyFrame.start()
         #expect(await Self.eventually(20) { capture.hasPicture && everyFrame.hasPicture })
         // The session's first keyframe, then a later one (2 s GOP), then a frame decoded in sequence.
-        let first = capture.store.newestFrame(maxAge: 10)?.frame
+        let first = await Self.newestFrame(capture, maxAge: 10)
         try? await Task.sleep(for: .seconds(2.5))
-        let later = capture.store.newestFrame(maxAge: 10)?.frame
-        let sequenced = everyFrame.store.newestFrame(maxAge: 10)?.frame
+        let later = await Self.newestFrame(capture, maxAge: 10)
+        let sequenced = await Self.newestFrame(everyFrame, maxAge: 10)
         await capture.stop()
         await everyFrame.stop()
         for (name, picture) in [("first keyframe", first), ("later keyframe", later), ("every-frame decode", sequenced)] {
@@ -115,7 +123,7 @@ struct CaptureTests {
         let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 5, loopFiles: false))
         capture.start()
         #expect(await Self.eventually(10) { capture.hasPicture })
-        let frame = capture.store.newestFrame(maxAge: 10)?.frame
+        let frame = await Self.newestFrame(capture, maxAge: 10)
         await capture.stop()
         let picture = try #require(frame)
         #expect(!picture.isDamaged)
@@ -157,7 +165,7 @@ struct CaptureTests {
         let capture = CameraCapture(camera: camera, settings: CaptureSettings(samplingInterval: 0.5, loopFiles: false))
         capture.start()
         #expect(await Self.eventually(20) { capture.status.state == .ended })
-        let frame = capture.store.newestFrame(maxAge: 30)?.frame
+        let frame = await Self.newestFrame(capture, maxAge: 30)
         let status = capture.status
         await capture.stop()
         #expect(status.picturesIncomplete == 1)
@@ -273,7 +281,7 @@ struct CaptureTests {
         capture.start()
         #expect(await Self.eventually(20) { capture.hasPicture })
         try await Task.sleep(for: .seconds(2.5))
-        let frame = capture.store.newestFrame(maxAge: 10)?.frame
+        let frame = await Self.newestFrame(capture, maxAge: 10)
         let status = capture.status
         await capture.stop()
         let picture = try #require(frame)
