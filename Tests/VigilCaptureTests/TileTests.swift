@@ -34,9 +34,9 @@ struct TileTests {
         let paths = ["h264-1080p", "h265-720p", "mjpeg-480p"]
         let captures = paths.map { CameraCapture(camera: CaptureTests.camera($0, id: "tile-\($0)"), settings: CaptureSettings(samplingInterval: 5)) }
         captures.forEach { $0.start() }
-        #expect(await CaptureTests.eventually(10) { captures.allSatisfy(\.hasPicture) })
+        #expect(await CaptureTests.eventually(60) { captures.allSatisfy(\.hasPicture) })
         let ids = captures.map(\.camera.id) + ["gone"]
-        let image = try await ImagePipeline(maxImageSide: 768).sample(captures + [nil], ids: ids, maxAge: 10)
+        let image = try await ImagePipeline(maxImageSide: 768).sample(captures + [nil], ids: ids, maxAge: 30)
         for capture in captures { await capture.stop() }
 
         #expect(image.width == 1536 && image.height == 864)
@@ -65,8 +65,8 @@ struct TileTests {
     @Test func aSingleCameraKeepsItsAspectAtTheMaximumSide() async throws {
         let capture = CameraCapture(camera: CaptureTests.camera("mjpeg-480p", id: "single-4x3"), settings: CaptureSettings(samplingInterval: 5))
         capture.start()
-        #expect(await CaptureTests.eventually(10) { capture.hasPicture })
-        let image = try await ImagePipeline(maxImageSide: 320).sample(capture, maxAge: 10)
+        #expect(await CaptureTests.eventually(60) { capture.hasPicture })
+        let image = try await ImagePipeline(maxImageSide: 320).sample(capture, maxAge: 30)
         await capture.stop()
         #expect(image.width == 320 && image.height == 240)
     }

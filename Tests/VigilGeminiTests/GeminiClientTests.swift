@@ -105,8 +105,9 @@ struct GeminiClientTests {
 
     @Test func aTimeoutIsRetried() async throws {
         let standIn = try await GeminiStandIn.start()
-        try await standIn.script(["slow:3", "ok"])
-        let outcome = await Self.client(standIn, timeout: 1).analyze(image: try await Self.jpeg(width: 320, height: 240),
+        // A 12 s answer against a 4 s timeout; the retry's answer comes at once (4 s of slack for a loaded machine).
+        try await standIn.script(["slow:12", "ok"])
+        let outcome = await Self.client(standIn, timeout: 4).analyze(image: try await Self.jpeg(width: 320, height: 240),
                                                                     prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         #expect(outcome.verdicts != nil)
         #expect(outcome.attempts.count == 2)

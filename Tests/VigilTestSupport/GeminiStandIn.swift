@@ -16,7 +16,7 @@ public final class GeminiStandIn: Sendable {
         var arguments = [TestEnvironment.repositoryRoot + "/scripts/gemini-standin.py", "--port", "0", "--slow-seconds", String(slowSeconds)]
         if !apiKey.isEmpty { arguments += ["--api-key", apiKey] }
         if !faults.isEmpty { arguments += ["--faults", faults] }
-        return GeminiStandIn(process: try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 30))
+        return GeminiStandIn(process: try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 120))
     }
 
     /// Makes the next requests answer with these faults, in order (`["429", "ok"]`).
