@@ -51,10 +51,17 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
 
-        // MARK: The core: configuration, domain, money and token math, decisions. No C.
+        // MARK: The core: the shared vocabulary (configuration, domain types, money, JSON, concurrency helpers). No C.
         .target(
             name: "VigilCore",
             dependencies: [],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Billing: price book, cost, invoice and usage-report math and their rendering. No C.
+        .target(
+            name: "VigilBilling",
+            dependencies: ["VigilCore"],
             swiftSettings: strictSettings
         ),
 
@@ -71,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 
@@ -85,7 +92,7 @@ let package = Package(
         .target(
             name: "VigilService",
             dependencies: [
-                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+                "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
-                "VigilCore", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd", "VigilHTTP",
+                "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd", "VigilHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +125,7 @@ let package = Package(
         // MARK: Benchmarks (run by scripts/bench-*), printing figures beside their references.
         .executableTarget(
             name: "VigilBench",
-            dependencies: ["VigilCore", "VigilCapture", "VigilGemini", "VigilStore",
+            dependencies: ["VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
@@ -142,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilBillingTests",
-            dependencies: ["VigilStore", "VigilCore", "VigilGemini", "VigilTestSupport"],
+            dependencies: ["VigilBilling", "VigilStore", "VigilCore", "VigilGemini", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -158,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilStore", "VigilCore", "VigilTestSupport"],
+            dependencies: ["VigilStore", "VigilBilling", "VigilCore", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

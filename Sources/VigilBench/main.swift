@@ -75,7 +75,7 @@ func captureBenchmark(_ arguments: [String]) async throws {
             let image = try await pipeline.sample(capture, maxAge: interval * 2 + 2)
             composeMs.append(image.composeMilliseconds)
             let start = Date()
-            _ = GeminiRequestBodyProbe.make(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: prompt,
+            _ = GeminiRequestBody.make(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: prompt,
                                            configuration: gemini)
             bodyMs.append(Date().timeIntervalSince(start) * 1000)
         }

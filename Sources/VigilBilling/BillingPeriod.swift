@@ -1,16 +1,17 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// A calendar month in a client's time zone: its first instant included, the next month's first
 /// instant excluded.
-public struct BillingPeriod: Sendable, Equatable, Codable {
-    public var year: Int
-    public var month: Int
-    public var timeZone: String
-    public var start: Date
-    public var end: Date
+package struct BillingPeriod: Sendable, Equatable, Codable {
+    package var year: Int
+    package var month: Int
+    package var timeZone: String
+    package var start: Date
+    package var end: Date
 
     /// `2026-10` in `Europe/Berlin`; nil for an invalid month or zone.
-    public init?(year: Int, month: Int, timeZone: String) {
+    package init?(year: Int, month: Int, timeZone: String) {
         guard (1...12).contains(month), let zone = TimeZone(identifier: timeZone) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -24,10 +25,10 @@ public struct BillingPeriod: Sendable, Equatable, Codable {
     }
 
     /// `YYYY-MM`.
-    public var label: String { String(format: "%04d-%02d", year, month) }
+    package var label: String { String(format: "%04d-%02d", year, month) }
 
     /// Parses `YYYY-MM`.
-    public static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
+    package static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
         let parts = text.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
               (2000...9999).contains(year) else { return nil }

@@ -1,4 +1,5 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// A client's invoice for one month: draft (no number) or issued (numbered and frozen).
 ///
@@ -10,43 +11,43 @@ public import Foundation
 /// 5. Total = subtotal + VAT.
 /// Unpriced rows are counted and flagged, never billed as zero; an invoice with unpriced rows cannot
 /// be issued until they are priced.
-public struct Invoice: Sendable, Equatable, Codable {
+package struct Invoice: Sendable, Equatable, Codable {
     /// One line: a model's usage in the period, or late usage of an earlier month.
-    public struct Line: Sendable, Equatable, Codable {
-        public var usage: UsageAggregate
+    package struct Line: Sendable, Equatable, Codable {
+        package var usage: UsageAggregate
         /// Provider cost with the markup, rounded to cents.
-        public var billed: Money
+        package var billed: Money
         /// `usage` or `late_usage`.
-        public var kind: String { usage.late ? "late_usage" : "usage" }
+        package var kind: String { usage.late ? "late_usage" : "usage" }
         /// `gemini-2.5-flash`, or `gemini-2.5-flash (late usage of earlier months)`.
-        public var description: String { usage.late ? "\(usage.key) (late usage of earlier months)" : usage.key }
+        package var description: String { usage.late ? "\(usage.key) (late usage of earlier months)" : usage.key }
     }
 
-    public var number: String?
-    public var clientID: String
-    public var clientName: String
-    public var clientEmail: String?
-    public var period: BillingPeriod
-    public var currency: String
-    public var markupPercent: Money
-    public var vatPercent: Money
-    public var lines: [Line]
+    package var number: String?
+    package var clientID: String
+    package var clientName: String
+    package var clientEmail: String?
+    package var period: BillingPeriod
+    package var currency: String
+    package var markupPercent: Money
+    package var vatPercent: Money
+    package var lines: [Line]
     /// Usage per camera or group, for the breakdown.
-    public var sources: [UsageAggregate]
-    public var cameras: Int
-    public var cameraMonthlyFee: Money
-    public var cameraFees: Money
-    public var usageTotals: UsageAggregate
-    public var subtotal: Money
-    public var vat: Money
-    public var total: Money
-    public var issuedAt: Date?
+    package var sources: [UsageAggregate]
+    package var cameras: Int
+    package var cameraMonthlyFee: Money
+    package var cameraFees: Money
+    package var usageTotals: UsageAggregate
+    package var subtotal: Money
+    package var vat: Money
+    package var total: Money
+    package var issuedAt: Date?
 
     /// Whether any row is unpriced (the invoice cannot be issued).
-    public var hasUnpricedUsage: Bool { usageTotals.unpricedCalls > 0 }
+    package var hasUnpricedUsage: Bool { usageTotals.unpricedCalls > 0 }
 
     /// Computes a draft from the period's usage and the client's plan.
-    public static func draft(client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
+    package static func draft(client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
                              sources: [UsageAggregate], cameras: Int) -> Invoice {
         let plan = client.plan
         let markupMicros = plan.markupPercent.units / 1_000_000_000

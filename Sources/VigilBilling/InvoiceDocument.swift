@@ -1,12 +1,13 @@
+package import VigilCore
 import Foundation
 
 /// An invoice written out: JSON (for machines), CSV (for accounting), HTML (to print), text (terminal).
-public enum InvoiceDocument {
+package enum InvoiceDocument {
     // MARK: JSON
 
     /// The invoice as JSON. Keys: `number` (null for a draft), `status`, `client`, `period.start`,
     /// `period.end`, `lines[]`, `sources[]`, `camera_fees`, `totals` (amounts as decimal strings).
-    public static func json(_ invoice: Invoice) -> String {
+    package static func json(_ invoice: Invoice) -> String {
         func usage(_ u: UsageAggregate) -> [(String, JSONNode)] {
             [("calls", .number(u.calls)), ("failed_calls", .number(u.failedCalls)), ("prompt_tokens", .number(u.promptTokens)),
              ("cached_tokens", .number(u.cachedTokens)), ("completion_tokens", .number(u.completionTokens)),
@@ -48,15 +49,10 @@ public enum InvoiceDocument {
         return document.serializedString
     }
 
-    /// Reads back the essentials of a JSON document (used to return a frozen issued invoice as is).
-    public static func number(inJSON text: String) -> String? {
-        (try? JSONParser.parse(text))?["number"]?.string
-    }
-
     // MARK: CSV
 
     /// One row per line item (usage lines, camera fees, VAT), for accounting.
-    public static func csv(_ invoice: Invoice) -> String {
+    package static func csv(_ invoice: Invoice) -> String {
         var rows = [["invoice", "client", "month", "kind", "description", "calls", "prompt_tokens", "cached_tokens", "completion_tokens",
                      "thoughts_tokens", "total_tokens", "provider_cost", "amount", "currency", "unpriced_calls", "estimated_calls"]]
         let number = invoice.number ?? "DRAFT"
@@ -86,7 +82,7 @@ public enum InvoiceDocument {
     // MARK: Text
 
     /// A terminal rendering.
-    public static func text(_ invoice: Invoice) -> String {
+    package static func text(_ invoice: Invoice) -> String {
         var out = ""
         let title = invoice.number.map { "Invoice \($0)" } ?? "DRAFT invoice (not issued)"
         out += "\(title) — \(invoice.clientName) (\(invoice.clientID))\n"
@@ -123,7 +119,7 @@ public enum InvoiceDocument {
     // MARK: HTML
 
     /// A printable invoice page.
-    public static func html(_ invoice: Invoice) -> String {
+    package static func html(_ invoice: Invoice) -> String {
         let title = invoice.number.map { "Invoice \(escape($0))" } ?? "Draft invoice"
         var rows = ""
         for line in invoice.lines {

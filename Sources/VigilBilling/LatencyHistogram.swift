@@ -1,3 +1,4 @@
+package import VigilCore
 /// Call durations counted in fixed buckets, so a report's p95 comes from a rollup instead of
 /// sorting millions of rows.
 ///
@@ -5,43 +6,43 @@
 /// (not including) `thresholds[k]`, the last one `thresholds.last` and more: PostgreSQL's
 /// `width_bucket(duration_ms, thresholds)`. The `usage_hourly` columns `latency_00`... are these
 /// buckets (migration 0005 spells the same thresholds; a test holds them equal).
-public struct LatencyHistogram: Sendable, Equatable {
+package struct LatencyHistogram: Sendable, Equatable {
     /// Bucket boundaries in milliseconds: 250 ms steps to 1 s, then coarser, up to a minute.
-    public static let thresholds = [250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]
+    package static let thresholds = [250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]
 
     /// Number of buckets (one more than thresholds).
-    public static var bucketCount: Int { thresholds.count + 1 }
+    package static var bucketCount: Int { thresholds.count + 1 }
 
     /// Calls per bucket.
-    public private(set) var counts: [Int]
+    package private(set) var counts: [Int]
     /// The slowest call counted, in milliseconds, when known: no quantile lies above it.
-    public private(set) var slowest: Int?
+    package private(set) var slowest: Int?
 
-    public init(counts: [Int] = Array(repeating: 0, count: LatencyHistogram.bucketCount), slowest: Int? = nil) {
+    package init(counts: [Int] = Array(repeating: 0, count: LatencyHistogram.bucketCount), slowest: Int? = nil) {
         precondition(counts.count == Self.bucketCount, "a latency histogram has \(Self.bucketCount) buckets")
         self.counts = counts
         self.slowest = slowest
     }
 
     /// The bucket a duration falls in.
-    public static func bucket(forMilliseconds milliseconds: Int) -> Int {
+    package static func bucket(forMilliseconds milliseconds: Int) -> Int {
         thresholds.firstIndex { milliseconds < $0 } ?? thresholds.count
     }
 
     /// Counts one call.
-    public mutating func add(milliseconds: Int) {
+    package mutating func add(milliseconds: Int) {
         counts[Self.bucket(forMilliseconds: milliseconds)] += 1
         slowest = max(slowest ?? milliseconds, milliseconds)
     }
 
     /// The sum of two histograms.
-    public static func + (left: LatencyHistogram, right: LatencyHistogram) -> LatencyHistogram {
+    package static func + (left: LatencyHistogram, right: LatencyHistogram) -> LatencyHistogram {
         let slowest = [left.slowest, right.slowest].compactMap { $0 }.max()
         return LatencyHistogram(counts: zip(left.counts, right.counts).map { $0 + $1 }, slowest: slowest)
     }
 
     /// Total calls counted.
-    public var total: Int { counts.reduce(0, +) }
+    package var total: Int { counts.reduce(0, +) }
 
     /// The estimated `fraction` quantile (0.95 for p95) in milliseconds, or nil with no calls.
     ///
@@ -50,7 +51,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// (250 ms below 1 s, 500 ms to 3 s, ...), and never above the slowest call when that is known
     /// (calls of 2 ms would otherwise read "p95 237 ms"). In the last, open bucket it is that
     /// bucket's lower bound, 60 s: "a minute or more".
-    public func quantile(_ fraction: Double) -> Double? {
+    package func quantile(_ fraction: Double) -> Double? {
         guard let estimate = interpolatedQuantile(fraction) else { return nil }
         return slowest.map { min(estimate, Double($0)) } ?? estimate
     }

@@ -1,22 +1,23 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// A model's prices from a date on, in USD per million tokens (a `model_prices` row).
-public struct ModelPrice: Sendable, Equatable {
-    public var id: Int
-    public var model: String
+package struct ModelPrice: Sendable, Equatable {
+    package var id: Int
+    package var model: String
     /// The first instant the price applies.
-    public var effectiveFrom: Date
-    public var inputPerMillion: Money
-    public var outputPerMillion: Money
+    package var effectiveFrom: Date
+    package var inputPerMillion: Money
+    package var outputPerMillion: Money
     /// Nil when the model has no cached rate: cached tokens are then billed at the input rate.
-    public var cachedPerMillion: Money?
+    package var cachedPerMillion: Money?
     /// Prompts above this many tokens are billed at the long-context prices, the whole request.
-    public var longContextThreshold: Int?
-    public var inputLongPerMillion: Money?
-    public var outputLongPerMillion: Money?
-    public var cachedLongPerMillion: Money?
+    package var longContextThreshold: Int?
+    package var inputLongPerMillion: Money?
+    package var outputLongPerMillion: Money?
+    package var cachedLongPerMillion: Money?
 
-    public init(id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
+    package init(id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
                 cachedPerMillion: Money? = nil, longContextThreshold: Int? = nil, inputLongPerMillion: Money? = nil,
                 outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil) {
         self.id = id
@@ -36,7 +37,7 @@ public struct ModelPrice: Sendable, Equatable {
     /// per million tokens; above the threshold every rate is the long-context one. Exact as long as
     /// prices have at most 9 decimals (``PriceBook`` refuses others), and equal to the database's
     /// `vigil_call_cost` to the last digit.
-    public func cost(of usage: TokenUsage) -> Money {
+    package func cost(of usage: TokenUsage) -> Money {
         let long = longContextThreshold.map { usage.promptTokens > $0 } ?? false
         let input = long ? (inputLongPerMillion ?? inputPerMillion) : inputPerMillion
         let cached = long ? (cachedLongPerMillion ?? cachedPerMillion ?? inputLongPerMillion ?? inputPerMillion)
@@ -48,7 +49,7 @@ public struct ModelPrice: Sendable, Equatable {
     }
 
     /// Whether every price has at most 9 decimals, so costs are exact at 15.
-    public var isExactlyRepresentable: Bool {
+    package var isExactlyRepresentable: Bool {
         [inputPerMillion, outputPerMillion, cachedPerMillion, inputLongPerMillion, outputLongPerMillion, cachedLongPerMillion]
             .compactMap { $0 }.allSatisfy { $0.units % 1_000_000 == 0 }
     }

@@ -1,21 +1,22 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// Every model's effective-dated prices, for costing calls as they are made.
-public struct PriceBook: Sendable, Equatable {
-    public private(set) var prices: [ModelPrice]
+package struct PriceBook: Sendable, Equatable {
+    package private(set) var prices: [ModelPrice]
 
-    public init(prices: [ModelPrice]) {
+    package init(prices: [ModelPrice]) {
         self.prices = prices.sorted { ($0.model, $0.effectiveFrom) < ($1.model, $1.effectiveFrom) }
     }
 
     /// The price of `model` in effect at `date`: the latest whose `effectiveFrom` is not after it.
-    public func price(model: String, at date: Date) -> ModelPrice? {
+    package func price(model: String, at date: Date) -> ModelPrice? {
         prices.last { $0.model == model && $0.effectiveFrom <= date }
     }
 
     /// The cost of a call and the price used; nil when the model has no price at that time (the
     /// call is then recorded unpriced, never as $0).
-    public func cost(of usage: TokenUsage, model: String, at date: Date) -> (cost: Money, priceID: Int)? {
+    package func cost(of usage: TokenUsage, model: String, at date: Date) -> (cost: Money, priceID: Int)? {
         guard let price = price(model: model, at: date) else { return nil }
         return (price.cost(of: usage), price.id)
     }

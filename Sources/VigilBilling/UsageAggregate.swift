@@ -1,27 +1,28 @@
+package import VigilCore
 /// Usage rows added up: calls, tokens by kind, and exact provider cost.
-public struct UsageAggregate: Sendable, Equatable, Codable {
+package struct UsageAggregate: Sendable, Equatable, Codable {
     /// What the rows share: a model, a camera or group id, a day ...
-    public var key: String
+    package var key: String
     /// `camera` or `group` for a per-source aggregate; empty otherwise.
-    public var kind: String
+    package var kind: String
     /// Rows of an earlier, already invoiced month that arrived after its invoice was issued.
-    public var late: Bool
-    public var calls: Int
-    public var failedCalls: Int
-    public var promptTokens: Int
-    public var cachedTokens: Int
-    public var completionTokens: Int
-    public var thoughtsTokens: Int
-    public var toolUseTokens: Int
-    public var totalTokens: Int
+    package var late: Bool
+    package var calls: Int
+    package var failedCalls: Int
+    package var promptTokens: Int
+    package var cachedTokens: Int
+    package var completionTokens: Int
+    package var thoughtsTokens: Int
+    package var toolUseTokens: Int
+    package var totalTokens: Int
     /// The exact sum of the priced rows' costs.
-    public var providerCost: Money
+    package var providerCost: Money
     /// Rows with no price: their cost is unknown, not zero.
-    public var unpricedCalls: Int
+    package var unpricedCalls: Int
     /// Rows whose tokens are estimates (the response reported none).
-    public var estimatedCalls: Int
+    package var estimatedCalls: Int
 
-    public init(key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
+    package init(key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
                 cachedTokens: Int = 0, completionTokens: Int = 0, thoughtsTokens: Int = 0, toolUseTokens: Int = 0,
                 totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0) {
         self.key = key
@@ -41,7 +42,7 @@ public struct UsageAggregate: Sendable, Equatable, Codable {
     }
 
     /// The sum of two aggregates (keeping this one's key).
-    public static func + (lhs: UsageAggregate, rhs: UsageAggregate) -> UsageAggregate {
+    package static func + (lhs: UsageAggregate, rhs: UsageAggregate) -> UsageAggregate {
         var sum = lhs
         sum.calls += rhs.calls
         sum.failedCalls += rhs.failedCalls

@@ -1,15 +1,16 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// The operator's view of usage over a period: totals, and optionally one row per group.
-public struct UsageReport: Sendable, Equatable {
+package struct UsageReport: Sendable, Equatable {
     /// One row: an aggregate with its latency.
-    public struct Row: Sendable, Equatable {
-        public var usage: UsageAggregate
-        public var averageMilliseconds: Double?
-        public var p95Milliseconds: Double?
-        public var successRate: Double { usage.calls == 0 ? 0 : Double(usage.calls - usage.failedCalls) / Double(usage.calls) }
+    package struct Row: Sendable, Equatable {
+        package var usage: UsageAggregate
+        package var averageMilliseconds: Double?
+        package var p95Milliseconds: Double?
+        package var successRate: Double { usage.calls == 0 ? 0 : Double(usage.calls - usage.failedCalls) / Double(usage.calls) }
 
-        public init(usage: UsageAggregate, averageMilliseconds: Double?, p95Milliseconds: Double?) {
+        package init(usage: UsageAggregate, averageMilliseconds: Double?, p95Milliseconds: Double?) {
             self.usage = usage
             self.averageMilliseconds = averageMilliseconds
             self.p95Milliseconds = p95Milliseconds
@@ -17,14 +18,14 @@ public struct UsageReport: Sendable, Equatable {
     }
 
     /// A stream session's life, for `--session`.
-    public struct Session: Sendable, Equatable {
-        public var id: String
-        public var cameraID: String
-        public var startedAt: Date
-        public var endedAt: Date?
-        public var endReason: String?
+    package struct Session: Sendable, Equatable {
+        package var id: String
+        package var cameraID: String
+        package var startedAt: Date
+        package var endedAt: Date?
+        package var endReason: String?
 
-        public init(id: String, cameraID: String, startedAt: Date, endedAt: Date?, endReason: String?) {
+        package init(id: String, cameraID: String, startedAt: Date, endedAt: Date?, endReason: String?) {
             self.id = id
             self.cameraID = cameraID
             self.startedAt = startedAt
@@ -33,16 +34,16 @@ public struct UsageReport: Sendable, Equatable {
         }
     }
 
-    public var from: Date
-    public var to: Date
-    public var client: String?
+    package var from: Date
+    package var to: Date
+    package var client: String?
     /// `day`, `model`, `camera`, `client`, `operation`, `session`, or nil for totals only.
-    public var grouping: String?
-    public var total: Row
-    public var rows: [Row]
-    public var session: Session?
+    package var grouping: String?
+    package var total: Row
+    package var rows: [Row]
+    package var session: Session?
 
-    public init(from: Date, to: Date, client: String?, grouping: String?, total: Row, rows: [Row], session: Session? = nil) {
+    package init(from: Date, to: Date, client: String?, grouping: String?, total: Row, rows: [Row], session: Session? = nil) {
         self.from = from
         self.to = to
         self.client = client

@@ -1,8 +1,9 @@
+package import VigilCore
 import Foundation
 
 /// A usage report as text, JSON or CSV.
-public enum UsageReportDocument {
-    public static func text(_ report: UsageReport) -> String {
+package enum UsageReportDocument {
+    package static func text(_ report: UsageReport) -> String {
         var out = "Usage \(InvoiceDocument.iso(report.from)) to \(InvoiceDocument.iso(report.to))"
         if let client = report.client { out += ", client \(client)" }
         out += "\n"
@@ -47,7 +48,7 @@ public enum UsageReportDocument {
         return out
     }
 
-    public static func json(_ report: UsageReport) -> String {
+    package static func json(_ report: UsageReport) -> String {
         func row(_ row: UsageReport.Row) -> JSONNode {
             let u = row.usage
             return .object(pairs: [
@@ -77,7 +78,7 @@ public enum UsageReportDocument {
         return JSONNode.object(pairs: pairs).serializedString + "\n"
     }
 
-    public static func csv(_ report: UsageReport) -> String {
+    package static func csv(_ report: UsageReport) -> String {
         var rows = [[report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
                      "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms", "p95_latency_ms"]]
         for row in report.rows + [report.total] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilCapture
+import VigilBilling
 import VigilCore
 import VigilGemini
 import VigilService

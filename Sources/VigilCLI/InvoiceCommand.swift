@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilBilling
 import VigilCore
 import VigilStore
 

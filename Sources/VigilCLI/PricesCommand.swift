@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilBilling
 import VigilCore
 import VigilStore
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigilBilling
 import VigilCore
 import VigilService
 import VigilStore

@@ -1,13 +1,13 @@
-public import Hummingbird
-public import Logging
+package import Hummingbird
+package import Logging
 import Metrics
-public import Prometheus
+package import Prometheus
 
 /// `/metrics` (Prometheus text format), `/healthz` (the process answers) and `/readyz` (the database
 /// is reachable and the spool is not growing without bound), on `http.listen`.
-public enum StatusServer {
+package enum StatusServer {
     /// Installs the Prometheus backend for swift-metrics. Call once, before any metric is made.
-    public static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+    package static func bootstrapMetrics() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
@@ -17,7 +17,7 @@ public enum StatusServer {
     }
 
     /// The HTTP application (a `Service`). `readiness` returns whether Vigil is ready, and why not.
-    public static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+    package static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
                                    readiness: @escaping @Sendable () async -> (ready: Bool, reason: String),
                                    onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()

@@ -1,4 +1,5 @@
 import Metrics
+import VigilCapture
 import VigilCore
 import VigilStore
 

@@ -1,10 +1,11 @@
 import Foundation
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 import UnixSignals
 import VigilCapture
-public import VigilCore
-public import VigilStore
+package import VigilBilling
+package import VigilCore
+package import VigilStore
 
 /// The daemon as a service: ticks, analyses, records, and shuts down cleanly.
 ///
@@ -12,7 +13,7 @@ public import VigilStore
 /// to ``shutdownGrace`` seconds (then cancels them), closes the ledger (writing, or leaving spooled,
 /// every record), closes every stream session, and returns. SIGHUP reloads the configuration file:
 /// an invalid file is rejected with its errors and the running configuration stays.
-public final class MonitoringService: Service {
+package final class MonitoringService: Service {
     private let supervisor: Supervisor
     private let ledger: UsageLedger
     private let database: DatabaseClient
@@ -24,14 +25,14 @@ public final class MonitoringService: Service {
     private let heartbeatInterval: Duration
     private let stopping: @Sendable () -> Void
     /// Longest wait for calls in flight at shutdown, in seconds. Default 20.
-    public let shutdownGrace: Double
+    package let shutdownGrace: Double
 
     /// - Parameters:
     ///   - reload: loads and validates the configuration again (nil when invalid: the caller logs why).
     ///   - ready: called once the cameras are started (systemd `READY=1`).
     ///   - heartbeat: called by the sampling loop at least every `heartbeatInterval` while it runs
     ///     (systemd `WATCHDOG=1`): a loop that hangs stops the pings and systemd restarts the service.
-    public init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
+    package init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
                 logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
                 ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
                 heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}) {
@@ -51,9 +52,9 @@ public final class MonitoringService: Service {
     }
 
     /// The supervisor, for status and statistics.
-    public var state: Supervisor { supervisor }
+    package var state: Supervisor { supervisor }
 
-    public func run() async throws {
+    package func run() async throws {
         let sessions = SessionLog(client: database)
         try? await sessions.closeAbandoned()
         await supervisor.startCameras()
@@ -166,7 +167,7 @@ public final class MonitoringService: Service {
     }
 
     /// Whether the daemon is ready: PostgreSQL reachable, and the spool not piling up.
-    public func readiness(maxSpoolSegments: Int = 1000) -> (ready: Bool, reason: String) {
+    package func readiness(maxSpoolSegments: Int = 1000) -> (ready: Bool, reason: String) {
         let ledger = self.ledger.statistics
         if !ledger.databaseReachable { return (false, "PostgreSQL is unreachable (\(ledger.lastError ?? "no detail")); \(ledger.segmentsWaiting) batches spooled") }
         if ledger.segmentsWaiting > maxSpoolSegments { return (false, "\(ledger.segmentsWaiting) batches waiting in the spool") }

@@ -1,9 +1,10 @@
 import Foundation
-public import Logging
-import VigilCapture
-public import VigilCore
+package import Logging
+package import VigilCapture
+package import VigilBilling
+package import VigilCore
 import VigilGemini
-public import VigilStore
+package import VigilStore
 
 /// Owns the cameras, the plan and the Gemini client; decides what is analysed each tick.
 ///
@@ -11,7 +12,7 @@ public import VigilStore
 /// task of the service; a source still in flight skips the tick (counted, never queued). Every
 /// attempt that reached Gemini becomes exactly one record in the ledger, spooled before the next
 /// attempt starts.
-public actor Supervisor {
+package actor Supervisor {
     private(set) var configuration: VigilConfiguration
     private var plan: AnalysisPlan
     private var captures: [String: CameraCapture] = [:]
@@ -26,7 +27,7 @@ public actor Supervisor {
     private let logger: Logger
     private(set) var statistics = DaemonStatistics()
 
-    public init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
+    package init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
                 events: AsyncStream<CaptureEvent>.Continuation, logger: Logger) {
         self.configuration = configuration
         self.plan = AnalysisPlan(configuration)
@@ -41,10 +42,10 @@ public actor Supervisor {
     }
 
     /// Seconds between ticks.
-    public var interval: Double { configuration.analysis.intervalSeconds }
+    package var interval: Double { configuration.analysis.intervalSeconds }
 
     /// Opens every camera the plan needs.
-    public func startCameras() {
+    package func startCameras() {
         for camera in plan.cameras where captures[camera.id] == nil {
             start(camera)
         }
@@ -60,17 +61,17 @@ public actor Supervisor {
     }
 
     /// Ends the stream of camera events (after the cameras are stopped).
-    public func finishEvents() { events.finish() }
+    package func finishEvents() { events.finish() }
 
     /// Stops every camera.
-    public func stopCameras() async {
+    package func stopCameras() async {
         let all = captures.values
         captures = [:]
         for capture in all { await capture.stop() }
     }
 
     /// The sources due this tick; each is marked in flight until ``analyze(_:)`` finishes it.
-    public func dueSources() -> [AnalysisSource] {
+    package func dueSources() -> [AnalysisSource] {
         var due: [AnalysisSource] = []
         for source in plan.sources {
             if inFlight.contains(source.id) {
@@ -86,15 +87,15 @@ public actor Supervisor {
     }
 
     /// How many calls are in flight.
-    public var callsInFlight: Int { inFlight.count }
+    package var callsInFlight: Int { inFlight.count }
 
     /// The cameras' states.
-    public var cameraStatuses: [CameraStatus] { captures.values.map(\.status).sorted { $0.cameraID < $1.cameraID } }
+    package var cameraStatuses: [CameraStatus] { captures.values.map(\.status).sorted { $0.cameraID < $1.cameraID } }
 
-    public func currentStatistics() -> DaemonStatistics { statistics }
+    package func currentStatistics() -> DaemonStatistics { statistics }
 
     /// Samples `source`, asks Gemini, records every attempt, and logs the outcome.
-    public func analyze(_ source: AnalysisSource) async {
+    package func analyze(_ source: AnalysisSource) async {
         defer { inFlight.remove(source.id) }
         let label = "[\(source.displayName)]"
         let sources = source.cameras.map { captures[$0.id] }
@@ -162,7 +163,7 @@ public actor Supervisor {
     private func count(lost: Int) { statistics.recordsLost += lost }
 
     /// Reloads prices from the database (new `vigil prices set` rows apply to the next calls).
-    public func refreshPrices() async {
+    package func refreshPrices() async {
         do {
             prices = try await PriceRepository(client: database).load()
         } catch {
@@ -172,7 +173,7 @@ public actor Supervisor {
 
     /// Applies a new configuration: added cameras start, removed ones stop, changed ones restart,
     /// the rest keep running. Gemini and image settings apply to the next calls.
-    public func apply(_ new: VigilConfiguration) async {
+    package func apply(_ new: VigilConfiguration) async {
         let old = configuration
         configuration = new
         plan = AnalysisPlan(new)

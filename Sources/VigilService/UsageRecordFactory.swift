@@ -1,11 +1,12 @@
 import Foundation
-public import VigilCapture
-public import VigilCore
-public import VigilGemini
+package import VigilCapture
+package import VigilBilling
+package import VigilCore
+package import VigilGemini
 
 /// Turns one Gemini attempt into its `api_usage` record, costed from the price book.
-public enum UsageRecordFactory {
-    public static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
+package enum UsageRecordFactory {
+    package static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
                        prices: PriceBook) -> UsageRecord {
         let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
         var error = attempt.failure?.description
@@ -22,7 +23,7 @@ public enum UsageRecordFactory {
     }
 
     /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.
-    public static func logLine(_ record: UsageRecord) -> String {
+    package static func logLine(_ record: UsageRecord) -> String {
         let usage = record.usage
         let cost = record.cost.map { "$\($0)" } ?? "UNPRICED"
         var line = "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "

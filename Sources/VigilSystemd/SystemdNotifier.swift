@@ -5,27 +5,27 @@ import Foundation
 ///
 /// Does nothing when not started by systemd (`NOTIFY_SOCKET` unset). Watchdog pings are sent only
 /// when the unit sets `WatchdogSec=`; ``watchdogInterval`` says how often they are due.
-public struct SystemdNotifier: Sendable {
-    public init() {}
+package struct SystemdNotifier: Sendable {
+    package init() {}
 
     /// Whether systemd listens (the service was started with `Type=notify`).
-    public var isActive: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil }
+    package var isActive: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil }
 
     /// Half the unit's `WatchdogSec=`, or nil without a watchdog.
-    public var watchdogInterval: Duration? {
+    package var watchdogInterval: Duration? {
         var usec: UInt64 = 0
         guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(usec / 2))
     }
 
     /// `READY=1`: start-up is complete.
-    public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
+    package func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
     /// `STOPPING=1`: shutting down.
-    public func stopping() { send("STOPPING=1") }
+    package func stopping() { send("STOPPING=1") }
     /// `WATCHDOG=1`: the main loop is alive.
-    public func watchdog() { send("WATCHDOG=1") }
+    package func watchdog() { send("WATCHDOG=1") }
     /// `STATUS=...`: one line for `systemctl status`.
-    public func status(_ text: String) { send("STATUS=\(text)") }
+    package func status(_ text: String) { send("STATUS=\(text)") }
 
     private func send(_ message: String) {
         guard isActive else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilBilling
 import VigilCore
 import VigilGemini
 @testable import VigilStore
@@ -203,7 +204,7 @@ struct BillingTests {
             return all
         }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.standardError))")
-        let numbers = results.compactMap { InvoiceDocument.number(inJSON: $0.standardOutput) }
+        let numbers = results.compactMap { (try? JSONParser.parse($0.standardOutput))?["number"]?.string }
         #expect(numbers.count == 12)
         #expect(Set(numbers).count == 6)
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())

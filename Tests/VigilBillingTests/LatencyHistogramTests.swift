@@ -1,4 +1,5 @@
 import Testing
+import VigilBilling
 import VigilCore
 
 struct LatencyHistogramTests {

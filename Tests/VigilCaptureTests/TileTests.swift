@@ -70,14 +70,4 @@ struct TileTests {
         await capture.stop()
         #expect(image.width == 320 && image.height == 240)
     }
-
-    @Test func layoutMathIsEvenAndCentred() {
-        #expect(ImageLayout.single(width: 1920, height: 1080, maxSide: 768) == (768, 432, .init(x: 0, y: 0, width: 768, height: 432)))
-        #expect(ImageLayout.single(width: 1080, height: 1920, maxSide: 768).width == 432)
-        #expect(ImageLayout.single(width: 640, height: 480, maxSide: 768).width == 640)
-        let fitted = ImageLayout.fit(width: 640, height: 480, into: ImageLayout.quadrant(2, maxSide: 768))
-        #expect(fitted == .init(x: 96, y: 432, width: 576, height: 432))
-        let wide = ImageLayout.fit(width: 2560, height: 1080, into: ImageLayout.quadrant(1, maxSide: 768))
-        #expect(wide.width == 768 && wide.height % 2 == 0 && wide.y % 2 == 0 && wide.height < 432)
-    }
 }

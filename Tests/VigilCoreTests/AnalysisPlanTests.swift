@@ -30,12 +30,6 @@ import Testing
         #expect(AnalysisPlan(configuration).sources.map(\.id) == ["forecourt"])
     }
 
-    @Test func decodeModeFollowsIntervalAndGOP() {
-        #expect(DecodeMode.choose(interval: 5, keyframeInterval: 2) == .keyframes)
-        #expect(DecodeMode.choose(interval: 0.5, keyframeInterval: 2) == .allFrames)
-        #expect(DecodeMode.choose(interval: 2, keyframeInterval: 2) == .keyframes)
-    }
-
     @Test func backoffDoublesWithJitterUpToTheCap() {
         var generator = SystemRandomNumberGenerator()
         let backoff = ExponentialBackoff(initial: 1, cap: 60)
@@ -53,14 +47,6 @@ import Testing
         #expect(usage.inputBilledTokens == 154)
         #expect(usage.outputBilledTokens == 221)
         #expect(!TokenUsage(promptTokens: 1, totalTokens: 5).isTotalConsistent)
-    }
-
-    @Test func readersRestLongerWhenSamplesAreRarerAndNotAtAllOverUDP() {
-        #expect(ReadPause.seconds(samplingInterval: 5, transport: .tcp) == 0.2)
-        #expect(ReadPause.seconds(samplingInterval: 60, transport: .tcp) == 0.2)
-        #expect(ReadPause.seconds(samplingInterval: 0.5, transport: .tcp) == 0.02)
-        #expect(ReadPause.seconds(samplingInterval: 5, transport: .udp) == 0)
-        #expect(ReadPause.seconds(samplingInterval: 0, transport: .tcp) == 0)
     }
 
     @Test func threadNamesFitTheKernelsFifteenBytes() {

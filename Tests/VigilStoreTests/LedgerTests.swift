@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import VigilBilling
 import VigilCore
 @testable import VigilStore
 import VigilTestSupport
@@ -188,11 +189,5 @@ struct LedgerTests {
         #expect(await ledger.close(), "the unreadable segment is still waiting")
         #expect(ledger.statistics.segmentsWaiting == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool) == ["00000000000000000004.spool.rejected"])
-    }
-
-    @Test func anUnwritableSpoolIsAClearError() throws {
-        #expect(throws: SpoolError.self) {
-            try UsageLedger(connectionString: "", spoolDirectory: "/proc/vigil-cannot-exist/spool", logger: Logger(label: "test"))
-        }
     }
 }

@@ -10,16 +10,6 @@ struct MigrationTests {
         try await ProcessRunner.run(TestEnvironment.vigilExecutable, arguments, environment: ["VIGIL_CONFIG": "/nonexistent/none.json"])
     }
 
-    @Test func embeddedMigrationsMatchTheFiles() throws {
-        let directory = TestEnvironment.repositoryRoot + "/migrations"
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(Migration.builtIn.map(\.file) == files, "run scripts/embed-migrations")
-        for migration in Migration.builtIn {
-            let text = try String(contentsOfFile: directory + "/" + migration.file, encoding: .utf8)
-            #expect(migration.sql + "\n" == text || migration.sql == text, "\(migration.file) differs: run scripts/embed-migrations")
-        }
-    }
-
     @Test func freshDatabaseIsCreatedOnceAndStatusIsRight() async throws {
         let database = try await TestDatabase.create()
         let before = try await vigil(["migrate", "--database-url", database.url, "--status"])

@@ -1,5 +1,6 @@
+package import VigilCore
 /// How much of a stream is decoded.
-public enum DecodeMode: String, Sendable, Equatable {
+package enum DecodeMode: String, Sendable, Equatable {
     /// Only keyframes are decoded, and only the newest one when a sample is taken.
     case keyframes
     /// Every frame is decoded, so the newest frame is always ready.
@@ -11,7 +12,7 @@ public enum DecodeMode: String, Sendable, Equatable {
     /// - Parameters:
     ///   - interval: seconds between samples.
     ///   - keyframeInterval: the stream's keyframe (GOP) interval in seconds, measured or configured.
-    public static func choose(interval: Double, keyframeInterval: Double) -> DecodeMode {
+    package static func choose(interval: Double, keyframeInterval: Double) -> DecodeMode {
         interval >= keyframeInterval ? .keyframes : .allFrames
     }
 }

@@ -1,3 +1,4 @@
+package import VigilCore
 /// Where each camera's picture goes in the image sent to Gemini.
 ///
 /// A single camera is scaled, aspect kept, so its longer side is `maxSide` (never enlarged). A group
@@ -5,11 +6,11 @@
 /// into its quadrant with its aspect kept and centred (letterboxed or pillarboxed, never stretched).
 /// Quadrants are in the group's camera order: top-left, top-right, bottom-left, bottom-right.
 /// Every size and offset is even, as 4:2:0 chroma needs.
-public enum ImageLayout {
+package enum ImageLayout {
     /// A rectangle in pixels.
-    public struct Rect: Sendable, Equatable {
-        public var x: Int, y: Int, width: Int, height: Int
-        public init(x: Int, y: Int, width: Int, height: Int) {
+    package struct Rect: Sendable, Equatable {
+        package var x: Int, y: Int, width: Int, height: Int
+        package init(x: Int, y: Int, width: Int, height: Int) {
             self.x = x
             self.y = y
             self.width = width
@@ -18,7 +19,7 @@ public enum ImageLayout {
     }
 
     /// The image size and where the picture goes, for one camera of `width`×`height`.
-    public static func single(width: Int, height: Int, maxSide: Int) -> (width: Int, height: Int, picture: Rect) {
+    package static func single(width: Int, height: Int, maxSide: Int) -> (width: Int, height: Int, picture: Rect) {
         let longer = max(width, height)
         let target = min(maxSide, longer)
         let scale = Double(target) / Double(max(1, longer))
@@ -27,24 +28,24 @@ public enum ImageLayout {
     }
 
     /// The size of a 2x2 image whose quadrants are `maxSide` wide.
-    public static func mosaicSize(maxSide: Int) -> (width: Int, height: Int) {
+    package static func mosaicSize(maxSide: Int) -> (width: Int, height: Int) {
         let quadrant = quadrantSize(maxSide: maxSide)
         return (quadrant.width * 2, quadrant.height * 2)
     }
 
     /// One quadrant's size: `maxSide` × 9/16 of it, even.
-    public static func quadrantSize(maxSide: Int) -> (width: Int, height: Int) {
+    package static func quadrantSize(maxSide: Int) -> (width: Int, height: Int) {
         (even(Double(maxSide)), even(Double(maxSide) * 9 / 16))
     }
 
     /// Quadrant `index` (0 top-left ... 3 bottom-right).
-    public static func quadrant(_ index: Int, maxSide: Int) -> Rect {
+    package static func quadrant(_ index: Int, maxSide: Int) -> Rect {
         let size = quadrantSize(maxSide: maxSide)
         return Rect(x: (index % 2) * size.width, y: (index / 2) * size.height, width: size.width, height: size.height)
     }
 
     /// The largest rectangle with the picture's aspect that fits `box`, centred in it.
-    public static func fit(width: Int, height: Int, into box: Rect) -> Rect {
+    package static func fit(width: Int, height: Int, into box: Rect) -> Rect {
         let scale = min(Double(box.width) / Double(max(1, width)), Double(box.height) / Double(max(1, height)))
         let w = min(box.width, even(Double(width) * scale)), h = min(box.height, even(Double(height) * scale))
         let x = box.x + (box.width - w) / 2 / 2 * 2, y = box.y + (box.height - h) / 2 / 2 * 2

@@ -1,6 +1,6 @@
 /// Why a camera could not be opened, read or sampled. The message never contains a password.
-public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
+package struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Equatable {
         /// Nothing listens, or the host does not answer in time.
         case unreachable
         /// The server wants other credentials (RTSP 401).
@@ -15,13 +15,13 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         case failed
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
 
-    public init(kind: Kind, message: String) {
+    package init(kind: Kind, message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -7,7 +7,7 @@ import VigilCore
 /// is `maxImageSide`. For a group: four frames fitted into the quadrants of a 2x2 image, a camera
 /// without a fresh frame leaving its quadrant dark. Decoding, scaling and encoding are blocking C
 /// calls, so they run on the pipeline's threads; each thread keeps its own scalers and encoders.
-public final class ImagePipeline: Sendable {
+package final class ImagePipeline: Sendable {
     private final class ThreadState: @unchecked Sendable {
         var scalers: [String: Scaler] = [:]
         var encoders: [String: JPEGEncoder] = [:]
@@ -22,7 +22,7 @@ public final class ImagePipeline: Sendable {
     ///   - maxImageSide: longer side of a single camera's image, and width of a quadrant. Default 768.
     ///   - jpegQuality: 1–100. Default 80.
     ///   - threads: composing threads. Default 2.
-    public init(maxImageSide: Int = 768, jpegQuality: Int = 80, threads: Int = 2) {
+    package init(maxImageSide: Int = 768, jpegQuality: Int = 80, threads: Int = 2) {
         self.maxImageSide = maxImageSide
         self.jpegQuality = jpegQuality
         workers = (0..<max(1, threads)).map { (WorkerThread(name: "vigil-image-\($0)"), ThreadState()) }
@@ -30,7 +30,7 @@ public final class ImagePipeline: Sendable {
 
     /// The image of one camera, or of four cameras tiled 2x2 (in quadrant order; nil for a camera
     /// that is not captured). Frames older than `maxAge` seconds count as missing.
-    public func sample(_ cameras: [CameraCapture?], ids: [String], maxAge: Double) async throws -> SampledImage {
+    package func sample(_ cameras: [CameraCapture?], ids: [String], maxAge: Double) async throws -> SampledImage {
         precondition(ids.count == 1 || ids.count == 4, "a source is one camera or four")
         let (worker, state) = workers[next.take(workers.count)]
         let maxSide = maxImageSide
@@ -41,7 +41,7 @@ public final class ImagePipeline: Sendable {
     }
 
     /// One camera's image.
-    public func sample(_ camera: CameraCapture, maxAge: Double) async throws -> SampledImage {
+    package func sample(_ camera: CameraCapture, maxAge: Double) async throws -> SampledImage {
         try await sample([camera], ids: [camera.camera.id], maxAge: maxAge)
     }
 

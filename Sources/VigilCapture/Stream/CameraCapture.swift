@@ -1,5 +1,5 @@
 import Foundation
-public import VigilCore
+package import VigilCore
 
 /// One camera's stream, read on a thread of its own, reopened forever with backoff when it fails.
 ///
@@ -11,9 +11,9 @@ public import VigilCore
 ///
 /// State changes are reported through `onEvent` once per change: a camera that fails to reconnect
 /// twenty times is reported down once, with its error, and up once when it is back.
-public final class CameraCapture: Sendable {
-    public let camera: CameraConfiguration
-    public let settings: CaptureSettings
+package final class CameraCapture: Sendable {
+    package let camera: CameraConfiguration
+    package let settings: CaptureSettings
     let store: FrameStore
     private let interrupter = Interrupter()
     private let shared = Shared()
@@ -29,7 +29,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// A capture for `camera`; call ``start()`` to open it.
-    public init(camera: CameraConfiguration, settings: CaptureSettings, onEvent: @escaping @Sendable (CaptureEvent) -> Void = { _ in }) {
+    package init(camera: CameraConfiguration, settings: CaptureSettings, onEvent: @escaping @Sendable (CaptureEvent) -> Void = { _ in }) {
         self.camera = camera
         self.settings = settings
         self.onEvent = onEvent
@@ -43,7 +43,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// Starts the reader thread (once).
-    public func start() {
+    package func start() {
         shared.condition.lock()
         defer { shared.condition.unlock() }
         guard !shared.running else { return }
@@ -65,7 +65,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// Stops the stream (interrupting any blocking call) and waits until its thread has ended.
-    public func stop() async {
+    package func stop() async {
         interrupter.stop()
         await withCheckedContinuation { continuation in
             if !addExitWaiter(continuation) { continuation.resume() }
@@ -83,7 +83,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// The camera's current state and counters.
-    public var status: CameraStatus {
+    package var status: CameraStatus {
         shared.condition.lock()
         defer { shared.condition.unlock() }
         var status = shared.status
@@ -92,7 +92,7 @@ public final class CameraCapture: Sendable {
     }
 
     /// Whether a picture is ready to be sampled (a keyframe or a decoded frame has arrived).
-    public var hasPicture: Bool { store.hasPicture }
+    package var hasPicture: Bool { store.hasPicture }
 
     /// Counts one sample taken from this camera, whose frame was `width`×`height`.
     func countSample(width: Int, height: Int) {

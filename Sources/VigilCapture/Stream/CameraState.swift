@@ -1,5 +1,6 @@
+package import VigilCore
 /// Where a camera's stream is in its life.
-public enum CameraState: String, Sendable, Equatable {
+package enum CameraState: String, Sendable, Equatable {
     /// Opening the stream (first time, or again after a failure).
     case connecting
     /// Packets are arriving.

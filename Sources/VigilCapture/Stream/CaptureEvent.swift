@@ -1,7 +1,8 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// Something that happened to a camera's stream, reported once per change (never once per retry).
-public enum CaptureEvent: Sendable, Equatable {
+package enum CaptureEvent: Sendable, Equatable {
     /// The stream opened: a new session starts.
     case connected(cameraID: String, sessionID: UUID, at: Date, description: String)
     /// The session ended (error, stall, end of file, stop).

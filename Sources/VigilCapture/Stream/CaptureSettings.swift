@@ -1,19 +1,19 @@
-public import VigilCore
+package import VigilCore
 
 /// How one camera is captured: transport, timeouts, reconnect backoff, and the sampling interval
 /// that decides between keyframes-only and all-frames decoding.
-public struct CaptureSettings: Sendable, Equatable {
-    public var transport: CaptureConfiguration.Transport
-    public var openTimeout: Double
-    public var stallTimeout: Double
-    public var keyframeInterval: Double
-    public var backoff: ExponentialBackoff
+package struct CaptureSettings: Sendable, Equatable {
+    package var transport: CaptureConfiguration.Transport
+    package var openTimeout: Double
+    package var stallTimeout: Double
+    package var keyframeInterval: Double
+    package var backoff: ExponentialBackoff
     /// Seconds between samples of this camera.
-    public var samplingInterval: Double
+    package var samplingInterval: Double
     /// Loop a file at its end (true), or stop (false).
-    public var loopFiles: Bool
+    package var loopFiles: Bool
 
-    public init(transport: CaptureConfiguration.Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 6,
+    package init(transport: CaptureConfiguration.Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 6,
                 keyframeInterval: Double = 2, backoff: ExponentialBackoff = ExponentialBackoff(initial: 1, cap: 60),
                 samplingInterval: Double = 10, loopFiles: Bool = true) {
         self.transport = transport
@@ -26,7 +26,7 @@ public struct CaptureSettings: Sendable, Equatable {
     }
 
     /// The settings for `camera` under a whole configuration.
-    public init(camera: CameraConfiguration, configuration: VigilConfiguration) {
+    package init(camera: CameraConfiguration, configuration: VigilConfiguration) {
         self.init(transport: camera.transport ?? configuration.capture.transport,
                   openTimeout: configuration.capture.openTimeoutSeconds,
                   stallTimeout: configuration.capture.stallTimeoutSeconds,

@@ -6,12 +6,12 @@ import Foundation
 /// (measured: names set before `start()` never arrived; every thread showed its creator's name),
 /// and the kernel refuses names over 15 bytes outright. So threads call this first thing, and the
 /// name is cut to 15 bytes on a character boundary.
-public enum ThreadName {
+package enum ThreadName {
     /// The longest name the kernel keeps, in bytes.
-    public static let maximumBytes = 15
+    package static let maximumBytes = 15
 
     /// `name`, cut to at most 15 bytes of UTF-8 without splitting a character.
-    public static func fitted(_ name: String) -> String {
+    package static func fitted(_ name: String) -> String {
         var result = ""
         for character in name {
             if result.utf8.count + String(character).utf8.count > maximumBytes { break }
@@ -21,7 +21,7 @@ public enum ThreadName {
     }
 
     /// Names the calling thread `name` (cut to 15 bytes).
-    public static func setCurrent(_ name: String) {
+    package static func setCurrent(_ name: String) {
         Thread.current.name = fitted(name)
     }
 }

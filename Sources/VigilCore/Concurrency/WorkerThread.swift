@@ -6,7 +6,7 @@ import Foundation
 /// task. Work submitted here runs on this thread only, one job at a time, in submission order, and
 /// async callers are resumed through a continuation when their job is done. The thread ends after
 /// ``shutdown()`` once queued jobs have run.
-public final class WorkerThread: Sendable {
+package final class WorkerThread: Sendable {
     /// The queue shared by the thread and its owner; the thread holds it, not the owner, so the
     /// owner can go away (and shut the thread down in `deinit`) while the thread still runs.
     private final class Queue: @unchecked Sendable {
@@ -50,7 +50,7 @@ public final class WorkerThread: Sendable {
     private let queue = Queue()
 
     /// Starts a thread named `name` (visible in `top -H` and debuggers).
-    public init(name: String) {
+    package init(name: String) {
         let queue = self.queue
         let thread = Thread {
             ThreadName.setCurrent(name)
@@ -65,14 +65,14 @@ public final class WorkerThread: Sendable {
     }
 
     /// Queues a job; it runs after every job submitted before it. Ignored after ``shutdown()``.
-    public func submit(_ job: @escaping @Sendable () -> Void) {
+    package func submit(_ job: @escaping @Sendable () -> Void) {
         _ = queue.enqueue(job)
     }
 
     /// Runs `body` on this thread and returns its result to the awaiting task.
     ///
     /// - Throws: whatever `body` throws, or ``WorkerThreadStopped`` if the thread was shut down first.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let queued = queue.enqueue {
                 continuation.resume(with: Result { try body() })
@@ -82,13 +82,13 @@ public final class WorkerThread: Sendable {
     }
 
     /// Lets queued jobs finish, then ends the thread. Later submissions are refused.
-    public func shutdown() {
+    package func shutdown() {
         queue.stop()
     }
 }
 
 /// The error for work submitted to a ``WorkerThread`` that was shut down.
-public struct WorkerThreadStopped: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "the worker thread has stopped" }
+package struct WorkerThreadStopped: Error, CustomStringConvertible {
+    package init() {}
+    package var description: String { "the worker thread has stopped" }
 }

@@ -1,17 +1,17 @@
 /// How often cameras are sampled and how their images are made.
-public struct AnalysisConfiguration: Sendable, Equatable {
+package struct AnalysisConfiguration: Sendable, Equatable {
     /// Seconds between two samples of each source. Default 10; 0.2 to 86,400.
-    public var intervalSeconds: Double
+    package var intervalSeconds: Double
     /// The longer side of a single camera's image, in pixels; a 2x2 tile is twice this. Default 768.
-    public var maxImageSide: Int
+    package var maxImageSide: Int
     /// JPEG quality, 1 to 100. Default 80.
-    public var jpegQuality: Int
+    package var jpegQuality: Int
     /// A frame older than this counts as no frame. Default twice the interval.
-    public var maxFrameAgeSeconds: Double
+    package var maxFrameAgeSeconds: Double
     /// Tile a client's ungrouped cameras in fours, in configuration order. Default false.
-    public var autoGroup: Bool
+    package var autoGroup: Bool
 
-    public init(intervalSeconds: Double = 10, maxImageSide: Int = 768, jpegQuality: Int = 80, maxFrameAgeSeconds: Double? = nil, autoGroup: Bool = false) {
+    package init(intervalSeconds: Double = 10, maxImageSide: Int = 768, jpegQuality: Int = 80, maxFrameAgeSeconds: Double? = nil, autoGroup: Bool = false) {
         self.intervalSeconds = intervalSeconds
         self.maxImageSide = maxImageSide
         self.jpegQuality = jpegQuality

@@ -1,17 +1,17 @@
 /// What a client pays: provider cost plus markup, a fee per camera, and VAT.
 ///
 /// Amounts are in the price book's currency; ``currency`` is the label printed on invoices.
-public struct BillingPlan: Sendable, Equatable {
+package struct BillingPlan: Sendable, Equatable {
     /// The label printed beside amounts. Default `USD`.
-    public var currency: String
+    package var currency: String
     /// Percent added to the provider cost (25 means cost × 1.25). Default 0.
-    public var markupPercent: Money
+    package var markupPercent: Money
     /// Fixed fee per configured camera per month. Default 0.
-    public var cameraMonthlyFee: Money
+    package var cameraMonthlyFee: Money
     /// VAT percent applied to the subtotal. Default 0.
-    public var vatPercent: Money
+    package var vatPercent: Money
 
-    public init(currency: String = "USD", markupPercent: Money = .zero, cameraMonthlyFee: Money = .zero, vatPercent: Money = .zero) {
+    package init(currency: String = "USD", markupPercent: Money = .zero, cameraMonthlyFee: Money = .zero, vatPercent: Money = .zero) {
         self.currency = currency
         self.markupPercent = markupPercent
         self.cameraMonthlyFee = cameraMonthlyFee

@@ -1,19 +1,19 @@
 /// One camera: its stream, its name in logs and reports, and the client it belongs to.
-public struct CameraConfiguration: Sendable, Equatable {
+package struct CameraConfiguration: Sendable, Equatable {
     /// Stable identifier (`front-door`), unique among cameras and groups.
-    public var id: String
+    package var id: String
     /// Name shown in logs, reports and prompts (`Front Door`).
-    public var name: String
+    package var name: String
     /// The stream. Its password is a secret and is never printed.
-    public var url: StreamURL
+    package var url: StreamURL
     /// The id of the client it belongs to.
-    public var client: String
+    package var client: String
     /// The RTSP transport; nil uses `capture.transport`.
-    public var transport: CaptureConfiguration.Transport?
+    package var transport: CaptureConfiguration.Transport?
     /// A disabled camera is kept in the configuration but not opened. Default true.
-    public var enabled: Bool
+    package var enabled: Bool
 
-    public init(id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true) {
+    package init(id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true) {
         self.id = id
         self.name = name
         self.url = url

@@ -1,25 +1,25 @@
 /// How camera streams are opened, watched and reopened.
-public struct CaptureConfiguration: Sendable, Equatable {
+package struct CaptureConfiguration: Sendable, Equatable {
     /// RTSP lower transport: TCP (the default, robust through NAT and firewalls) or UDP.
-    public enum Transport: String, Sendable, Equatable, CaseIterable {
+    package enum Transport: String, Sendable, Equatable, CaseIterable {
         case tcp
         case udp
     }
 
     /// Default transport for cameras that do not name one. Default TCP.
-    public var transport: Transport
+    package var transport: Transport
     /// The cameras' expected keyframe (GOP) interval in seconds. Default 2.
-    public var keyframeIntervalSeconds: Double
+    package var keyframeIntervalSeconds: Double
     /// A stream with no packet for this long is stalled and reopened. Default 2 × keyframe interval + 2.
-    public var stallTimeoutSeconds: Double
+    package var stallTimeoutSeconds: Double
     /// Seconds allowed to open a stream and read its description. Default 10.
-    public var openTimeoutSeconds: Double
+    package var openTimeoutSeconds: Double
     /// First reconnect delay in seconds, doubled after each failure (with jitter). Default 1.
-    public var reconnectInitialSeconds: Double
+    package var reconnectInitialSeconds: Double
     /// Longest reconnect delay in seconds. Default 60.
-    public var reconnectMaxSeconds: Double
+    package var reconnectMaxSeconds: Double
 
-    public init(transport: Transport = .tcp, keyframeIntervalSeconds: Double = 2, stallTimeoutSeconds: Double? = nil,
+    package init(transport: Transport = .tcp, keyframeIntervalSeconds: Double = 2, stallTimeoutSeconds: Double? = nil,
                 openTimeoutSeconds: Double = 10, reconnectInitialSeconds: Double = 1, reconnectMaxSeconds: Double = 60) {
         self.transport = transport
         self.keyframeIntervalSeconds = keyframeIntervalSeconds

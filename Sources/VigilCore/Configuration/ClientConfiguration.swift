@@ -1,19 +1,19 @@
 import Foundation
 
 /// A client of the operator: a shop, garage or warehouse whose cameras are watched and invoiced.
-public struct ClientConfiguration: Sendable, Equatable {
+package struct ClientConfiguration: Sendable, Equatable {
     /// Stable identifier used in the database, reports and invoices (`acme-garage`).
-    public var id: String
+    package var id: String
     /// Name printed on invoices.
-    public var name: String
+    package var name: String
     /// Billing e-mail address, if any.
-    public var email: String?
+    package var email: String?
     /// IANA time zone whose calendar months the invoices follow. Default `UTC`.
-    public var timeZone: String
+    package var timeZone: String
     /// How the client is billed.
-    public var plan: BillingPlan
+    package var plan: BillingPlan
 
-    public init(id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan()) {
+    package init(id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan()) {
         self.id = id
         self.name = name
         self.email = email

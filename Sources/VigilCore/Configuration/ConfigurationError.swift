@@ -2,18 +2,18 @@
 ///
 /// Its description is the message an operator sees: the file, then one problem a line. It never
 /// contains an RTSP or database password.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+package struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// The file that was read (or a label such as `<stdin>`).
-    public var file: String
+    package var file: String
     /// Every problem found, in file order; never empty.
-    public var problems: [ConfigurationProblem]
+    package var problems: [ConfigurationProblem]
 
-    public init(file: String, problems: [ConfigurationProblem]) {
+    package init(file: String, problems: [ConfigurationProblem]) {
         self.file = file
         self.problems = problems
     }
 
-    public var description: String {
+    package var description: String {
         let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
         return "configuration \(file) has \(count):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }

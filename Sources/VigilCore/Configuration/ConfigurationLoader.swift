@@ -1,12 +1,12 @@
 import Foundation
 
 /// Reads a configuration file, parses it, and validates it completely.
-public enum ConfigurationLoader {
+package enum ConfigurationLoader {
     /// The file read when no `--config` is given and `VIGIL_CONFIG` is unset.
-    public static let defaultPath = "/etc/vigil/config.json"
+    package static let defaultPath = "/etc/vigil/config.json"
 
     /// The configuration path to use: the explicit one, else `VIGIL_CONFIG`, else ``defaultPath``.
-    public static func path(explicit: String?, environment: [String: String]) -> String {
+    package static func path(explicit: String?, environment: [String: String]) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment["VIGIL_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
         return defaultPath
@@ -16,7 +16,7 @@ public enum ConfigurationLoader {
     ///
     /// - Throws: ``ConfigurationError`` listing every problem: a missing or unreadable file, a
     ///   syntax error (with line and column), or each invalid value with its JSON path and line.
-    public static func load(path: String) throws(ConfigurationError) -> VigilConfiguration {
+    package static func load(path: String) throws(ConfigurationError) -> VigilConfiguration {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -31,7 +31,7 @@ public enum ConfigurationLoader {
     }
 
     /// Parses and validates a document; `file` names it in the error.
-    public static func parse(_ bytes: [UInt8], file: String) throws(ConfigurationError) -> VigilConfiguration {
+    package static func parse(_ bytes: [UInt8], file: String) throws(ConfigurationError) -> VigilConfiguration {
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
@@ -55,7 +55,7 @@ public enum ConfigurationLoader {
     }
 
     /// Parses and validates a document held in a string.
-    public static func parse(_ text: String, file: String = "<string>") throws(ConfigurationError) -> VigilConfiguration {
+    package static func parse(_ text: String, file: String = "<string>") throws(ConfigurationError) -> VigilConfiguration {
         try parse(Array(text.utf8), file: file)
     }
 }

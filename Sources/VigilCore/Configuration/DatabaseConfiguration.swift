@@ -1,20 +1,20 @@
 /// Where usage rows go, and where they wait while PostgreSQL is unreachable.
-public struct DatabaseConfiguration: Sendable, Equatable {
+package struct DatabaseConfiguration: Sendable, Equatable {
     /// A libpq connection URL (`postgresql://user@host:5432/vigil`) or keyword string
     /// (`host=... dbname=...`). Nil here means: take `VIGIL_DATABASE_URL`, else libpq's `PG*`
     /// variables. May contain a password; never printed.
-    public var url: String?
+    package var url: String?
     /// Directory of the on-disk spool for rows that could not be written yet.
     /// Default `/var/lib/vigil/spool` (systemd's `StateDirectory=vigil`).
-    public var spoolDirectory: String
+    package var spoolDirectory: String
     /// Most rows written in one batch. Default 500.
-    public var batchSize: Int
+    package var batchSize: Int
     /// How long the writer waits to fill a batch, in milliseconds. Default 20.
-    public var flushIntervalMilliseconds: Int
+    package var flushIntervalMilliseconds: Int
 
-    public static let defaultSpoolDirectory = "/var/lib/vigil/spool"
+    package static let defaultSpoolDirectory = "/var/lib/vigil/spool"
 
-    public init(url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20) {
+    package init(url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20) {
         self.url = url
         self.spoolDirectory = spoolDirectory
         self.batchSize = batchSize

@@ -2,36 +2,36 @@
 ///
 /// The API key is not part of the file: it comes from `GEMINI_API_KEY`, a systemd credential named
 /// `gemini_api_key`, or the file named by ``apiKeyFile``.
-public struct GeminiConfiguration: Sendable, Equatable {
-    /// Base URL of the API, without `/v1beta`. Default the public endpoint.
-    public var baseURL: String
+package struct GeminiConfiguration: Sendable, Equatable {
+    /// Base URL of the API, without `/v1beta`. Default the package endpoint.
+    package var baseURL: String
     /// Model name, such as `gemini-2.5-flash` (the default).
-    public var model: String
+    package var model: String
     /// A file holding the API key (one line), readable by the service only. Optional.
-    public var apiKeyFile: String?
+    package var apiKeyFile: String?
     /// Seconds allowed to connect. Default 10.
-    public var connectTimeoutSeconds: Double
+    package var connectTimeoutSeconds: Double
     /// Seconds allowed for a whole request. Default 60.
-    public var requestTimeoutSeconds: Double
+    package var requestTimeoutSeconds: Double
     /// Most calls in flight at once, across all cameras. Default 4.
-    public var maxConcurrentRequests: Int
+    package var maxConcurrentRequests: Int
     /// Most attempts for one analysis, the first included, on retryable errors. Default 4.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Most output tokens per call. Default 1024.
-    public var maxOutputTokens: Int
+    package var maxOutputTokens: Int
     /// Gemini 2.5 thinking budget in tokens (0 off, -1 dynamic). Default 0. Ignored by Gemini 3.
-    public var thinkingBudget: Int
+    package var thinkingBudget: Int
     /// Gemini 3 thinking level (MINIMAL, LOW, MEDIUM, HIGH). Default LOW. Ignored by Gemini 2.x.
-    public var thinkingLevel: String
+    package var thinkingLevel: String
     /// Gemini 3 image resolution (LOW, MEDIUM, HIGH); nil leaves the model's default.
-    public var mediaResolution: String?
+    package var mediaResolution: String?
     /// The system instruction; nil uses the built-in retail and premises security prompt.
-    public var systemPrompt: String?
+    package var systemPrompt: String?
 
-    public static let defaultBaseURL = "https://generativelanguage.googleapis.com"
-    public static let defaultModel = "gemini-2.5-flash"
+    package static let defaultBaseURL = "https://generativelanguage.googleapis.com"
+    package static let defaultModel = "gemini-2.5-flash"
 
-    public init() {
+    package init() {
         baseURL = Self.defaultBaseURL
         model = Self.defaultModel
         apiKeyFile = nil

@@ -2,18 +2,18 @@
 ///
 /// The order of ``cameras`` is the order of the quadrants: top-left, top-right, bottom-left,
 /// bottom-right. The Gemini prompt names them in that order.
-public struct GroupConfiguration: Sendable, Equatable {
+package struct GroupConfiguration: Sendable, Equatable {
     /// Stable identifier (`shop-floor`), unique among cameras and groups.
-    public var id: String
+    package var id: String
     /// Name shown in logs and reports; defaults to the id.
-    public var name: String
+    package var name: String
     /// Exactly four camera ids of one client, in quadrant order.
-    public var cameras: [String]
+    package var cameras: [String]
 
     /// How many cameras a group has: one per quadrant of a 2x2 tile.
-    public static let size = 4
+    package static let size = 4
 
-    public init(id: String, name: String? = nil, cameras: [String]) {
+    package init(id: String, name: String? = nil, cameras: [String]) {
         self.id = id
         self.name = name ?? id
         self.cameras = cameras

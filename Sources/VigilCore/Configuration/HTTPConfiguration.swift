@@ -1,16 +1,16 @@
 /// Where `/metrics`, `/healthz` and `/readyz` are served.
-public struct HTTPConfiguration: Sendable, Equatable {
+package struct HTTPConfiguration: Sendable, Equatable {
     /// Address to listen on. Default `127.0.0.1:9464` (loopback only).
-    public var listenHost: String
-    public var listenPort: Int
+    package var listenHost: String
+    package var listenPort: Int
 
-    public init(listenHost: String = "127.0.0.1", listenPort: Int = 9464) {
+    package init(listenHost: String = "127.0.0.1", listenPort: Int = 9464) {
         self.listenHost = listenHost
         self.listenPort = listenPort
     }
 
     /// `host:port` as configured.
-    public var listen: String { listenHost.contains(":") ? "[\(listenHost)]:\(listenPort)" : "\(listenHost):\(listenPort)" }
+    package var listen: String { listenHost.contains(":") ? "[\(listenHost)]:\(listenPort)" : "\(listenHost):\(listenPort)" }
 
     static let keys = ["listen"]
 
@@ -25,7 +25,7 @@ public struct HTTPConfiguration: Sendable, Equatable {
     }
 
     /// Parses `host:port` or `[v6]:port`; port 0 to 65535.
-    public static func parse(_ text: String) -> HTTPConfiguration? {
+    package static func parse(_ text: String) -> HTTPConfiguration? {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {

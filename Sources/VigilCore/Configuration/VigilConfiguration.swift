@@ -2,17 +2,17 @@
 ///
 /// Build one with ``ConfigurationLoader``; a value of this type has passed every check (ids unique,
 /// references resolved, groups of four cameras of one client, URLs parsed).
-public struct VigilConfiguration: Sendable, Equatable {
-    public var database: DatabaseConfiguration
-    public var gemini: GeminiConfiguration
-    public var analysis: AnalysisConfiguration
-    public var capture: CaptureConfiguration
-    public var http: HTTPConfiguration
-    public var clients: [ClientConfiguration]
-    public var cameras: [CameraConfiguration]
-    public var groups: [GroupConfiguration]
+package struct VigilConfiguration: Sendable, Equatable {
+    package var database: DatabaseConfiguration
+    package var gemini: GeminiConfiguration
+    package var analysis: AnalysisConfiguration
+    package var capture: CaptureConfiguration
+    package var http: HTTPConfiguration
+    package var clients: [ClientConfiguration]
+    package var cameras: [CameraConfiguration]
+    package var groups: [GroupConfiguration]
 
-    public init(database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
+    package init(database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
                 analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
                 http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
                 cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = []) {
@@ -27,12 +27,12 @@ public struct VigilConfiguration: Sendable, Equatable {
     }
 
     /// The client with this id, if configured.
-    public func client(_ id: String) -> ClientConfiguration? { clients.first { $0.id == id } }
+    package func client(_ id: String) -> ClientConfiguration? { clients.first { $0.id == id } }
     /// The camera with this id, if configured.
-    public func camera(_ id: String) -> CameraConfiguration? { cameras.first { $0.id == id } }
+    package func camera(_ id: String) -> CameraConfiguration? { cameras.first { $0.id == id } }
 
     /// Every secret the configuration holds (RTSP passwords, the database password), for a ``SecretRedactor``.
-    public var secrets: [String] {
+    package var secrets: [String] {
         var secrets = cameras.flatMap(\.url.secrets)
         if let url = database.url, let password = DatabasePassword.extract(from: url) { secrets.append(password) }
         return secrets

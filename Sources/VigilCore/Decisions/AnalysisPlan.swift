@@ -4,14 +4,14 @@
 /// enabled cameras are tiled in fours in configuration order (group id `auto-` followed by the first
 /// camera's id), and the remainder go alone. Disabled cameras are not analysed on their own; in a
 /// configured group their quadrant stays dark.
-public struct AnalysisPlan: Sendable, Equatable {
+package struct AnalysisPlan: Sendable, Equatable {
     /// The sources, in the order they are analysed.
-    public var sources: [AnalysisSource]
+    package var sources: [AnalysisSource]
 
-    public init(sources: [AnalysisSource]) { self.sources = sources }
+    package init(sources: [AnalysisSource]) { self.sources = sources }
 
     /// The plan for a validated configuration.
-    public init(_ configuration: VigilConfiguration) {
+    package init(_ configuration: VigilConfiguration) {
         let cameraByID = Dictionary(configuration.cameras.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var sources: [AnalysisSource] = []
         var grouped: Set<String> = []
@@ -42,7 +42,7 @@ public struct AnalysisPlan: Sendable, Equatable {
     }
 
     /// The cameras that must be captured: every enabled camera of any source.
-    public var cameras: [CameraConfiguration] {
+    package var cameras: [CameraConfiguration] {
         var seen: Set<String> = []
         return sources.flatMap(\.cameras).filter { $0.enabled && seen.insert($0.id).inserted }
     }

@@ -1,11 +1,11 @@
 /// What one Gemini call looks at: a single camera, or a group of four tiled 2x2.
-public enum AnalysisSource: Sendable, Equatable {
+package enum AnalysisSource: Sendable, Equatable {
     case camera(CameraConfiguration)
     /// A group and its four cameras in quadrant order (top-left, top-right, bottom-left, bottom-right).
     case group(GroupConfiguration, [CameraConfiguration])
 
     /// The id stored in `api_usage.source_id`.
-    public var id: String {
+    package var id: String {
         switch self {
         case .camera(let camera): camera.id
         case .group(let group, _): group.id
@@ -13,7 +13,7 @@ public enum AnalysisSource: Sendable, Equatable {
     }
 
     /// `camera` or `group`, as stored in `api_usage.source_kind`.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .camera: "camera"
         case .group: "group"
@@ -21,7 +21,7 @@ public enum AnalysisSource: Sendable, Equatable {
     }
 
     /// The name in logs: `Front Door`, or `group shop-floor`.
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .camera(let camera): camera.name
         case .group(let group, _): "group \(group.name)"
@@ -29,7 +29,7 @@ public enum AnalysisSource: Sendable, Equatable {
     }
 
     /// The client whose call this is.
-    public var client: String {
+    package var client: String {
         switch self {
         case .camera(let camera): camera.client
         case .group(_, let cameras): cameras[0].client
@@ -37,7 +37,7 @@ public enum AnalysisSource: Sendable, Equatable {
     }
 
     /// The cameras it shows, in quadrant order for a group.
-    public var cameras: [CameraConfiguration] {
+    package var cameras: [CameraConfiguration] {
         switch self {
         case .camera(let camera): [camera]
         case .group(_, let cameras): cameras

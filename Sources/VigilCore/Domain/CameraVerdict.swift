@@ -1,25 +1,25 @@
 /// Gemini's verdict on one camera's image (one quadrant of a group's tile).
-public struct CameraVerdict: Sendable, Equatable, Codable {
+package struct CameraVerdict: Sendable, Equatable, Codable {
     /// The kinds of incident the schema allows.
-    public static let incidentTypes = ["none", "theft", "intrusion", "violence", "vandalism", "fire_smoke", "medical", "other"]
+    package static let incidentTypes = ["none", "theft", "intrusion", "violence", "vandalism", "fire_smoke", "medical", "other"]
 
-    public var cameraID: String
+    package var cameraID: String
     /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil for a single camera.
-    public var quadrant: Int?
-    public var incidentDetected: Bool
+    package var quadrant: Int?
+    package var incidentDetected: Bool
     /// One of ``incidentTypes``.
-    public var incidentType: String
+    package var incidentType: String
     /// 0 to 1, as the model gave it (kept as text to stay exact).
-    public var confidence: String?
-    public var description: String
+    package var confidence: String?
+    package var description: String
     /// Frame size of the camera's picture (`1920x1080`), if known.
-    public var frameSize: String?
+    package var frameSize: String?
     /// Frames the verdict is based on.
-    public var frameCount: Int
+    package var frameCount: Int
     /// The model's answer text the verdict was parsed from.
-    public var analysisText: String?
+    package var analysisText: String?
 
-    public init(cameraID: String, quadrant: Int? = nil, incidentDetected: Bool, incidentType: String, confidence: String? = nil,
+    package init(cameraID: String, quadrant: Int? = nil, incidentDetected: Bool, incidentType: String, confidence: String? = nil,
                 description: String, frameSize: String? = nil, frameCount: Int = 1, analysisText: String? = nil) {
         self.cameraID = cameraID
         self.quadrant = quadrant

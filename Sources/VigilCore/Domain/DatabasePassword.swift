@@ -1,10 +1,10 @@
 import Foundation
 
 /// Finds the password in a libpq connection string, so it can be kept out of every message.
-public enum DatabasePassword {
+package enum DatabasePassword {
     /// The password of a `postgresql://user:password@host/db` URL or a `password=...` keyword
     /// string, percent-decoded; nil when there is none.
-    public static func extract(from connectionString: String) -> String? {
+    package static func extract(from connectionString: String) -> String? {
         if connectionString.hasPrefix("postgres://") || connectionString.hasPrefix("postgresql://") {
             guard let schemeEnd = connectionString.range(of: "://") else { return nil }
             let rest = connectionString[schemeEnd.upperBound...]

@@ -1,6 +1,6 @@
 /// Money is encoded as its exact decimal string (`"0.000597"`), never as a JSON number.
 extension Money: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Money(text) else {
@@ -9,7 +9,7 @@ extension Money: Codable {
         self = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -4,28 +4,28 @@
 /// millions of calls neither round nor overflow (the range is about ±1.7 × 10²³). Provider costs are
 /// exact at this scale as long as prices are given to at most 9 decimal places per million tokens;
 /// ``PriceBook`` enforces that. Never constructed from a `Double`.
-public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Decimal places carried exactly.
-    public static let fractionDigits = 15
+    package static let fractionDigits = 15
     /// Units in one whole currency unit (10¹⁵).
-    public static let unitsPerWhole: Int128 = 1_000_000_000_000_000
+    package static let unitsPerWhole: Int128 = 1_000_000_000_000_000
 
     /// The amount in 10⁻¹⁵ currency units.
-    public var units: Int128
+    package var units: Int128
 
     /// An amount of `units` × 10⁻¹⁵.
-    public init(units: Int128) { self.units = units }
+    package init(units: Int128) { self.units = units }
 
     /// A whole amount, such as a monthly fee of 5.
-    public init(whole: Int) { self.units = Int128(whole) * Self.unitsPerWhole }
+    package init(whole: Int) { self.units = Int128(whole) * Self.unitsPerWhole }
 
-    public static let zero = Money(units: 0)
+    package static let zero = Money(units: 0)
 
     /// Parses a plain decimal such as `"12.50"`, `"-0.000597"` or `"3"`.
     ///
     /// Returns nil for anything else: exponents, more than 15 decimal places, thousands separators,
     /// or a value outside the representable range. Never rounds.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         var utf8 = Substring(text).utf8[...]
         var negative = false
         if utf8.first == UInt8(ascii: "-") {
@@ -63,19 +63,19 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.units = negative ? -magnitude : magnitude
     }
 
-    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.units < rhs.units }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(units: lhs.units + rhs.units) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(units: lhs.units - rhs.units) }
-    public static func += (lhs: inout Money, rhs: Money) { lhs.units += rhs.units }
-    public static prefix func - (value: Money) -> Money { Money(units: -value.units) }
+    package static func < (lhs: Money, rhs: Money) -> Bool { lhs.units < rhs.units }
+    package static func + (lhs: Money, rhs: Money) -> Money { Money(units: lhs.units + rhs.units) }
+    package static func - (lhs: Money, rhs: Money) -> Money { Money(units: lhs.units - rhs.units) }
+    package static func += (lhs: inout Money, rhs: Money) { lhs.units += rhs.units }
+    package static prefix func - (value: Money) -> Money { Money(units: -value.units) }
     /// The amount times a whole count (for example, a fee per camera × cameras).
-    public static func * (lhs: Money, rhs: Int) -> Money { Money(units: lhs.units * Int128(rhs)) }
+    package static func * (lhs: Money, rhs: Int) -> Money { Money(units: lhs.units * Int128(rhs)) }
 
     /// The amount times `numerator / denominator`, rounded half away from zero to 15 places.
     ///
     /// Used for the few operations that can produce more than 15 decimals (percentages, per-token
     /// prices with more than 9 decimals).
-    public func scaled(by numerator: Int128, over denominator: Int128) -> Money {
+    package func scaled(by numerator: Int128, over denominator: Int128) -> Money {
         precondition(denominator > 0, "denominator must be positive")
         let product = units * numerator
         let (quotient, remainder) = product.quotientAndRemainder(dividingBy: denominator)
@@ -85,7 +85,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// How ``rounded(toFractionDigits:rule:)`` breaks ties.
-    public enum RoundingRule: Sendable {
+    package enum RoundingRule: Sendable {
         /// Ties go away from zero (0.005 → 0.01): commercial rounding, used on invoices.
         case halfUp
         /// Ties go to the even neighbour (banker's rounding).
@@ -93,7 +93,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The amount rounded to `digits` decimal places (0...15).
-    public func rounded(toFractionDigits digits: Int, rule: RoundingRule = .halfUp) -> Money {
+    package func rounded(toFractionDigits digits: Int, rule: RoundingRule = .halfUp) -> Money {
         precondition((0...Self.fractionDigits).contains(digits), "digits must be 0...15")
         var step: Int128 = 1
         for _ in digits..<Self.fractionDigits { step *= 10 }
@@ -116,7 +116,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The exact value with no trailing zeros: `"0.000597"`, `"12.5"`, `"3"`, `"-1.25"`.
     ///
     /// This is the form written to PostgreSQL `NUMERIC` columns and JSON.
-    public var description: String {
+    package var description: String {
         let magnitude = units.magnitude
         let whole = magnitude / UInt128(Self.unitsPerWhole)
         var fraction = magnitude % UInt128(Self.unitsPerWhole)
@@ -135,7 +135,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The value rounded half-up to exactly `digits` places and padded: `formatted(fractionDigits: 2)`
     /// gives `"12.50"`.
-    public func formatted(fractionDigits digits: Int) -> String {
+    package func formatted(fractionDigits digits: Int) -> String {
         let rounded = self.rounded(toFractionDigits: digits)
         let magnitude = rounded.units.magnitude
         let whole = magnitude / UInt128(Self.unitsPerWhole)

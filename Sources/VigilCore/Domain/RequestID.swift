@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Request ids: the idempotency key of a usage row.
 ///
@@ -6,9 +6,9 @@ public import Foundation
 /// bits. Ids made later sort later, so the unique index on `api_usage.request_id` grows at its
 /// right edge like the time indexes instead of being written at random places, and two ids made in
 /// the same millisecond still differ with overwhelming probability.
-public enum RequestID {
+package enum RequestID {
     /// A new id for a call made at `date`.
-    public static func make(at date: Date = Date()) -> String {
+    package static func make(at date: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
         let random = generator.next() as UInt64

@@ -6,17 +6,17 @@ import Foundation
 /// percent-encoded), and the password part of any `scheme://user:password@host` URL, which it
 /// masks whatever the password is. Text from C libraries (FFmpeg and libpq messages echo URLs and
 /// connection strings) passes through it.
-public struct SecretRedactor: Sendable {
+package struct SecretRedactor: Sendable {
     private var secrets: [String]
 
     /// A redactor for these secrets; empty strings are ignored.
-    public init(secrets: [String] = []) {
+    package init(secrets: [String] = []) {
         self.secrets = []
         for secret in secrets { add(secret) }
     }
 
     /// Adds one more secret (and its percent-encoded form).
-    public mutating func add(_ secret: String) {
+    package mutating func add(_ secret: String) {
         guard !secret.isEmpty else { return }
         for form in [secret, secret.percentEncodedUserInfo()] where !secrets.contains(form) {
             secrets.append(form)
@@ -26,7 +26,7 @@ public struct SecretRedactor: Sendable {
 
     /// `text` with every secret replaced by `***`, URL passwords masked, and `password=...` pairs of
     /// libpq connection strings masked.
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var result = text
         for secret in secrets {
             result = result.replacingAll(secret, with: "***")
@@ -73,7 +73,7 @@ public struct SecretRedactor: Sendable {
 }
 
 extension String {
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    package func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty, contains(target) else { return self }
         var output = ""
         var rest = Substring(self)

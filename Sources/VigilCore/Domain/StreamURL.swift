@@ -5,35 +5,35 @@ import Foundation
 /// The password is kept apart from what is printed: `description`, `redacted` and every error this
 /// type throws show `***` in its place. Only ``urlWithCredentials`` carries it, for the capture
 /// adapter to hand to FFmpeg.
-public struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of source.
-    public enum Scheme: String, Sendable, Hashable {
+    package enum Scheme: String, Sendable, Hashable {
         case rtsp
         case rtsps
         case file
     }
 
-    public var scheme: Scheme
+    package var scheme: Scheme
     /// The user name, percent-decoded; nil when the URL has none.
-    public var user: String?
+    package var user: String?
     /// The password, percent-decoded; nil when the URL has none. A secret.
-    public var password: String?
+    package var password: String?
     /// Host name or address (IPv6 without brackets); empty for files.
-    public var host: String
+    package var host: String
     /// The port when the URL names one.
-    public var port: Int?
+    package var port: Int?
     /// Path and query as written (`/stream1?channel=2`); for files, the file's path.
-    public var path: String
+    package var path: String
 
     /// Why a URL was refused. Its text never contains the password.
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 
     /// Parses `rtsp://[user[:password]@]host[:port][/path]`, `rtsps://...`, `file:///path` or a plain
     /// file path (relative or absolute).
-    public static func parse(_ text: String) throws(ParseError) -> StreamURL {
+    package static func parse(_ text: String) throws(ParseError) -> StreamURL {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw ParseError(message: "is empty") }
         guard let schemeEnd = trimmed.range(of: "://") else {
@@ -114,19 +114,19 @@ public struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebu
     }
 
     /// Whether this is a local file rather than a network stream.
-    public var isFile: Bool { scheme == .file }
+    package var isFile: Bool { scheme == .file }
 
     /// The URL with the password replaced by `***`; safe to log and show.
-    public var redacted: String { render(password: password == nil ? nil : "***") }
+    package var redacted: String { render(password: password == nil ? nil : "***") }
 
     /// The full URL including credentials, percent-encoded, for FFmpeg only. Never log it.
-    public var urlWithCredentials: String { render(password: password.map { $0.percentEncodedUserInfo() }) }
+    package var urlWithCredentials: String { render(password: password.map { $0.percentEncodedUserInfo() }) }
 
-    public var description: String { redacted }
-    public var debugDescription: String { "StreamURL(\(redacted))" }
+    package var description: String { redacted }
+    package var debugDescription: String { "StreamURL(\(redacted))" }
 
     /// The strings that must never be printed: the password as written and percent-encoded.
-    public var secrets: [String] {
+    package var secrets: [String] {
         guard let password, !password.isEmpty else { return [] }
         return Array(Set([password, password.percentEncodedUserInfo()]))
     }
@@ -147,7 +147,7 @@ public struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebu
 
 extension StringProtocol {
     // Helpers shared by the adapters: trimming is public, the URL encodings are not.
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace { slice.removeLast() }

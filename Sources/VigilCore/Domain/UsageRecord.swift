@@ -1,55 +1,55 @@
-public import Foundation
+package import Foundation
 
 /// Everything recorded about one Gemini call attempt: one `api_usage` row and its verdicts.
 ///
 /// Made once per attempt that reached the network, successful or not, and identified by
 /// ``requestID``, the idempotency key: writing the same record twice leaves one row.
-public struct UsageRecord: Sendable, Equatable, Codable {
+package struct UsageRecord: Sendable, Equatable, Codable {
     /// Unique per attempt (a time-ordered UUID, ``RequestID``); `api_usage.request_id`.
-    public var requestID: String
+    package var requestID: String
     /// When the call started.
-    public var timestamp: Date
+    package var timestamp: Date
     /// The client's configuration id (`clients.code`).
-    public var clientID: String
+    package var clientID: String
     /// The camera or group id.
-    public var sourceID: String
+    package var sourceID: String
     /// `camera` or `group`.
-    public var sourceKind: String
+    package var sourceKind: String
     /// The API path called (`/v1beta/models/gemini-2.5-flash:generateContent`).
-    public var endpoint: String
+    package var endpoint: String
     /// The HTTP method (`POST`).
-    public var method: String
+    package var method: String
     /// The HTTP status, nil when no response came (timeout, connection reset).
-    public var statusCode: Int?
+    package var statusCode: Int?
     /// The model asked.
-    public var model: String
+    package var model: String
     /// The tokens the response reported (all zero when it reported none).
-    public var usage: TokenUsage
+    package var usage: TokenUsage
     /// Whether the call produced a valid verdict.
-    public var success: Bool
+    package var success: Bool
     /// Why not, when it did not (redacted; no secrets).
-    public var error: String?
+    package var error: String?
     /// The first candidate's finish reason, or the prompt's block reason.
-    public var finishReason: String?
+    package var finishReason: String?
     /// 1 for the first attempt of an analysis, 2 for its first retry, ...
-    public var attempt: Int
+    package var attempt: Int
     /// Wall time of the attempt in milliseconds.
-    public var durationMilliseconds: Int
+    package var durationMilliseconds: Int
     /// Provider cost under ``priceID``; nil when the model has no price (the row is unpriced).
-    public var cost: Money?
+    package var cost: Money?
     /// The `model_prices` row used for ``cost``.
-    public var priceID: Int?
+    package var priceID: Int?
     /// The stream sessions of the cameras in the image.
-    public var sessionIDs: [UUID]
+    package var sessionIDs: [UUID]
     /// Cameras in the image (1, or 4 for a group).
-    public var cameraCount: Int
+    package var cameraCount: Int
     /// The image sent.
-    public var imageWidth: Int?
-    public var imageHeight: Int?
+    package var imageWidth: Int?
+    package var imageHeight: Int?
     /// The verdicts, one per camera, when ``success``.
-    public var verdicts: [CameraVerdict]
+    package var verdicts: [CameraVerdict]
 
-    public init(requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
+    package init(requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
                 sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
                 usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
                 durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],

@@ -1,24 +1,24 @@
 /// Convenient reading of parsed JSON, returning nil where the shape is not what was asked for.
 extension JSONNode {
     /// The member `key` of an object (the first, if repeated).
-    public subscript(_ key: String) -> JSONNode? {
+    package subscript(_ key: String) -> JSONNode? {
         guard case .object(let members) = value else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// The first of several keys that is present (for camelCase and snake_case spellings).
-    public func first(_ keys: String...) -> JSONNode? {
+    package func first(_ keys: String...) -> JSONNode? {
         for key in keys { if let node = self[key] { return node } }
         return nil
     }
 
-    public var string: String? {
+    package var string: String? {
         if case .string(let text) = value { return text }
         return nil
     }
 
     /// A whole number, exactly (also from a numeric string such as `"42"`, as proto3 JSON sends int64).
-    public var int: Int? {
+    package var int: Int? {
         switch value {
         case .number(let text): return Int(text)
         case .string(let text): return Int(text)
@@ -27,25 +27,25 @@ extension JSONNode {
     }
 
     /// A number's text as written (`0.85`), for values kept exact.
-    public var numberText: String? {
+    package var numberText: String? {
         if case .number(let text) = value { return text }
         return nil
     }
 
-    public var bool: Bool? {
+    package var bool: Bool? {
         if case .bool(let flag) = value { return flag }
         return nil
     }
 
-    public var array: [JSONNode]? {
+    package var array: [JSONNode]? {
         if case .array(let elements) = value { return elements }
         return nil
     }
 
-    public var object: [JSONNode.Member]? {
+    package var object: [JSONNode.Member]? {
         if case .object(let members) = value { return members }
         return nil
     }
 
-    public var isNull: Bool { value == .null }
+    package var isNull: Bool { value == .null }
 }

@@ -1,30 +1,30 @@
 /// Building JSON documents from Swift values, and writing them out compactly.
 extension JSONNode {
     /// An object with members in this order.
-    public static func object(_ members: KeyValuePairs<String, JSONNode>) -> JSONNode {
+    package static func object(_ members: KeyValuePairs<String, JSONNode>) -> JSONNode {
         JSONNode(.object(members.map { Member(key: $0.key, line: 0, value: $0.value) }), line: 0)
     }
 
     /// An object from ordered pairs.
-    public static func object(pairs: [(String, JSONNode)]) -> JSONNode {
+    package static func object(pairs: [(String, JSONNode)]) -> JSONNode {
         JSONNode(.object(pairs.map { Member(key: $0.0, line: 0, value: $0.1) }), line: 0)
     }
 
-    public static func array(_ elements: [JSONNode]) -> JSONNode { JSONNode(.array(elements), line: 0) }
-    public static func string(_ text: String) -> JSONNode { JSONNode(.string(text), line: 0) }
-    public static func number(_ value: Int) -> JSONNode { JSONNode(.number(String(value)), line: 0) }
-    public static func bool(_ value: Bool) -> JSONNode { JSONNode(.bool(value), line: 0) }
-    public static let null = JSONNode(.null, line: 0)
+    package static func array(_ elements: [JSONNode]) -> JSONNode { JSONNode(.array(elements), line: 0) }
+    package static func string(_ text: String) -> JSONNode { JSONNode(.string(text), line: 0) }
+    package static func number(_ value: Int) -> JSONNode { JSONNode(.number(String(value)), line: 0) }
+    package static func bool(_ value: Bool) -> JSONNode { JSONNode(.bool(value), line: 0) }
+    package static let null = JSONNode(.null, line: 0)
 
     /// The document as compact UTF-8 JSON.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var output: [UInt8] = []
         write(to: &output)
         return output
     }
 
     /// The document as a compact JSON string.
-    public var serializedString: String { String(decoding: serialized(), as: UTF8.self) }
+    package var serializedString: String { String(decoding: serialized(), as: UTF8.self) }
 
     private func write(to output: inout [UInt8]) {
         switch value {

@@ -3,9 +3,9 @@
 /// Configuration is read through this tree rather than `Codable` so that loading can report every
 /// problem at once (with its line), flag unknown and duplicate keys, and read amounts of money
 /// from their exact decimal text instead of through `Double`.
-public struct JSONNode: Sendable, Equatable {
+package struct JSONNode: Sendable, Equatable {
     /// The kinds of value JSON has. Object members keep their file order; numbers keep their text.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case object([Member])
         case array([JSONNode])
         case string(String)
@@ -15,24 +15,24 @@ public struct JSONNode: Sendable, Equatable {
     }
 
     /// One `"key": value` pair of an object, with the line its key stands on.
-    public struct Member: Sendable, Equatable {
-        public var key: String
-        public var line: Int
-        public var value: JSONNode
+    package struct Member: Sendable, Equatable {
+        package var key: String
+        package var line: Int
+        package var value: JSONNode
     }
 
     /// The value itself.
-    public var value: Value
+    package var value: Value
     /// The 1-based line on which the value starts.
-    public var line: Int
+    package var line: Int
 
-    public init(_ value: Value, line: Int) {
+    package init(_ value: Value, line: Int) {
         self.value = value
         self.line = line
     }
 
     /// The JSON type's name as an operator would say it ("an object", "a string", ...).
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch value {
         case .object: "an object"
         case .array: "an array"

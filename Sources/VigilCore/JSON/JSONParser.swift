@@ -2,13 +2,13 @@
 ///
 /// It accepts exactly JSON (no comments, no trailing commas) and reports the first syntax error with
 /// its line and column, which is as far as a syntax error can sensibly be reported.
-public struct JSONParser {
+package struct JSONParser {
     /// A syntax error: where it is and what was expected.
-    public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var line: Int
-        public var column: Int
-        public var message: String
-        public var description: String { "line \(line), column \(column): \(message)" }
+    package struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+        package var line: Int
+        package var column: Int
+        package var message: String
+        package var description: String { "line \(line), column \(column): \(message)" }
     }
 
     private let bytes: [UInt8]
@@ -21,7 +21,7 @@ public struct JSONParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses a whole document; anything after the top-level value other than white space is an error.
-    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONNode {
+    package static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONNode {
         var parser = JSONParser(bytes)
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
@@ -34,7 +34,7 @@ public struct JSONParser {
     }
 
     /// Parses a document held in a string.
-    public static func parse(_ text: String) throws(SyntaxError) -> JSONNode {
+    package static func parse(_ text: String) throws(SyntaxError) -> JSONNode {
         try parse(Array(text.utf8))
     }
 

@@ -1,8 +1,8 @@
-public import VigilCore
+package import VigilCore
 
 /// The result of one analysis: its attempts, and either verdicts or the final failure.
-public struct AnalysisOutcome: Sendable {
-    public var attempts: [AttemptReport]
-    public var verdicts: [CameraVerdict]?
-    public var failure: GeminiFailure?
+package struct AnalysisOutcome: Sendable {
+    package var attempts: [AttemptReport]
+    package var verdicts: [CameraVerdict]?
+    package var failure: GeminiFailure?
 }

@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import VigilCore
+package import Foundation
+package import Logging
+package import VigilCore
 
 /// Asks Gemini for verdicts over real HTTP (libcurl), retrying as ``RetryPolicy`` says.
 ///
@@ -8,7 +8,7 @@ public import VigilCore
 /// through a redactor holding it. Requests run on the transport's own threads, at most
 /// `gemini.max_concurrent_requests` at once across all callers. A per-day quota pauses every call
 /// until it clears; calls made meanwhile fail at once with `.paused` and reach nothing.
-public final class GeminiClient: Sendable {
+package final class GeminiClient: Sendable {
     private let configuration: GeminiConfiguration
     private let apiKey: String
     private let transport: HTTPTransport
@@ -20,7 +20,7 @@ public final class GeminiClient: Sendable {
     /// - Parameters:
     ///   - configuration: base URL, model, timeouts, concurrency, thinking.
     ///   - apiKey: the key; never logged, never in a URL.
-    public init(configuration: GeminiConfiguration, apiKey: String, logger: Logger, policy: RetryPolicy? = nil) {
+    package init(configuration: GeminiConfiguration, apiKey: String, logger: Logger, policy: RetryPolicy? = nil) {
         self.configuration = configuration
         self.apiKey = apiKey
         self.transport = HTTPTransport(concurrency: configuration.maxConcurrentRequests)
@@ -30,16 +30,16 @@ public final class GeminiClient: Sendable {
     }
 
     /// `/v1beta/models/{model}:generateContent`, as stored in `api_usage.endpoint`.
-    public var endpointPath: String { "/v1beta/models/\(configuration.model):generateContent" }
+    package var endpointPath: String { "/v1beta/models/\(configuration.model):generateContent" }
 
     /// The model asked.
-    public var model: String { configuration.model }
+    package var model: String { configuration.model }
 
     /// Until when calls are paused for a daily quota, if they are.
-    public var pausedUntil: Date? { pause.until(now: Date()) }
+    package var pausedUntil: Date? { pause.until(now: Date()) }
 
     /// Requests being sent or waiting for a connection slot.
-    public var requestsInFlight: Int { transport.inFlight }
+    package var requestsInFlight: Int { transport.inFlight }
 
     /// Analyses one image: sends it, retries per policy, and reports each attempt to `onAttempt`
     /// (awaited before the next attempt, so the caller can record it) before returning.
@@ -47,7 +47,7 @@ public final class GeminiClient: Sendable {
     /// - Parameters:
     ///   - frameSizes: each camera's source frame size (`1920x1080`), stored with its verdict.
     ///   - deadline: no attempt starts after it (a retry that would is abandoned).
-    public func analyze(image: GeminiImage, prompt: AnalysisPrompt, frameSizes: [String: String] = [:], deadline: Date? = nil,
+    package func analyze(image: GeminiImage, prompt: AnalysisPrompt, frameSizes: [String: String] = [:], deadline: Date? = nil,
                         onAttempt: @Sendable (AttemptReport) async -> Void = { _ in }) async -> AnalysisOutcome {
         var attempts: [AttemptReport] = []
         if let until = pause.until(now: Date()) {

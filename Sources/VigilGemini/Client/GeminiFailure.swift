@@ -1,6 +1,6 @@
 /// Why an attempt (or a whole analysis) produced no verdict. Its message never holds the API key.
-public struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
+package struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Equatable {
         /// 429 with a per-minute quota: retried after its delay.
         case rateLimited = "rate_limited"
         /// 429 with a per-day quota: calls pause until it clears.
@@ -22,13 +22,13 @@ public struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertible
         case paused
     }
 
-    public var kind: Kind
-    public var message: String
+    package var kind: Kind
+    package var message: String
 
-    public init(kind: Kind, message: String) {
+    package init(kind: Kind, message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { "\(kind.rawValue): \(message)" }
+    package var description: String { "\(kind.rawValue): \(message)" }
 }

@@ -1,10 +1,10 @@
 import Foundation
-import VigilCore
+package import VigilCore
 
 /// Builds the generateContent JSON body: system instruction, the JPEG inline, the question, and a
 /// generation config asking for JSON against the verdict schema with the model family's thinking.
-enum GeminiRequestBody {
-    static func make(image: GeminiImage, prompt: AnalysisPrompt, configuration: GeminiConfiguration) -> [UInt8] {
+package enum GeminiRequestBody {
+    package static func make(image: GeminiImage, prompt: AnalysisPrompt, configuration: GeminiConfiguration) -> [UInt8] {
         var generation: [(String, JSONNode)] = [
             ("responseMimeType", .string("application/json")),
             ("responseJsonSchema", prompt.schema),

@@ -1,6 +1,6 @@
 /// A request that got no HTTP response.
-public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct TransportError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// No connection could be made (refused, DNS, TLS); nothing reached the server.
         case connect
         /// The connect or total timeout expired.
@@ -9,11 +9,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case network
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// libcurl's message (it never contains the API key, which travels in a header).
-    public var message: String
+    package var message: String
     /// Whether any of the request was sent, so the server may have seen (and billed) it.
-    public var requestSent: Bool
+    package var requestSent: Bool
 
-    public var description: String { message }
+    package var description: String { message }
 }

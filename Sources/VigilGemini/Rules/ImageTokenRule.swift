@@ -6,8 +6,8 @@
 /// - Gemini 3: `floor(sqrt(B·w/h)) · floor(sqrt(B·h/w))` with B = 1120 (high, the default), 560
 ///   (medium) or 280 (low).
 /// Used to estimate usage when a response reports none, and to predict cost.
-public enum ImageTokenRule {
-    public static func tokens(model: String, width: Int, height: Int, mediaResolution: String? = nil) -> Int {
+package enum ImageTokenRule {
+    package static func tokens(model: String, width: Int, height: Int, mediaResolution: String? = nil) -> Int {
         guard width > 0, height > 0 else { return 0 }
         if model.hasPrefix("gemini-3") {
             let budget: Double = switch mediaResolution {

@@ -1,4 +1,5 @@
-public import Foundation
+package import VigilCore
+package import Foundation
 
 /// Whether and when a failed Gemini attempt is tried again.
 ///
@@ -8,9 +9,9 @@ public import Foundation
 /// - 400, 403, 404 and other 4xx: never; the request itself is wrong (bad key, unknown model).
 /// - A 200 whose answer is unusable: never; asking again costs again and the next sample comes soon.
 /// Attempts are bounded by `maxAttempts`, and none starts after the caller's deadline.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// What went wrong with one attempt.
-    public enum Failure: Sendable, Equatable {
+    package enum Failure: Sendable, Equatable {
         /// An HTTP error status, with `retryDelay` (seconds) and whether a per-day quota was hit.
         case http(status: Int, retryDelay: Double?, dailyQuota: Bool)
         /// A timeout, refused or broken connection.
@@ -20,7 +21,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// What to do next.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Try again after this many seconds.
         case retry(after: Double)
         /// Stop; the analysis has failed.
@@ -30,13 +31,13 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Most attempts per analysis, the first included. Default 4.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Delays between attempts for server errors and timeouts. Default 0.5 s doubling to 8 s.
-    public var backoff: ExponentialBackoff
+    package var backoff: ExponentialBackoff
     /// Longest `retryDelay` honoured by retrying; a longer one gives up (the next sample will try).
-    public var maxRetryDelay: Double
+    package var maxRetryDelay: Double
 
-    public init(maxAttempts: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(initial: 0.5, cap: 8), maxRetryDelay: Double = 120) {
+    package init(maxAttempts: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(initial: 0.5, cap: 8), maxRetryDelay: Double = 120) {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
         self.maxRetryDelay = maxRetryDelay
@@ -44,7 +45,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// The decision after attempt number `attempt` (1-based) failed with `failure` at `now`;
     /// `deadline` is the latest time another attempt may start.
-    public func decide(after failure: Failure, attempt: Int, now: Date, deadline: Date?,
+    package func decide(after failure: Failure, attempt: Int, now: Date, deadline: Date?,
                        using generator: inout some RandomNumberGenerator) -> Decision {
         let delay: Double
         switch failure {
@@ -68,7 +69,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The decision with the system's random numbers.
-    public func decide(after failure: Failure, attempt: Int, now: Date = Date(), deadline: Date? = nil) -> Decision {
+    package func decide(after failure: Failure, attempt: Int, now: Date = Date(), deadline: Date? = nil) -> Decision {
         var generator = SystemRandomNumberGenerator()
         return decide(after: failure, attempt: attempt, now: now, deadline: deadline, using: &generator)
     }

@@ -1,9 +1,9 @@
-public import VigilCore
+package import VigilCore
 
 /// The words and the answer schema of a request: what to look for, and which quadrant is which camera.
-public struct AnalysisPrompt: Sendable {
+package struct AnalysisPrompt: Sendable {
     /// The built-in system instruction, written for retail and premises security.
-    public static let defaultSystemInstruction = """
+    package static let defaultSystemInstruction = """
         You are a security analyst watching CCTV for shops, garages and warehouses. You are shown one \
         frame from one camera, or a 2x2 grid of frames from four cameras of the same site. For each \
         camera decide whether an incident is happening now: theft or shoplifting (concealing goods, \
@@ -20,18 +20,18 @@ public struct AnalysisPrompt: Sendable {
         """
 
     /// The system instruction sent.
-    public var systemInstruction: String
+    package var systemInstruction: String
     /// The text part sent after the image.
-    public var userText: String
+    package var userText: String
     /// The JSON schema the answer must match (`responseJsonSchema`).
-    public var schema: JSONNode
+    package var schema: JSONNode
     /// The camera ids answers are keyed by, in quadrant order; a single camera's id alone.
-    public var cameraIDs: [String]
+    package var cameraIDs: [String]
     /// Whether the answer is one verdict (single camera) or one per camera id (group).
-    public var isGroup: Bool
+    package var isGroup: Bool
 
     /// The prompt for a source. `missing` names cameras whose quadrant is dark (no fresh frame).
-    public init(source: AnalysisSource, missing: Set<String> = [], systemInstruction: String? = nil) {
+    package init(source: AnalysisSource, missing: Set<String> = [], systemInstruction: String? = nil) {
         self.systemInstruction = systemInstruction ?? Self.defaultSystemInstruction
         switch source {
         case .camera(let camera):
@@ -61,7 +61,7 @@ public struct AnalysisPrompt: Sendable {
     }
 
     /// One camera's verdict: `{incident_detected, incident_type, confidence, description}`.
-    public static let verdictSchema: JSONNode = {
+    package static let verdictSchema: JSONNode = {
         let order = ["incident_detected", "incident_type", "confidence", "description"].map(JSONNode.string)
         return .object([
             "type": .string("object"),

@@ -1,17 +1,17 @@
-public import VigilCore
+package import VigilCore
 
 /// Turns the model's answer text into verdicts, or says exactly why it cannot.
 ///
 /// The answer must be JSON matching the prompt's schema: a single verdict, or one per camera id
 /// for a group. Anything else is an error carrying the reason; nothing is guessed.
-public enum VerdictParser {
+package enum VerdictParser {
     /// Why an answer was refused.
-    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
-        public var reason: String
-        public var description: String { reason }
+    package struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        package var reason: String
+        package var description: String { reason }
     }
 
-    public static func verdicts(from text: String, prompt: AnalysisPrompt, frameSizes: [String: String] = [:]) throws(Invalid) -> [CameraVerdict] {
+    package static func verdicts(from text: String, prompt: AnalysisPrompt, frameSizes: [String: String] = [:]) throws(Invalid) -> [CameraVerdict] {
         var body = text.trimmingWhitespace()
         if body.hasPrefix("```") {
             body = String(body.drop { $0 != "\n" }.dropFirst())

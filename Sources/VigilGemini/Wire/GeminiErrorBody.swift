@@ -1,22 +1,22 @@
 import VigilCore
 
 /// A Gemini error body: `{"error": {"code", "message", "status", "details": [...]}}`.
-public struct GeminiErrorBody: Sendable, Equatable {
-    public var code: Int?
-    public var status: String?
-    public var message: String?
+package struct GeminiErrorBody: Sendable, Equatable {
+    package var code: Int?
+    package var status: String?
+    package var message: String?
     /// `google.rpc.RetryInfo.retryDelay` in seconds (`"58s"` → 58).
-    public var retryDelaySeconds: Double?
+    package var retryDelaySeconds: Double?
     /// `google.rpc.QuotaFailure` violations' quota ids.
-    public var quotaIDs: [String]
+    package var quotaIDs: [String]
     /// `google.rpc.ErrorInfo` reasons (`API_KEY_INVALID`).
-    public var reasons: [String]
+    package var reasons: [String]
 
     /// Whether a quota that only clears at the daily reset was exceeded.
-    public var isDailyQuota: Bool { quotaIDs.contains { $0.contains("PerDay") } }
+    package var isDailyQuota: Bool { quotaIDs.contains { $0.contains("PerDay") } }
 
     /// Parses an error body; nil when the body is not one.
-    public static func parse(_ body: [UInt8]) -> GeminiErrorBody? {
+    package static func parse(_ body: [UInt8]) -> GeminiErrorBody? {
         guard let root = try? JSONParser.parse(body), let error = root["error"] else { return nil }
         var result = GeminiErrorBody(code: error["code"]?.int, status: error["status"]?.string, message: error["message"]?.string,
                                      retryDelaySeconds: nil, quotaIDs: [], reasons: [])

@@ -1,22 +1,22 @@
-public import VigilCore
+package import VigilCore
 
 /// The parts of a successful (HTTP 200) generateContent response that Vigil uses.
-public struct GeminiResponse: Sendable {
+package struct GeminiResponse: Sendable {
     /// The answer: the text of the first candidate's parts that are not thought summaries.
-    public var text: String?
+    package var text: String?
     /// The first candidate's finish reason (`STOP`, `MAX_TOKENS`, `SAFETY`, ... kept as sent).
-    public var finishReason: String?
+    package var finishReason: String?
     /// `promptFeedback.blockReason` when the prompt was blocked (and no candidates came).
-    public var blockReason: String?
+    package var blockReason: String?
     /// The reported usage, or nil when the body had none.
-    public var usage: TokenUsage?
-    public var modelVersion: String?
-    public var responseID: String?
+    package var usage: TokenUsage?
+    package var modelVersion: String?
+    package var responseID: String?
 
     /// Parses a response body. Unknown keys and finish reasons are kept or ignored, never fatal.
     ///
     /// - Throws: ``JSONParser/SyntaxError`` when the body is not JSON (a truncated body, say).
-    public static func parse(_ body: [UInt8]) throws(JSONParser.SyntaxError) -> GeminiResponse {
+    package static func parse(_ body: [UInt8]) throws(JSONParser.SyntaxError) -> GeminiResponse {
         let root = try JSONParser.parse(body)
         let candidate = root["candidates"]?.array?.first
         let parts = candidate?["content"]?["parts"]?.array ?? []

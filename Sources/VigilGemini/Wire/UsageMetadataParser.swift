@@ -1,13 +1,13 @@
-public import VigilCore
+package import VigilCore
 
 /// Reads token counts out of a generateContent response, in every form they are found.
 ///
 /// Accepts the REST form (`usageMetadata.promptTokenCount`), the snake_case form of older clients
 /// and logs (`usage_metadata.prompt_token_count`), and counts at the top level of the object. A
 /// count that is absent is 0; a missing `totalTokenCount` is computed from the parts.
-public enum UsageMetadataParser {
+package enum UsageMetadataParser {
     /// The usage of `response`, or nil when it carries no token count at all.
-    public static func usage(in response: JSONNode) -> TokenUsage? {
+    package static func usage(in response: JSONNode) -> TokenUsage? {
         let metadata = response.first("usageMetadata", "usage_metadata") ?? response
         func count(_ camel: String, _ snake: String) -> Int? { metadata.first(camel, snake)?.int }
         let prompt = count("promptTokenCount", "prompt_token_count")

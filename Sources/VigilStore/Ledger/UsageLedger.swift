@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import VigilCore
+package import Foundation
+package import Logging
+package import VigilCore
 
 /// The usage writer: every record is made durable on disk, then written to PostgreSQL in batches.
 ///
@@ -15,26 +15,26 @@ public import VigilCore
 /// classes 22 and 23) are found one by one and kept in a `.rejected` file; the rest go in. On
 /// ``close()`` it writes what it can; the rest stays spooled and is replayed by the next start. A
 /// record is never lost and never doubled.
-public final class UsageLedger: Sendable {
+package final class UsageLedger: Sendable {
     /// What the writer has done, for metrics and `/readyz`.
-    public struct Statistics: Sendable, Equatable {
+    package struct Statistics: Sendable, Equatable {
         /// Rows inserted since start (duplicates of rows already present are not counted).
-        public var rowsWritten: Int = 0
+        package var rowsWritten: Int = 0
         /// Records spooled since start.
-        public var recordsSpooled: Int = 0
+        package var recordsSpooled: Int = 0
         /// Segments waiting on disk (including ones spooled by an earlier run); read from the queue.
-        public var segmentsWaiting: Int = 0
+        package var segmentsWaiting: Int = 0
         /// Rows PostgreSQL refused, kept in `.rejected` files of the spool.
-        public var rowsRejected: Int = 0
+        package var rowsRejected: Int = 0
         /// Whether the last attempt to reach PostgreSQL succeeded.
-        public var databaseReachable: Bool = true
+        package var databaseReachable: Bool = true
         /// Duration of the last successful transaction, in milliseconds.
-        public var lastWriteMilliseconds: Double = 0
+        package var lastWriteMilliseconds: Double = 0
         /// The last database error, redacted.
-        public var lastError: String?
+        package var lastError: String?
 
         /// Nothing written yet.
-        public init() {}
+        package init() {}
     }
 
     /// A spooled segment not yet in PostgreSQL, with its bytes while they are kept in memory.
@@ -70,7 +70,7 @@ public final class UsageLedger: Sendable {
     ///     (PostgreSQL spends most of a row's cost in its own process: a second connection uses a
     ///     second core).
     /// - Throws: ``SpoolError`` when the spool directory cannot be created or written.
-    public init(connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
+    package init(connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
                 transactionRows: Int = 10_000, connections: Int = 2, redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
         let keepers = (0..<max(1, connections)).map { _ in
@@ -98,7 +98,7 @@ public final class UsageLedger: Sendable {
     ///
     /// - Throws: ``SpoolError`` if the spool cannot be written (disk full, permissions), or
     ///   ``WorkerThreadStopped`` after ``close()``.
-    public func record(_ records: [UsageRecord]) async throws {
+    package func record(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
         let state = self.state
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -116,12 +116,12 @@ public final class UsageLedger: Sendable {
     }
 
     /// Spools one record durably.
-    public func record(_ record: UsageRecord) async throws {
+    package func record(_ record: UsageRecord) async throws {
         try await self.record([record])
     }
 
     /// Writes everything spooled that it can; returns true when nothing is left waiting.
-    public func flush() async -> Bool {
+    package func flush() async -> Bool {
         let state = self.state
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             state.condition.lock()
@@ -139,7 +139,7 @@ public final class UsageLedger: Sendable {
     ///
     /// - Returns: true when everything reached PostgreSQL.
     @discardableResult
-    public func close() async -> Bool {
+    package func close() async -> Bool {
         beginStopping()
         return await flush()
     }
@@ -152,7 +152,7 @@ public final class UsageLedger: Sendable {
     }
 
     /// A snapshot of the writer's statistics.
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         state.condition.lock()
         defer { state.condition.unlock() }
         var statistics = state.statistics

@@ -142,8 +142,8 @@ final class UsageSpool: @unchecked Sendable {
 }
 
 /// The spool directory could not be used.
-public struct SpoolError: Error, Sendable, CustomStringConvertible {
-    public var directory: String
-    public var reason: String
-    public var description: String { "usage spool \(directory) \(reason)" }
+package struct SpoolError: Error, Sendable, CustomStringConvertible {
+    package var directory: String
+    package var reason: String
+    package var description: String { "usage spool \(directory) \(reason)" }
 }

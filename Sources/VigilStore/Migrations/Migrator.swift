@@ -6,20 +6,20 @@ import Foundation
 /// SHA-256 of its SQL. A session-level advisory lock serialises concurrent runs: the second waits,
 /// then finds nothing left to do. A migration whose applied checksum differs from the built-in file
 /// stops everything: someone edited history.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     /// The advisory lock key all `vigil migrate` runs share ("vigil" in ASCII).
     static let lockKey = 0x7669_6769_6C
 
     private let client: DatabaseClient
     private let migrations: [Migration]
 
-    public init(client: DatabaseClient, migrations: [Migration] = Migration.builtIn) {
+    package init(client: DatabaseClient, migrations: [Migration] = Migration.builtIn) {
         self.client = client
         self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
     /// What is applied and what is pending, without changing anything.
-    public func status() async throws -> MigrationStatus {
+    package func status() async throws -> MigrationStatus {
         let migrations = self.migrations
         return try await client.withConnection { connection in
             try Self.status(connection, migrations)
@@ -31,7 +31,7 @@ public struct Migrator: Sendable {
     /// - Returns: the migrations applied by this call (empty when already current).
     /// - Throws: ``MigrationError`` naming the failing file, or a changed or unknown applied one.
     @discardableResult
-    public func migrate(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [Migration] {
+    package func migrate(progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [Migration] {
         let migrations = self.migrations
         return try await client.withConnection { connection in
             try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
@@ -97,9 +97,9 @@ public struct Migrator: Sendable {
 }
 
 /// A migration that could not be applied, or a database whose history does not match this binary.
-public struct MigrationError: Error, Sendable, CustomStringConvertible {
+package struct MigrationError: Error, Sendable, CustomStringConvertible {
     /// The migration file concerned (`0002_usage_ledger.sql`).
-    public var file: String
-    public var reason: String
-    public var description: String { "migration \(file) \(reason)" }
+    package var file: String
+    package var reason: String
+    package var description: String { "migration \(file) \(reason)" }
 }

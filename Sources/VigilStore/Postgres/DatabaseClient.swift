@@ -1,11 +1,11 @@
-public import VigilCore
+package import VigilCore
 
 /// A PostgreSQL connection kept on a thread of its own, reconnected when lost.
 ///
 /// Every libpq call happens on that thread, never on Swift's cooperative pool. Operations run one
 /// at a time in the order they were asked for. A lost connection is dropped, and the next
 /// operation connects again (the operation that saw the loss fails with `.connectionLost`).
-public final class DatabaseClient: Sendable {
+package final class DatabaseClient: Sendable {
     /// The keeper, touched only on `worker`'s thread.
     private final class Slot: @unchecked Sendable {
         let keeper: ConnectionKeeper
@@ -17,7 +17,7 @@ public final class DatabaseClient: Sendable {
 
     /// A client for `connectionString` (a URL, keyword string, or "" for `PG*` variables). Does not
     /// connect until the first operation.
-    public init(connectionString: String, redactor: SecretRedactor = SecretRedactor(), applicationName: String = "vigil") {
+    package init(connectionString: String, redactor: SecretRedactor = SecretRedactor(), applicationName: String = "vigil") {
         slot = Slot(ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: applicationName))
         worker = WorkerThread(name: "vigil-postgres")
     }
@@ -33,7 +33,7 @@ public final class DatabaseClient: Sendable {
     }
 
     /// Connects if needed and returns the server version (`15.18`).
-    public func serverVersion() async throws -> String {
+    package func serverVersion() async throws -> String {
         try await withConnection { connection in
             let number = connection.serverVersion
             return "\(number / 10000).\(number % 10000)"
@@ -41,7 +41,7 @@ public final class DatabaseClient: Sendable {
     }
 
     /// Closes the connection; the next operation opens a new one.
-    public func disconnect() async {
+    package func disconnect() async {
         let slot = self.slot
         _ = try? await worker.run { slot.keeper.disconnect() }
     }

@@ -1,9 +1,9 @@
 /// A failed database operation: what kind, PostgreSQL's SQLSTATE when it gave one, and its message.
 ///
 /// The message has passed through a ``SecretRedactor``: connection passwords never appear in it.
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
+package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// The server could not be reached or refused the connection.
         case connection
         /// The connection was lost during or before the operation; a retry on a new one may work.
@@ -12,15 +12,15 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case query
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The five-character SQLSTATE (`23505`, `42P01`, ...), when the server sent one.
-    public var sqlState: String?
+    package var sqlState: String?
     /// The server's or libpq's message, redacted, without a trailing newline.
-    public var message: String
+    package var message: String
     /// What the caller was doing (`applying 0002_usage_ledger.sql`), when it said.
-    public var context: String?
+    package var context: String?
 
-    public init(kind: Kind, sqlState: String? = nil, message: String, context: String? = nil) {
+    package init(kind: Kind, sqlState: String? = nil, message: String, context: String? = nil) {
         self.kind = kind
         self.sqlState = sqlState
         self.message = message
@@ -28,25 +28,25 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether the database was unreachable or the connection broke, rather than a statement failing.
-    public var isConnectionProblem: Bool {
+    package var isConnectionProblem: Bool {
         kind != .query || sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } == true
     }
 
     /// Whether the statement failed on the values it was given (SQLSTATE class 22, data exception,
     /// or 23, integrity constraint violation): retrying the same values will fail the same way.
     /// Never a connection problem.
-    public var isDataProblem: Bool {
+    package var isDataProblem: Bool {
         kind == .query && sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } == true
     }
 
     /// The same error, saying what the caller was doing.
-    public func with(context: String) -> PostgresError {
+    package func with(context: String) -> PostgresError {
         var copy = self
         copy.context = context
         return copy
     }
 
-    public var description: String {
+    package var description: String {
         var text = context.map { "\($0): " } ?? ""
         switch kind {
         case .connection: text += "cannot connect to PostgreSQL: "

@@ -1,12 +1,12 @@
 /// The rows a statement returned, copied out of libpq so no C memory outlives the call.
-public struct PostgresResult: Sendable {
+package struct PostgresResult: Sendable {
     /// Column names in order.
-    public var columnNames: [String]
+    package var columnNames: [String]
     /// The rows.
-    public var rows: [PostgresRow]
+    package var rows: [PostgresRow]
     /// Rows affected, for INSERT, UPDATE and DELETE (`PQcmdTuples`), else 0.
-    public var affectedRows: Int
+    package var affectedRows: Int
 
     /// The first row, if any.
-    public var first: PostgresRow? { rows.first }
+    package var first: PostgresRow? { rows.first }
 }

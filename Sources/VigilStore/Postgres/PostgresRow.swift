@@ -1,22 +1,22 @@
-public import Foundation
-public import VigilCore
+package import Foundation
+package import VigilCore
 
 /// One row of a result, values as PostgreSQL's text form, read by column name.
-public struct PostgresRow: Sendable {
+package struct PostgresRow: Sendable {
     let columns: [String: Int]
     let values: [String?]
 
     /// The text value of `column`, nil for SQL NULL or an unknown column.
-    public subscript(_ column: String) -> String? {
+    package subscript(_ column: String) -> String? {
         guard let index = columns[column] else { return nil }
         return values[index]
     }
 
-    public func string(_ column: String) -> String? { self[column] }
+    package func string(_ column: String) -> String? { self[column] }
 
-    public func int(_ column: String) -> Int? { self[column].flatMap { Int($0) } }
+    package func int(_ column: String) -> Int? { self[column].flatMap { Int($0) } }
 
-    public func bool(_ column: String) -> Bool? {
+    package func bool(_ column: String) -> Bool? {
         switch self[column] {
         case "t": true
         case "f": false
@@ -25,11 +25,11 @@ public struct PostgresRow: Sendable {
     }
 
     /// An exact decimal (a NUMERIC column).
-    public func money(_ column: String) -> Money? { self[column].flatMap { Money($0) } }
+    package func money(_ column: String) -> Money? { self[column].flatMap { Money($0) } }
 
     /// A `timestamptz` column, read from the epoch microseconds the query selected as text
     /// (`(extract(epoch from t) * 1000000)::bigint`), or from PostgreSQL's ISO output.
-    public func date(_ column: String) -> Date? {
+    package func date(_ column: String) -> Date? {
         guard let text = self[column] else { return nil }
         if let micros = Int64(text) { return Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
         return PostgresTimestamp.parse(text)

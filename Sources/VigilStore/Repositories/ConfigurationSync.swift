@@ -1,16 +1,16 @@
-public import VigilCore
+package import VigilCore
 
 /// Mirrors the configuration's clients, cameras and groups into the database, at start and reload.
 ///
 /// Clients are matched by their configuration id (`clients.code`); a predecessor's client with the
 /// same e-mail and no code yet is adopted rather than duplicated. Cameras and groups no longer
 /// configured are kept (rows refer to them) but marked inactive.
-public struct ConfigurationSync: Sendable {
+package struct ConfigurationSync: Sendable {
     private let client: DatabaseClient
 
-    public init(client: DatabaseClient) { self.client = client }
+    package init(client: DatabaseClient) { self.client = client }
 
-    public func sync(_ configuration: VigilConfiguration) async throws {
+    package func sync(_ configuration: VigilConfiguration) async throws {
         try await client.withConnection { connection in
             try connection.transaction { connection in
                 for item in configuration.clients {
@@ -53,7 +53,7 @@ public struct ConfigurationSync: Sendable {
     }
 
     /// A PostgreSQL text array literal, every element quoted and escaped.
-    public static func array(_ values: [String]) -> String {
+    package static func array(_ values: [String]) -> String {
         "{" + values.map { "\"" + $0.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 }

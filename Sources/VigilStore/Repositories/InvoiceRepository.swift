@@ -1,5 +1,6 @@
-public import Foundation
-public import VigilCore
+package import Foundation
+package import VigilBilling
+package import VigilCore
 
 /// Drafts and issues monthly invoices from `api_usage`.
 ///
@@ -9,13 +10,13 @@ public import VigilCore
 /// lock per client and month: it returns the existing invoice if there is one; otherwise it links
 /// every included row to the new invoice, takes the year's next number (gapless: the counter row
 /// is updated in the same transaction), and freezes the document.
-public struct InvoiceRepository: Sendable {
+package struct InvoiceRepository: Sendable {
     private let client: DatabaseClient
 
-    public init(client: DatabaseClient) { self.client = client }
+    package init(client: DatabaseClient) { self.client = client }
 
     /// The draft for `period`, or the issued invoice when the month was issued already.
-    public func draft(for customer: ClientConfiguration, period: BillingPeriod, cameras: Int) async throws -> Invoice {
+    package func draft(for customer: ClientConfiguration, period: BillingPeriod, cameras: Int) async throws -> Invoice {
         try await client.withConnection { connection in
             if let issued = try Self.issued(connection, customer.id, period) { return issued }
             let key = try Self.clientKey(connection, customer.id)
@@ -27,7 +28,7 @@ public struct InvoiceRepository: Sendable {
     /// Issues the month's invoice (or returns the one already issued).
     ///
     /// - Throws: ``InvoiceError`` when rows are unpriced (nothing is changed then).
-    public func issue(for customer: ClientConfiguration, period: BillingPeriod, cameras: Int, at now: Date = Date()) async throws -> Invoice {
+    package func issue(for customer: ClientConfiguration, period: BillingPeriod, cameras: Int, at now: Date = Date()) async throws -> Invoice {
         try await client.withConnection { connection in
             try connection.transaction { connection in
                 try connection.query("SELECT pg_advisory_xact_lock(hashtext('vigil-invoice:' || $1 || ':' || $2))", [customer.id, period.label])
@@ -173,7 +174,7 @@ public struct InvoiceRepository: Sendable {
 }
 
 /// An invoice that cannot be issued.
-public struct InvoiceError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct InvoiceError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

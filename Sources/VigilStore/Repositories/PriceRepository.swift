@@ -1,14 +1,15 @@
 import Foundation
-public import VigilCore
+package import VigilBilling
+package import VigilCore
 
 /// Reads and writes the price book (`model_prices`).
-public struct PriceRepository: Sendable {
+package struct PriceRepository: Sendable {
     private let client: DatabaseClient
 
-    public init(client: DatabaseClient) { self.client = client }
+    package init(client: DatabaseClient) { self.client = client }
 
     /// Every price, as a ``PriceBook``.
-    public func load() async throws -> PriceBook {
+    package func load() async throws -> PriceBook {
         try await client.withConnection { connection in
             let rows = try connection.query("""
                 SELECT id, model, (extract(epoch FROM effective_from) * 1000000)::bigint AS effective_from,
@@ -32,7 +33,7 @@ public struct PriceRepository: Sendable {
     ///
     /// - Throws: ``PriceError`` when the same model and date is already used by costed rows.
     @discardableResult
-    public func set(_ price: ModelPrice, note: String? = nil) async throws -> Int {
+    package func set(_ price: ModelPrice, note: String? = nil) async throws -> Int {
         try await client.withConnection { connection in
             try connection.transaction { connection in
                 let used = try connection.query("""
@@ -62,7 +63,7 @@ public struct PriceRepository: Sendable {
     }
 
     /// Costs every unpriced row whose model now has a price in effect at its time; returns how many.
-    public func repriceUnpriced() async throws -> Int {
+    package func repriceUnpriced() async throws -> Int {
         try await client.withConnection { connection in
             try connection.query("""
                 WITH changed AS (
@@ -96,7 +97,7 @@ public struct PriceRepository: Sendable {
 }
 
 /// A price that cannot be set.
-public struct PriceError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct PriceError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

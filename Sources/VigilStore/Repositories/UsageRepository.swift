@@ -1,5 +1,6 @@
-public import Foundation
-public import VigilCore
+package import Foundation
+package import VigilBilling
+package import VigilCore
 
 /// Reads usage reports: whole UTC hours from the `usage_hourly` rollup, the partial hours at the
 /// period's edges from `api_usage` itself, so a month of millions of rows reads a few thousand
@@ -9,10 +10,10 @@ public import VigilCore
 /// Counts, tokens and costs are exact; the average latency is exact; the p95 comes from the
 /// latency histogram (``LatencyHistogram``), the same for both sources, so it is an estimate within
 /// one bucket's width.
-public struct UsageRepository: Sendable {
+package struct UsageRepository: Sendable {
     private let client: DatabaseClient
 
-    public init(client: DatabaseClient) { self.client = client }
+    package init(client: DatabaseClient) { self.client = client }
 
     /// How one grouping reads from each source: its key (and kind) expressions.
     private struct Grouping: Sendable {
@@ -45,7 +46,7 @@ public struct UsageRepository: Sendable {
     ///
     /// - Parameter grouping: `day` (UTC), `model`, `camera` (camera or group id), `client`,
     ///   `operation` (method and endpoint), `session` (stream session), or nil.
-    public func report(from: Date, to: Date, client code: String?, grouping: String?, session: UUID? = nil) async throws -> UsageReport {
+    package func report(from: Date, to: Date, client code: String?, grouping: String?, session: UUID? = nil) async throws -> UsageReport {
         let groupings: [String: Grouping] = [
             "day": Grouping(hourlyKey: "to_char(h.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
                             rowsKey: "to_char(u.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
@@ -131,7 +132,7 @@ public struct UsageRepository: Sendable {
     }
 }
 
-public struct UsageReportError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct UsageReportError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

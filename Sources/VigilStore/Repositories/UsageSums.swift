@@ -1,3 +1,4 @@
+package import VigilBilling
 import VigilCore
 
 /// The SQL that adds `api_usage` rows (aliased `u`) up: one definition for invoices and reports,

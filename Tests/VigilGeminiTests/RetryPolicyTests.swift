@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilGemini
+
+/// When a failed Gemini attempt is tried again, decided with no server.
+@Suite struct RetryPolicyTests {
+    static let policy = RetryPolicy(maxAttempts: 4, backoff: ExponentialBackoff(initial: 0.5, cap: 8, jitter: 0))
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test(arguments: [500, 502, 503, 504])
+    func serverErrorsBackOffUntilTheLastAttempt(status: Int) {
+        let failure = RetryPolicy.Failure.http(status: status, retryDelay: nil, dailyQuota: false)
+        #expect(Self.policy.decide(after: failure, attempt: 1, now: Self.now) == .retry(after: 0.5))
+        #expect(Self.policy.decide(after: failure, attempt: 3, now: Self.now) == .retry(after: 2))
+        #expect(Self.policy.decide(after: failure, attempt: 4, now: Self.now) == .giveUp)
+    }
+
+    @Test(arguments: [400, 401, 403, 404, 409])
+    func requestErrorsAreNeverRetried(status: Int) {
+        #expect(Self.policy.decide(after: .http(status: status, retryDelay: nil, dailyQuota: false), attempt: 1, now: Self.now) == .giveUp)
+    }
+
+    @Test func aRateLimitWaitsTheServersDelayUnlessItIsTooLong() {
+        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 7, dailyQuota: false), attempt: 1, now: Self.now) == .retry(after: 7))
+        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 121, dailyQuota: false), attempt: 1, now: Self.now) == .giveUp)
+        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: nil, dailyQuota: false), attempt: 2, now: Self.now) == .retry(after: 1))
+    }
+
+    @Test func aDailyQuotaPausesEveryCall() {
+        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 30, dailyQuota: true), attempt: 1, now: Self.now)
+                == .pause(until: Self.now.addingTimeInterval(30)))
+        // Without a delay, until midnight in California (2026-09-22 07:00 UTC is midnight PDT).
+        let decision = Self.policy.decide(after: .http(status: 429, retryDelay: nil, dailyQuota: true), attempt: 1, now: Self.now)
+        #expect(decision == .pause(until: Date(timeIntervalSince1970: 1_790_060_400)))
+    }
+
+    @Test func unusableAnswersAreNotAskedAgainAndNoAttemptStartsAfterTheDeadline() {
+        #expect(Self.policy.decide(after: .unusableAnswer, attempt: 1, now: Self.now) == .giveUp)
+        #expect(Self.policy.decide(after: .transport, attempt: 1, now: Self.now, deadline: Self.now.addingTimeInterval(0.4)) == .giveUp)
+        #expect(Self.policy.decide(after: .transport, attempt: 1, now: Self.now, deadline: Self.now.addingTimeInterval(0.6)) == .retry(after: 0.5))
+    }
+}
