@@ -181,82 +181,46 @@ package final class CameraCapture: Sendable {
     }
 
     /// Reads packets until the stream ends, stalls, fails or is stopped; `flowing` is called on the first packet.
+    ///
+    /// Packets are joined into pictures (``AccessUnitAssembler``); a ``DecodeModeTracker`` decides
+    /// what each picture is for, and this loop does it: keeps a keyframe, decodes, or drops it.
     private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool, ended: Bool) {
         let packet = Packet()
         let assembler = AccessUnitAssembler(parameters: reader.parameters)
-        var lastKeyPTS: Int64?
-        var measuredGOP: Double?
-        var lastKeyAt = Monotonic.nanoseconds()
+        var tracker = DecodeModeTracker(samplingInterval: settings.samplingInterval, configuredKeyframeInterval: settings.keyframeInterval,
+                                        timeBase: reader.timeBase, mode: store.mode, openedAt: Monotonic.nanoseconds())
         var decoder: Decoder?
-        var first = true
-        var paceStart: UInt64 = 0
-        var paceFirstPTS: Int64?
-        var unpublished = 0
-        var lastPublished: UInt64 = 0
-        var distrusted = false
-        var unpublishedIncomplete = 0
-        /// Hands the counters gathered on this thread to the shared status.
-        func publishCounters(packetArrived: Bool) {
-            let (packets, incomplete) = (unpublished, unpublishedIncomplete)
-            update {
-                $0.packets += packets
-                $0.picturesIncomplete += incomplete
-                if packetArrived { $0.lastPacketAt = Date() }
-            }
-            unpublished = 0
-            unpublishedIncomplete = 0
-        }
-        defer { publishCounters(packetArrived: false) }
+        var counters = ReadCounters()
+        var pacing = FilePacing()
+        defer { publish(&counters, packetArrived: false) }
 
-        /// One picture: measures the GOP, picks the decode mode, and keeps or decodes it.
+        /// One picture: the tracker says what it is for.
         func take(_ access: AccessUnit) {
             let unit = access.packet
-            // A keyframe: measure the GOP from the previous one.
-            let now = Monotonic.nanoseconds()
-            let timestamp = unit.timestamp
-            if unit.isKey {
-                if let lastKeyPTS, let timestamp, timestamp > lastKeyPTS {
-                    let gop = Double(timestamp - lastKeyPTS) * reader.timeBase
-                    if gop > 0.05 { measuredGOP = gop }
-                }
-                lastKeyPTS = timestamp
-                // Only a keyframe that can be shown counts as one having arrived.
-                if access.isWhole { lastKeyAt = now }
+            if !access.isWhole { counters.incomplete += 1 }
+            // A sampler may have found a "keyframe" that was not one: asked once per keyframe, not per packet.
+            let step = tracker.take(isKey: unit.isKey, isWhole: access.isWhole, timestamp: unit.timestamp, now: Monotonic.nanoseconds(),
+                                    keyframeDistrusted: unit.isKey && store.keyframeDistrusted)
+            if let change = step.modeChange {
+                store.setMode(change.mode)
+                update { $0.decodeMode = change.mode }
+                onEvent(.decodeModeChanged(cameraID: camera.id, mode: change.mode, reason: change.reason))
             }
-            if !access.isWhole { unpublishedIncomplete += 1 }
-
-            // Keyframes alone are enough only while they come at least as often as samples are taken.
-            var wanted = DecodeMode.choose(interval: settings.samplingInterval, keyframeInterval: measuredGOP ?? settings.keyframeInterval)
-            let keyless = Double(now &- lastKeyAt) / 1e9
-            let keyframesMissing = keyless > max(settings.samplingInterval, settings.keyframeInterval) * 2
-            // A sampler may have found a "keyframe" that was not one; asked once per keyframe, not per packet.
-            if unit.isKey && !distrusted { distrusted = store.keyframeDistrusted }
-            if keyframesMissing || distrusted { wanted = .allFrames }
-            if wanted != store.mode {
-                let reason = distrusted ? "a keyframe packet did not decode to a keyframe"
-                    : keyframesMissing ? "no whole keyframe for \(Int(keyless)) s"
-                    : measuredGOP.map { "keyframe interval \(String(format: "%.1f", $0)) s, sampling every \(String(format: "%.1f", settings.samplingInterval)) s" } ?? "configured"
-                store.setMode(wanted)
-                update { $0.decodeMode = wanted }
-                onEvent(.decodeModeChanged(cameraID: camera.id, mode: wanted, reason: reason))
-            }
-
-            switch store.mode {
-            case .keyframes:
+            switch step.action {
+            case .keepKeyframe:
                 decoder = nil
-                // A keyframe lacking its beginning would be sampled with its top concealed: the
-                // previous one stays until the next whole one.
-                if unit.isKey && access.isWhole { store.publishKeyframe(unit) }
-            case .allFrames:
-                // A decoder starts at a whole keyframe: pictures before it refer to ones it never
-                // saw, and after a picture lacking its beginning, every picture referring to it
-                // would be concealed too. A stream without keyframes (intra refresh), or whose
-                // keyframes never arrive whole, is decoded from wherever it is, as well as it can be.
-                if !keyframesMissing {
-                    if !access.isWhole { decoder = nil }
-                    if decoder == nil && !(unit.isKey && access.isWhole) { return }
+                store.publishKeyframe(unit)
+            case .discard:
+                if !tracker.decoding { decoder = nil }
+            case .decode(let restart):
+                if restart || decoder == nil {
+                    decoder = nil
+                    guard case .success(let made) = Decoder.make(parameters: reader.parameters) else {
+                        tracker.decoderFailed()
+                        return
+                    }
+                    decoder = made
                 }
-                if decoder == nil, case .success(let made) = Decoder.make(parameters: reader.parameters) { decoder = made }
                 if let decoder { store.publish(decoder.decode(unit)) }
             }
         }
@@ -266,6 +230,7 @@ package final class CameraCapture: Sendable {
         // stall can have begun one pause before the read that waits for it. FFmpeg notices the
         // deadline up to one polling slice after it passes.
         let stallTimeout = max(0.1, settings.stallTimeout - pause - StreamReader.interruptLatency)
+        var first = true
         while true {
             let asked = Monotonic.nanoseconds()
             switch reader.read(into: packet, stallTimeout: stallTimeout) {
@@ -277,8 +242,8 @@ package final class CameraCapture: Sendable {
                 // The file's last picture is whole now.
                 if let unit = assembler.flush() { take(unit) }
                 if reader.isFile && settings.loopFiles && reader.rewind() {
-                    paceFirstPTS = nil
-                    lastKeyPTS = nil
+                    pacing = FilePacing()
+                    tracker.rewound()
                     continue
                 }
                 return ("end of stream", false, true)
@@ -294,31 +259,59 @@ package final class CameraCapture: Sendable {
                 flowing()
             }
             // Counters reach the shared status four times a second, not on every packet.
-            unpublished += 1
-            let now = Monotonic.nanoseconds()
-            if now &- lastPublished > 250_000_000 {
-                publishCounters(packetArrived: true)
-                lastPublished = now
-            }
-            if reader.isFile { pace(packet, reader: reader, start: &paceStart, firstPTS: &paceFirstPTS) }
+            counters.packets += 1
+            if counters.due(now: Monotonic.nanoseconds()) { publish(&counters, packetArrived: true) }
+            if reader.isFile { pace(packet, reader: reader, pacing: &pacing) }
             let completed = assembler.add(packet)
             packet.unreference()
             if let unit = completed { take(unit) }
         }
     }
 
+    /// Counters gathered on the reader thread between two hand-overs to the shared status.
+    private struct ReadCounters {
+        var packets = 0
+        var incomplete = 0
+        var lastPublished: UInt64 = 0
+
+        /// Whether a quarter of a second has passed since the last hand-over (and notes it).
+        mutating func due(now: UInt64) -> Bool {
+            guard now &- lastPublished > 250_000_000 else { return false }
+            lastPublished = now
+            return true
+        }
+    }
+
+    /// Hands the counters gathered on the reader thread to the shared status.
+    private func publish(_ counters: inout ReadCounters, packetArrived: Bool) {
+        let (packets, incomplete) = (counters.packets, counters.incomplete)
+        update {
+            $0.packets += packets
+            $0.picturesIncomplete += incomplete
+            if packetArrived { $0.lastPacketAt = Date() }
+        }
+        counters.packets = 0
+        counters.incomplete = 0
+    }
+
+    /// Where a file's playback started: its first timestamp and the monotonic time it was read.
+    private struct FilePacing {
+        var start: UInt64 = 0
+        var firstTimestamp: Int64?
+    }
+
     /// Plays a file at its own speed, as a camera would deliver it.
-    private func pace(_ packet: Packet, reader: StreamReader, start: inout UInt64, firstPTS: inout Int64?) {
+    private func pace(_ packet: Packet, reader: StreamReader, pacing: inout FilePacing) {
         guard let pts = packet.timestamp else { return }
-        guard let first = firstPTS else {
-            firstPTS = pts
-            start = Monotonic.nanoseconds()
+        guard let first = pacing.firstTimestamp else {
+            pacing.firstTimestamp = pts
+            pacing.start = Monotonic.nanoseconds()
             return
         }
-        let due = Double(pts - first) * reader.timeBase
+        let due = Double(pts &- first) * reader.timeBase
         while !interrupter.isStopped {
-            let wait = due - Monotonic.seconds(since: start)
-            if wait <= 0 { return }
+            let wait = due - Monotonic.seconds(since: pacing.start)
+            if wait <= 0 || !wait.isFinite { return }
             usleep(UInt32(min(wait, 0.2) * 1_000_000))
         }
     }
