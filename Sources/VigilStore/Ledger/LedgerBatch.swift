@@ -9,21 +9,62 @@ import VigilCore
 /// `json_to_recordset` took about thirty. A record without a cost is costed in SQL by
 /// `vigil_call_cost` from the price in effect at its time, or left unpriced when there is none.
 enum LedgerBatch {
+    /// The `api_usage` row as the ledger writes it, column by column: the incoming table, the spool
+    /// line's field order (format 2: never reordered), the INSERT and the SELECT are all derived from
+    /// this one list. `ts` and `client_key`, `book_cost` and `book_price_id` are computed by
+    /// ``insertRows`` from the incoming row: the client's key, and the price book's cost for a row
+    /// that came without one.
+    static let usageColumns: [CopyColumn<UsageRecord>] = [
+        .init("request_id", "text") { $0.field($1.requestID) },
+        .init("ts_us", "bigint", into: "\"timestamp\"", as: "ts") { $0.field(Int64((($1.timestamp.timeIntervalSince1970 * 1_000_000).rounded()))) },
+        .init("client", "text", into: "client_id", as: "client_key") { $0.field($1.clientID) },
+        .init("source_id", "text") { $0.field($1.sourceID) },
+        .init("source_kind", "text") { $0.field($1.sourceKind) },
+        .init("endpoint", "text") { $0.field($1.endpoint) },
+        .init("method", "text") { $0.field($1.method) },
+        .init("status_code", "integer") { $0.field($1.statusCode) },
+        .init("model", "text") { $0.field($1.model) },
+        .init("model_version", "text") { $0.field($1.usage.modelVersion) },
+        .init("response_id", "text") { $0.field($1.usage.responseID) },
+        .init("prompt_tokens", "integer") { $0.field($1.usage.promptTokens) },
+        .init("cached_tokens", "integer") { $0.field($1.usage.cachedTokens) },
+        .init("completion_tokens", "integer") { $0.field($1.usage.candidatesTokens) },
+        .init("thoughts_tokens", "integer") { $0.field($1.usage.thoughtsTokens) },
+        .init("tool_use_tokens", "integer") { $0.field($1.usage.toolUsePromptTokens) },
+        .init("total_tokens", "integer") { $0.field($1.usage.totalTokens) },
+        .init("image_tokens", "integer") { $0.field($1.usage.imageTokens) },
+        .init("estimated", "boolean") { $0.field($1.usage.estimated) },
+        .init("success", "boolean") { $0.field($1.success) },
+        .init("error", "text") { $0.field($1.error) },
+        .init("finish_reason", "text") { $0.field($1.finishReason) },
+        .init("attempt", "integer") { $0.field($1.attempt) },
+        .init("duration_ms", "integer") { $0.field($1.durationMilliseconds) },
+        .init("cost", "numeric", as: "CASE WHEN cost IS NOT NULL THEN cost ELSE book_cost END") { $0.field($1.cost?.description) },
+        .init("price_id", "integer", as: "CASE WHEN cost IS NOT NULL THEN price_id ELSE book_price_id END") { $0.field($1.priceID) },
+        .init("session_ids", "uuid[]") { $0.arrayField($1.sessionIDs.map { $0.uuidString.lowercased() }) },
+        .init("camera_count", "integer") { $0.field($1.cameraCount) },
+        .init("image_width", "integer") { $0.field($1.imageWidth) },
+        .init("image_height", "integer") { $0.field($1.imageHeight) },
+    ]
+
+    /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
+    /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row.
+    static let verdictColumns: [CopyColumn<(requestID: String, verdict: CameraVerdict)>] = [
+        .init("request_id", "text", into: "request_id", as: "ins.request_id") { $0.field($1.requestID) },
+        .init("camera_id", "text", as: "v.camera_id") { $0.field($1.verdict.cameraID) },
+        .init("quadrant", "integer", as: "v.quadrant") { $0.field($1.verdict.quadrant) },
+        .init("incident_detected", "boolean", as: "v.incident_detected") { $0.field($1.verdict.incidentDetected) },
+        .init("incident_type", "text", as: "v.incident_type") { $0.field($1.verdict.incidentType) },
+        .init("confidence", "text", as: "v.confidence::numeric") { $0.field($1.verdict.confidence) },
+        .init("description", "text", as: "v.description") { $0.field($1.verdict.description) },
+        .init("frame_size", "text", as: "v.frame_size") { $0.field($1.verdict.frameSize) },
+        .init("frame_count", "integer", as: "v.frame_count") { $0.field($1.verdict.frameCount) },
+        .init("analysis_text", "text", as: "v.analysis_text") { $0.field($1.verdict.analysisText) },
+    ]
+
     /// The temporary tables the batches are copied into; emptied by every commit.
-    static let createIncoming = """
-        CREATE TEMP TABLE IF NOT EXISTS vigil_incoming_usage (
-            request_id text, ts_us bigint, client text, source_id text, source_kind text, endpoint text,
-            method text, status_code integer, model text, model_version text, response_id text,
-            prompt_tokens integer, cached_tokens integer, completion_tokens integer, thoughts_tokens integer,
-            tool_use_tokens integer, total_tokens integer, image_tokens integer, estimated boolean,
-            success boolean, error text, finish_reason text, attempt integer, duration_ms integer,
-            cost numeric, price_id integer, session_ids uuid[], camera_count integer, image_width integer,
-            image_height integer) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS vigil_incoming_verdicts (
-            request_id text, camera_id text, quadrant integer, incident_detected boolean, incident_type text,
-            confidence text, description text, frame_size text, frame_count integer, analysis_text text)
-            ON COMMIT DELETE ROWS
-        """
+    static let createIncoming = usageColumns.createIncoming("vigil_incoming_usage") + ";\n"
+        + verdictColumns.createIncoming("vigil_incoming_verdicts")
 
     /// Encodes `records` in the column order of the temporary tables.
     static func encode(_ records: [UsageRecord]) -> SpooledBatch {
@@ -31,49 +72,9 @@ enum LedgerBatch {
         var verdicts = CopyTextWriter(reservingCapacity: records.count * 120)
         var verdictCount = 0
         for record in records {
-            usage.field(record.requestID)
-            usage.field(Int64((record.timestamp.timeIntervalSince1970 * 1_000_000).rounded()))
-            usage.field(record.clientID)
-            usage.field(record.sourceID)
-            usage.field(record.sourceKind)
-            usage.field(record.endpoint)
-            usage.field(record.method)
-            usage.field(record.statusCode)
-            usage.field(record.model)
-            usage.field(record.usage.modelVersion)
-            usage.field(record.usage.responseID)
-            usage.field(record.usage.promptTokens)
-            usage.field(record.usage.cachedTokens)
-            usage.field(record.usage.candidatesTokens)
-            usage.field(record.usage.thoughtsTokens)
-            usage.field(record.usage.toolUsePromptTokens)
-            usage.field(record.usage.totalTokens)
-            usage.field(record.usage.imageTokens)
-            usage.field(record.usage.estimated)
-            usage.field(record.success)
-            usage.field(record.error)
-            usage.field(record.finishReason)
-            usage.field(record.attempt)
-            usage.field(record.durationMilliseconds)
-            usage.field(record.cost?.description)
-            usage.field(record.priceID)
-            usage.arrayField(record.sessionIDs.map { $0.uuidString.lowercased() })
-            usage.field(record.cameraCount)
-            usage.field(record.imageWidth)
-            usage.field(record.imageHeight)
-            usage.endRow()
+            usageColumns.encode(record, into: &usage)
             for verdict in record.verdicts {
-                verdicts.field(record.requestID)
-                verdicts.field(verdict.cameraID)
-                verdicts.field(verdict.quadrant)
-                verdicts.field(verdict.incidentDetected)
-                verdicts.field(verdict.incidentType)
-                verdicts.field(verdict.confidence)
-                verdicts.field(verdict.description)
-                verdicts.field(verdict.frameSize)
-                verdicts.field(verdict.frameCount)
-                verdicts.field(verdict.analysisText)
-                verdicts.endRow()
+                verdictColumns.encode((record.requestID, verdict), into: &verdicts)
                 verdictCount += 1
             }
         }
@@ -101,19 +102,8 @@ enum LedgerBatch {
             LEFT JOIN clients c ON c.code = i.client
         ),
         inserted AS (
-            INSERT INTO api_usage (
-                request_id, "timestamp", client_id, source_id, source_kind, endpoint, method, status_code, model,
-                model_version, response_id, prompt_tokens, cached_tokens, completion_tokens, thoughts_tokens,
-                tool_use_tokens, total_tokens, image_tokens, estimated, success, error, finish_reason, attempt,
-                duration_ms, cost, price_id, unpriced, session_ids, camera_count, image_width, image_height)
-            SELECT request_id, ts, client_key, source_id, source_kind, endpoint, method, status_code, model,
-                   model_version, response_id, prompt_tokens, cached_tokens, completion_tokens, thoughts_tokens,
-                   tool_use_tokens, total_tokens, image_tokens, estimated, success, error, finish_reason, attempt,
-                   duration_ms,
-                   CASE WHEN cost IS NOT NULL THEN cost ELSE book_cost END,
-                   CASE WHEN cost IS NOT NULL THEN price_id ELSE book_price_id END,
-                   cost IS NULL AND book_cost IS NULL,
-                   session_ids, camera_count, image_width, image_height
+            INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced"])))
+            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL"]))
             FROM priced
             ON CONFLICT (request_id) DO NOTHING
             RETURNING id, request_id, "timestamp", client_id, source_id
@@ -122,13 +112,9 @@ enum LedgerBatch {
             -- Only for rows this statement inserted, so never a verdict already there: no ON CONFLICT
             -- (its speculative insertion doubled the cost of a verdict). A call spooled twice in one
             -- transaction brings its verdicts twice: DISTINCT ON keeps one.
-            INSERT INTO analyses (usage_id, request_id, "timestamp", client_id, camera_id, source_id, quadrant,
-                                  frame_count, frame_size, incident_detected, incident_type, confidence, description,
-                                  analysis_text)
+            INSERT INTO analyses (usage_id, "timestamp", client_id, source_id, \(verdictColumns.insertList()))
             SELECT DISTINCT ON (ins.id, v.camera_id)
-                   ins.id, ins.request_id, ins."timestamp", ins.client_id, v.camera_id, ins.source_id, v.quadrant,
-                   v.frame_count, v.frame_size, v.incident_detected, v.incident_type, v.confidence::numeric,
-                   v.description, v.analysis_text
+                   ins.id, ins."timestamp", ins.client_id, ins.source_id, \(verdictColumns.selectList())
             FROM inserted ins
             JOIN vigil_incoming_verdicts v ON v.request_id = ins.request_id
             RETURNING 1
