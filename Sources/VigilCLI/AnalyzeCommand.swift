@@ -85,39 +85,33 @@ struct AnalyzeCommand: AsyncParsableCommand {
             prices = book
         }
 
-        let recorder = ledger
-        let book = prices
         let captures = SourceSampler.start(urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, loopFiles: !once,
                                            logger: logger)
+        // The sources' cameras carry the client, so the daemon's records serve as they are.
         let cameras = captures.map { CameraConfiguration(id: $0.camera.id, name: $0.camera.name, url: $0.camera.url, client: client ?? "adhoc") }
         let source: AnalysisSource = cameras.count == 4
             ? .group(GroupConfiguration(id: "adhoc-group", name: "sources", cameras: cameras.map(\.id)), cameras)
             : .camera(cameras[0])
-        let pipeline = ImagePipeline(maxImageSide: configuration?.analysis.maxImageSide ?? 768,
-                                     jpegQuality: configuration?.analysis.jpegQuality ?? 80, threads: 1)
-        let geminiClient = GeminiClient(configuration: gemini, apiKey: key.key, logger: logger)
+        let pipeline = AnalysisPipeline(
+            gemini: GeminiClient(configuration: gemini, apiKey: key.key, logger: logger),
+            images: ImagePipeline(maxImageSide: configuration?.analysis.maxImageSide ?? 768, jpegQuality: configuration?.analysis.jpegQuality ?? 80,
+                                  threads: 1),
+            prices: prices, ledger: ledger, maxFrameAge: max(interval * 2, 30), systemInstruction: gemini.systemPrompt, logger: logger)
         await SourceSampler.waitForFrames(captures, timeout: (configuration?.capture.openTimeoutSeconds ?? 10) + 5)
         var failures = 0
         for index in 1...frames {
             if index > 1 { try await Task.sleep(for: .seconds(interval)) }
-            let image = try await pipeline.sample(captures, ids: captures.map(\.camera.id), maxAge: max(interval * 2, 30))
-            if image.isEmpty {
+            switch await pipeline.analyze(source, captures: captures) {
+            case .imageFailed(let error):
+                printError("vigil analyze: sample \(index): cannot make the image: \(error)")
+                failures += 1
+            case .noFrame, .held:
                 printError("vigil analyze: sample \(index): no picture from \(urls.map(\.redacted).joined(separator: ", "))")
                 failures += 1
-                continue
+            case .completed(let analysis):
+                if analysis.outcome.verdicts == nil { failures += 1 }
+                print(AnalyzeOutput.render(index: index, image: analysis.sample.image, outcome: analysis.outcome, urls: urls, json: format == .json))
             }
-            let prompt = AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: gemini.systemPrompt)
-            let frameSizes = Dictionary(image.parts.compactMap { p in p.frameSize.map { (p.cameraID, $0) } }, uniquingKeysWith: { a, _ in a })
-            let outcome = await geminiClient.analyze(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height),
-                                                     prompt: prompt, frameSizes: frameSizes) { attempt in
-                // The sources' cameras carry the client, so the daemon's record factory serves as it is.
-                guard let recorder else { return }
-                let record = UsageRecordFactory.record(attempt, source: source, image: image, model: geminiClient.model,
-                                                       endpoint: geminiClient.endpointPath, prices: book)
-                try? await recorder.record(record)
-            }
-            if outcome.verdicts == nil { failures += 1 }
-            print(AnalyzeOutput.render(index: index, image: image, outcome: outcome, urls: urls, json: format == .json))
         }
         for capture in captures { await capture.stop() }
         if let ledger { _ = await ledger.close() }

@@ -68,11 +68,16 @@ struct GeminiClientTests {
     @Test func rateLimitThenSuccessRetriesOnceAfterTheGivenDelay() async throws {
         let standIn = try await GeminiStandIn.start()
         try await standIn.script(["429:1s", "ok"])
-        let recorded = Recorder()
-        let outcome = await Self.client(standIn).analyze(image: try await Self.jpeg(width: 640, height: 360),
-                                                          prompt: AnalysisPrompt(source: .camera(Self.camera("till")))) { await recorded.add($0) }
-        #expect(outcome.verdicts != nil)
-        let attempts = await recorded.attempts
+        var call = Self.client(standIn).call(image: try await Self.jpeg(width: 640, height: 360),
+                                             prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        var attempts: [AttemptReport] = []
+        while let attempt = await call.next() {
+            // An attempt is handed out before the next one goes on the wire.
+            #expect(try await standIn.stats()["requests"] == attempts.count + 1)
+            attempts.append(attempt)
+        }
+        #expect(call.outcome.verdicts != nil)
+        #expect(call.outcome.attempts.map(\.attempt) == attempts.map(\.attempt))
         #expect(attempts.map(\.statusCode) == [429, 200])
         #expect(attempts.map(\.attempt) == [1, 2])
         #expect(attempts[0].failure?.kind == .rateLimited)
@@ -209,8 +214,3 @@ struct GeminiClientTests {
     }
 }
 
-/// Collects attempt reports in order.
-actor Recorder {
-    var attempts: [AttemptReport] = []
-    func add(_ report: AttemptReport) { attempts.append(report) }
-}

@@ -41,55 +41,95 @@ package final class GeminiClient: Sendable {
     /// Requests being sent or waiting for a connection slot.
     package var requestsInFlight: Int { transport.inFlight }
 
-    /// Analyses one image: sends it, retries per policy, and reports each attempt to `onAttempt`
-    /// (awaited before the next attempt, so the caller can record it) before returning.
+    /// One analysis of `image`, attempt by attempt: each ``GeminiCall/next()`` sends one request
+    /// (after the retry policy's wait) and returns what it cost, so the caller records an attempt
+    /// before the next one goes on the wire. Nothing is sent until the first `next()`.
     ///
-    /// - Parameters:
-    ///   - frameSizes: each camera's source frame size (`1920x1080`), stored with its verdict.
-    ///   - deadline: no attempt starts after it (a retry that would is abandoned).
-    package func analyze(image: GeminiImage, prompt: AnalysisPrompt, frameSizes: [String: String] = [:], deadline: Date? = nil,
-                        onAttempt: @Sendable (AttemptReport) async -> Void = { _ in }) async -> AnalysisOutcome {
-        var attempts: [AttemptReport] = []
-        if let until = pause.until(now: Date()) {
-            return AnalysisOutcome(attempts: [], verdicts: nil,
-                                   failure: GeminiFailure(kind: .paused, message: "calls are paused until \(until.formatted(.iso8601)) (daily quota)"))
-        }
-        let body = GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
-        let url = configuration.baseURL + endpointPath
-        let headers = ["x-goog-api-key: \(apiKey)", "Content-Type: application/json", "Expect:"]
-        var attempt = 1
-        while true {
-            let started = Date()
-            let result = await transport.post(url: url, headers: headers, body: body,
-                                              connectTimeout: configuration.connectTimeoutSeconds,
-                                              totalTimeout: configuration.requestTimeoutSeconds)
-            var report = interpret(result, attempt: attempt, started: started, image: image, prompt: prompt, frameSizes: frameSizes)
-            report.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
-            if report.reachedServer {
-                attempts.append(report)
-                await onAttempt(report)
-            }
-            if let verdicts = report.verdicts {
-                return AnalysisOutcome(attempts: attempts, verdicts: verdicts, failure: nil)
-            }
-            let failure = report.failure ?? GeminiFailure(kind: .network, message: "no response")
-            let decision = policy.decide(after: policyFailure(report, result), attempt: attempt, now: Date(), deadline: deadline)
-            switch decision {
-            case .retry(let delay):
-                logger.info("retrying Gemini call", metadata: ["attempt": "\(attempt)", "delay_s": "\(String(format: "%.2f", delay))",
-                                                                "reason": "\(failure)", "model": "\(configuration.model)"])
-                try? await Task.sleep(for: .seconds(delay))
-                if Task.isCancelled { return AnalysisOutcome(attempts: attempts, verdicts: nil, failure: failure) }
-                attempt += 1
-            case .pause(let until):
-                pause.pause(until: until)
-                logger.warning("Gemini daily quota exhausted; pausing calls", metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
-                return AnalysisOutcome(attempts: attempts, verdicts: nil, failure: failure)
-            case .giveUp:
-                return AnalysisOutcome(attempts: attempts, verdicts: nil, failure: failure)
-            }
+    /// - Parameter deadline: no attempt starts after it (a retry that would is abandoned).
+    package func call(image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil) -> GeminiCall {
+        GeminiCall(client: self, image: image, prompt: prompt, deadline: deadline)
+    }
+
+    /// Analyses one image to the end, retrying per policy, and returns every attempt with the
+    /// verdicts or the final failure. For callers that record nothing (tests, benchmarks).
+    package func analyze(image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil) async -> AnalysisOutcome {
+        var call = call(image: image, prompt: prompt, deadline: deadline)
+        while await call.next() != nil {}
+        return call.outcome
+    }
+
+    /// The state of one analysis between attempts, for ``GeminiCall``.
+    struct Exchange {
+        /// The request body, made for the first attempt and sent again by retries.
+        var body: [UInt8]?
+        /// Attempts made so far.
+        var attempt = 0
+        /// Seconds to wait before the next attempt, when a retry is due.
+        var delay: Double?
+        /// No attempt follows.
+        private(set) var isFinished = false
+
+        mutating func finish() {
+            isFinished = true
+            delay = nil
         }
     }
+
+    /// Sends attempt number `exchange.attempt + 1` (waiting first when a retry is due) and decides
+    /// what follows: the report, or nil with the outcome final.
+    func nextAttempt(_ exchange: inout Exchange, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?,
+                     outcome: inout AnalysisOutcome) async -> AttemptReport? {
+        while !exchange.isFinished {
+            if exchange.attempt == 0, let until = pause.until(now: Date()) {
+                outcome.failure = GeminiFailure(kind: .paused, message: "calls are paused until \(until.formatted(.iso8601)) (daily quota)")
+                exchange.finish()
+                return nil
+            }
+            if let delay = exchange.delay {
+                exchange.delay = nil
+                try? await Task.sleep(for: .seconds(delay))
+                if Task.isCancelled {
+                    exchange.finish()
+                    return nil
+                }
+            }
+            exchange.attempt += 1
+            let body = exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
+            exchange.body = body
+            let started = Date()
+            let result = await transport.post(url: configuration.baseURL + endpointPath, headers: headers, body: body,
+                                              connectTimeout: configuration.connectTimeoutSeconds,
+                                              totalTimeout: configuration.requestTimeoutSeconds)
+            var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
+            report.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            if report.reachedServer { outcome.attempts.append(report) }
+            if let verdicts = report.verdicts {
+                outcome.verdicts = verdicts
+                outcome.failure = nil
+                exchange.finish()
+            } else {
+                let failure = report.failure ?? GeminiFailure(kind: .network, message: "no response")
+                outcome.failure = failure
+                switch policy.decide(after: policyFailure(report, result), attempt: exchange.attempt, now: Date(), deadline: deadline) {
+                case .retry(let delay):
+                    logger.info("retrying Gemini call", metadata: ["attempt": "\(exchange.attempt)", "delay_s": "\(String(format: "%.2f", delay))",
+                                                                    "reason": "\(failure)", "model": "\(configuration.model)"])
+                    exchange.delay = delay
+                case .pause(let until):
+                    pause.pause(until: until)
+                    logger.warning("Gemini daily quota exhausted; pausing calls", metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
+                    exchange.finish()
+                case .giveUp:
+                    exchange.finish()
+                }
+            }
+            if report.reachedServer { return report }
+        }
+        return nil
+    }
+
+    /// The request's headers: the key travels here, never in the URL.
+    private var headers: [String] { ["x-goog-api-key: \(apiKey)", "Content-Type: application/json", "Expect:"] }
 
     private func policyFailure(_ report: AttemptReport, _ result: Result<HTTPResponse, TransportError>) -> RetryPolicy.Failure {
         switch result {
@@ -104,7 +144,7 @@ package final class GeminiClient: Sendable {
     }
 
     private func interpret(_ result: Result<HTTPResponse, TransportError>, attempt: Int, started: Date, image: GeminiImage,
-                           prompt: AnalysisPrompt, frameSizes: [String: String]) -> AttemptReport {
+                           prompt: AnalysisPrompt) -> AttemptReport {
         var report = AttemptReport(attempt: attempt, startedAt: started, durationMilliseconds: 0, statusCode: nil, usage: .none,
                                    finishReason: nil, reachedServer: true, verdicts: nil, failure: nil, rawText: nil)
         let response: HTTPResponse
@@ -165,7 +205,7 @@ package final class GeminiClient: Sendable {
             return report
         }
         do {
-            report.verdicts = try VerdictParser.verdicts(from: text, prompt: prompt, frameSizes: frameSizes)
+            report.verdicts = try VerdictParser.verdicts(from: text, prompt: prompt)
         } catch {
             report.rawText = redactor.redact(text)
             report.failure = GeminiFailure(kind: .unusableAnswer, message: "the answer does not match the verdict schema: \(error.reason)")

@@ -1,0 +1,103 @@
+package import Foundation
+package import Logging
+package import VigilBilling
+package import VigilCapture
+package import VigilCore
+package import VigilGemini
+package import VigilStore
+
+/// One source's analysis, stage by stage: sample → prompt → stages' admission → Gemini, attempt by
+/// attempt, each made a durable usage row before the next → stages' results.
+///
+/// `vigil run` (through ``Supervisor``) and `vigil analyze` both analyse through this type; they
+/// differ only in their stages and whether a ledger records the calls. The pipeline itself keeps
+/// the one promise every caller relies on: every attempt that reached Gemini is handed to the
+/// ledger (when there is one) before another request is sent, with its verdicts carrying the
+/// source frames' sizes. A value: a changed configuration or price book makes a new one.
+package struct AnalysisPipeline: Sendable {
+    package var gemini: GeminiClient
+    package var images: ImagePipeline
+    /// Prices for costing each attempt as it is recorded; a model without one is recorded unpriced.
+    package var prices: PriceBook
+    /// Where usage records go; nil records nothing (an ad-hoc `vigil analyze` without a client).
+    package var ledger: UsageLedger?
+    /// The oldest frame a sample may use, in seconds.
+    package var maxFrameAge: Double
+    /// The system instruction of every prompt; nil for the built-in one.
+    package var systemInstruction: String?
+    /// Run in order at each point of the analysis.
+    package var stages: [any AnalysisStage]
+    package var logger: Logger
+
+    package init(gemini: GeminiClient, images: ImagePipeline, prices: PriceBook, ledger: UsageLedger?, maxFrameAge: Double,
+                 systemInstruction: String?, stages: [any AnalysisStage] = [], logger: Logger) {
+        self.gemini = gemini
+        self.images = images
+        self.prices = prices
+        self.ledger = ledger
+        self.maxFrameAge = maxFrameAge
+        self.systemInstruction = systemInstruction
+        self.stages = stages
+        self.logger = logger
+    }
+
+    /// Analyses `source` from `captures` (one per camera of the source, in its order; nil for a
+    /// camera that is not open).
+    ///
+    /// - Parameter deadline: no attempt starts after it (a retry that would is abandoned).
+    package func analyze(_ source: AnalysisSource, captures: [CameraCapture?], deadline: Date? = nil) async -> AnalysisRun {
+        let image: SampledImage
+        do {
+            image = try await images.sample(captures, ids: source.cameras.map(\.id), maxAge: maxFrameAge)
+        } catch {
+            return .imageFailed("\(error)")
+        }
+        if image.isEmpty { return .noFrame }
+        let sample = AnalysisSample(source: source, image: image,
+                                    prompt: AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: systemInstruction))
+        for stage in stages {
+            if let reason = await stage.admit(sample) { return .held(reason) }
+        }
+
+        let frameSizes = Dictionary(image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },
+                                    uniquingKeysWith: { first, _ in first })
+        var call = gemini.call(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: sample.prompt,
+                               deadline: deadline)
+        var records: [UsageRecord] = []
+        while var attempt = await call.next() {
+            attempt.verdicts = attempt.verdicts.map { Self.sized($0, frameSizes) }
+            let record = UsageRecordFactory.record(attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath,
+                                                   prices: prices)
+            let spooled = await self.record(record, label: sample.label)
+            records.append(record)
+            for stage in stages { await stage.recorded(record, attempt: attempt, sample: sample, spooled: spooled) }
+        }
+        var outcome = call.outcome
+        outcome.verdicts = outcome.verdicts.map { Self.sized($0, frameSizes) }
+        let completed = CompletedAnalysis(sample: sample, outcome: outcome, records: records)
+        for stage in stages { await stage.finished(completed) }
+        return .completed(completed)
+    }
+
+    /// Hands `record` to the ledger; false when it could not be made durable (logged as lost).
+    private func record(_ record: UsageRecord, label: String) async -> Bool {
+        guard let ledger else { return true }
+        do {
+            try await ledger.record(record)
+            return true
+        } catch {
+            logger.critical("\(label) a usage record could not be spooled: it is lost",
+                            metadata: ["request_id": "\(record.requestID)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// `verdicts` with each camera's source frame size (`1920x1080`), as stored with the verdict.
+    private static func sized(_ verdicts: [CameraVerdict], _ frameSizes: [String: String]) -> [CameraVerdict] {
+        verdicts.map { verdict in
+            var sized = verdict
+            sized.frameSize = frameSizes[verdict.cameraID]
+            return sized
+        }
+    }
+}
