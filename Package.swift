@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilServiceTests",
-            dependencies: ["VigilCore", "VigilTestSupport"],
+            dependencies: ["VigilCore", "VigilCapture", "VigilStore", "VigilService", "VigilHTTP", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

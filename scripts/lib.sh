@@ -8,6 +8,7 @@ VIGIL_APT_PACKAGES=(
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   procps iproute2 time curl
+  prometheus  # promtool, which the tests run on /metrics
 )
 
 vigil_log() { printf '==> %s\n' "$*" >&2; }

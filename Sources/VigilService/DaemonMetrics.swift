@@ -1,14 +1,21 @@
 import Metrics
-import VigilCapture
-import VigilCore
-import VigilStore
+package import VigilCapture
+package import VigilCore
+package import VigilStore
 
 /// The daemon's metrics, through swift-metrics (exported by whatever backend the executable installs).
 ///
-/// Names follow Prometheus conventions: counters end in `_total`, durations are in seconds.
-enum DaemonMetrics {
-    /// One Gemini attempt: calls by source, model and outcome; tokens by kind; cost; retries.
-    static func call(_ record: UsageRecord) {
+/// Names follow Prometheus conventions: counters end in `_total`, durations are in seconds. Every
+/// family made here needs its one-line description in `MetricHelp` (module VigilHTTP), the
+/// exporter's `# HELP` table; `MetricsTests` fails for a family without one.
+package enum DaemonMetrics {
+    /// One Gemini attempt: calls by source, model and outcome; tokens by kind; cost by client and
+    /// model (or an unpriced call); retries; latency.
+    ///
+    /// Token counts and the cost derive from the response, so a negative amount (or a cost beyond
+    /// 64 bits of nano-dollars) is skipped rather than counted: a counter only goes up, and
+    /// swift-prometheus traps on a negative increment. A negative duration is recorded as zero.
+    package static func call(_ record: UsageRecord) {
         let outcome = record.success ? "success" : "failure"
         Counter(label: "vigil_gemini_calls_total", dimensions: [("source", record.sourceID), ("model", record.model), ("outcome", outcome)]).increment()
         if record.attempt > 1 { Counter(label: "vigil_gemini_retries_total", dimensions: [("model", record.model)]).increment() }
@@ -18,27 +25,33 @@ enum DaemonMetrics {
             Counter(label: "vigil_tokens_total", dimensions: [("kind", kind), ("model", record.model)]).increment(by: Int64(count))
         }
         if let cost = record.cost {
-            // Nano-dollars as an integer counter: exact, and far from overflow.
-            Counter(label: "vigil_cost_nanodollars_total", dimensions: [("model", record.model)]).increment(by: Int64(cost.units / 1_000_000))
+            // Whole nano-dollars (10⁻⁹; Money carries 10⁻¹⁵, the rest is dropped) as an integer counter,
+            // far from overflow. Labelled by client and model, so `sum by (client)` is the spend per
+            // client and `sum by (model)` the spend per model.
+            if let nanodollars = Int64(exactly: cost.units / 1_000_000), nanodollars >= 0 {
+                Counter(label: "vigil_cost_nanodollars_total", dimensions: [("client", record.clientID), ("model", record.model)])
+                    .increment(by: nanodollars)
+            }
         } else {
             Counter(label: "vigil_unpriced_calls_total", dimensions: [("model", record.model)]).increment()
         }
         Timer(label: "vigil_gemini_call_duration_seconds", dimensions: [("model", record.model)])
-            .recordMilliseconds(record.durationMilliseconds)
+            .recordMilliseconds(max(record.durationMilliseconds, 0))
     }
 
     /// A tick skipped for a source: `in_flight` (its previous call still runs) or `no_frame`.
-    static func skipped(_ source: String, reason: String) {
+    package static func skipped(_ source: String, reason: String) {
         Counter(label: "vigil_skipped_ticks_total", dimensions: [("source", source), ("reason", reason)]).increment()
     }
 
-    static func incident(_ camera: String, type: String) {
+    /// A verdict that reported an incident, by camera and incident type.
+    package static func incident(_ camera: String, type: String) {
         Counter(label: "vigil_incidents_total", dimensions: [("camera", camera), ("type", type)]).increment()
     }
 
     /// Camera gauges and counters from the cameras' current status; `previous` holds the last seen
     /// cumulative values so counters advance by the difference.
-    static func cameras(_ statuses: [CameraStatus], previous: inout [String: CameraStatus]) {
+    package static func cameras(_ statuses: [CameraStatus], previous: inout [String: CameraStatus]) {
         for status in statuses {
             let camera = [("camera", status.cameraID)]
             Gauge(label: "vigil_camera_up", dimensions: camera).record(status.state == .live ? 1 : 0)
@@ -62,7 +75,7 @@ enum DaemonMetrics {
 
     /// The ledger: spool depth, rows written and refused, last write latency, database reachability.
     /// `previous` holds the last seen statistics so counters advance by the difference.
-    static func ledger(_ statistics: UsageLedger.Statistics, previous: inout UsageLedger.Statistics) {
+    package static func ledger(_ statistics: UsageLedger.Statistics, previous: inout UsageLedger.Statistics) {
         Gauge(label: "vigil_spool_segments").record(statistics.segmentsWaiting)
         Gauge(label: "vigil_database_up").record(statistics.databaseReachable ? 1 : 0)
         Gauge(label: "vigil_usage_write_last_seconds").record(statistics.lastWriteMilliseconds / 1000)

@@ -214,6 +214,13 @@ struct DaemonTests {
             #expect(text.contains(name + "{") || text.contains(name + " "), "missing \(name)")
         }
         #expect(text.contains("vigil_camera_up{camera=\"till\"} 1"))
+        // The spend per client: the configuration's one client, "shop", has been charged.
+        #expect(PrometheusText.samples(text, of: "vigil_cost_nanodollars_total").contains { $0.labels["client"] == "shop" && $0.value > 0 },
+                "no cost for client shop")
+        if let promtool = try await PrometheusText.promtool(text) {
+            #expect(promtool.status == 0, "promtool check metrics: \(promtool.standardOutput)\(promtool.standardError)")
+            #expect(promtool.standardOutput.isEmpty && promtool.standardError.isEmpty, "\(promtool.standardOutput)\(promtool.standardError)")
+        }
         #expect(!text.contains("Cam3raPassw0rd"))
         #expect(!text.contains(Self.apiKey))
     }
@@ -229,13 +236,29 @@ struct DaemonTests {
     }
 }
 
-/// A strict check of the Prometheus text exposition format (what promtool's parser requires).
+/// A strict check of the Prometheus text exposition format (what promtool's parser requires, and
+/// its lint's demand that every family has `# HELP` text), and promtool itself where installed.
 enum PrometheusText {
+    /// One sample line: its metric name (a histogram's with `_bucket`, `_sum` or `_count`), labels and value.
+    struct Sample {
+        var metric: String
+        var labels: [String: String]
+        var value: Double
+    }
+
+    /// A sample line's metric name, labels (`{...}`, escapes kept) and value; nil when it is not one.
+    static func parse(sample line: Substring) -> (metric: String, labels: String, value: String)? {
+        let sample = #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*,?)?\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?$/#
+        guard let match = try? sample.wholeMatch(in: String(line)) else { return nil }
+        return (String(match.1), String(match.2 ?? ""), String(match.5))
+    }
+
+    /// What is wrong with `text`, one line per problem; empty when nothing is.
     static func problems(_ text: String) -> [String] {
         var problems: [String] = []
         var types: [String: String] = [:]
+        var helped: Set<String> = []
         let name = #/^[a-zA-Z_:][a-zA-Z0-9_:]*$/#
-        let sample = #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*,?)?\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?$/#
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
@@ -248,17 +271,54 @@ enum PrometheusText {
                 types[String(parts[2])] = String(parts[3])
                 continue
             }
+            if line.hasPrefix("# HELP ") {
+                let parts = line.split(separator: " ", maxSplits: 3)
+                guard parts.count == 4, (try? name.wholeMatch(in: String(parts[2]))) != nil,
+                      !parts[3].trimmingCharacters(in: .whitespaces).isEmpty else {
+                    problems.append("bad HELP line: \(line)")
+                    continue
+                }
+                if !helped.insert(String(parts[2])).inserted { problems.append("duplicate HELP for \(parts[2])") }
+                continue
+            }
             if line.hasPrefix("#") { continue }
-            guard let match = try? sample.wholeMatch(in: String(line)) else {
+            guard let metric = parse(sample: line)?.metric else {
                 problems.append("bad sample line: \(line)")
                 continue
             }
-            let metric = String(match.1)
             let family = [metric, metric.replacingOccurrences(of: "_bucket", with: ""), metric.replacingOccurrences(of: "_sum", with: ""),
                           metric.replacingOccurrences(of: "_count", with: "")].first { types[$0] != nil }
             if family == nil { problems.append("sample without TYPE: \(metric)") }
             if types[metric] == "counter" && !metric.hasSuffix("_total") { problems.append("counter not ending in _total: \(metric)") }
         }
+        for name in types.keys.sorted() where !helped.contains(name) { problems.append("no HELP for \(name)") }
         return problems
+    }
+
+    /// The families of `text` (the names of its `# TYPE` lines).
+    static func families(_ text: String) -> Set<String> {
+        Set(text.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            return line.hasPrefix("# TYPE ") && parts.count == 4 ? String(parts[2]) : nil
+        })
+    }
+
+    /// The samples of `text` whose metric name is `metric`.
+    static func samples(_ text: String, of metric: String) -> [Sample] {
+        let label = #/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/#
+        return text.split(separator: "\n").compactMap { line -> Sample? in
+            guard let sample = parse(sample: line), sample.metric == metric, let value = Double(sample.value) else { return nil }
+            var labels: [String: String] = [:]
+            for match in sample.labels.matches(of: label) { labels[String(match.1)] = String(match.2) }
+            return Sample(metric: metric, labels: labels, value: value)
+        }
+    }
+
+    /// `promtool check metrics` run on `text`, or nil when promtool is not installed (Debian's
+    /// `prometheus` package; `scripts/test` installs it). Exit status 0 and no output mean no problem.
+    static func promtool(_ text: String) async throws -> ProcessOutput? {
+        let path = "/usr/bin/promtool"
+        guard FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return try await ProcessRunner.run(path, ["check", "metrics"], input: text)
     }
 }
