@@ -117,9 +117,10 @@ func problems(_ text: String) -> [ConfigurationProblem] {
     @Test(arguments: [
         ("rtsp://admin:hunter2@/stream", "has no host"),
         ("rtsp://admin:hunter2@cam.local:99999/stream", "port '99999'"),
-        ("http://admin:hunter2@cam.local/stream", "scheme 'http'"),
+        ("ftp://admin:hunter2@cam.local/stream", "scheme 'ftp'"),
         ("rtsp://admin:hunter2@cam local/stream", "invalid host name"),
         ("rtsp//admin:hunter2@cam.local/stream", "no '://'"),
+        ("rtsp://admin:hunter2/x@cam.local/stream", "port '***'"),
     ])
     func unparseableURLIsRefusedWithoutItsPassword(url: String, expected: String) {
         let found = problems(validConfiguration(cameras: #"[{"id": "c1", "url": "\#(url)", "client": "acme"}]"#, groups: "[]"))
@@ -127,6 +128,86 @@ func problems(_ text: String) -> [ConfigurationProblem] {
         #expect(found[0].message.contains(expected), "\(found[0].message)")
         #expect(!found.description.contains("hunter2"))
         #expect(!found[0].hint.contains("hunter2"))
+    }
+
+    @Test func problemsNameTheCameraGroupOrClientTheyBelongTo() {
+        let cameras = #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "x5", "url": "rtsp://h/5", "client": "nobody"}]"#
+        let camera = problems(validConfiguration(cameras: cameras, groups: "[]"))
+        #expect(camera.map(\.path) == ["cameras[1].client"])
+        #expect(camera.first?.description.hasSuffix(
+            #", cameras[1] ("x5").client: names the client "nobody", which is not in clients — use one of: acme, bolt"#) == true, "\(camera)")
+        let group = problems(validConfiguration(groups: #"[{"id": "g3", "cameras": ["c1", "c2", "c3"]}]"#))
+        #expect(group.map(\.path) == ["groups[0].cameras"])
+        #expect(group.first?.description.contains(#", groups[0] ("g3").cameras: has 3 cameras; a group has exactly 4"#) == true, "\(group)")
+        let clients = #"[{"id": "bolt", "name": "B"}, {"id": "acme", "name": "A", "plan": {"currency": "€ (euro)"}}]"#
+        let client = problems(validConfiguration(clients: clients))
+        #expect(client.map(\.path) == ["clients[1].plan.currency"])
+        #expect(client.first?.description.contains(#", clients[1] ("acme").plan.currency: is not a currency label"#) == true, "\(client)")
+        let duplicate = problems(validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]"#,
+                                                    groups: #"[{"id": "g", "cameras": ["c1", "c2", "c3", "c4"]}]"#))
+        #expect(duplicate.contains { $0.description.hasSuffix(#", cameras[1] ("c1").id: "c1" is already the id of cameras[0] — give each camera its own id"#) },
+                "\(duplicate)")
+        #expect(duplicate.contains { $0.description.hasSuffix(#", groups[0] ("g").cameras[1]: names the camera "c2", which is not in cameras — check the spelling of the id"#) },
+                "\(duplicate)")
+    }
+
+    @Test(arguments: [
+        ("rtsp//cam", #""rtsp//cam" is neither a URL with a scheme Vigil reads"#),
+        ("cam1", #""cam1" is neither a URL with a scheme Vigil reads"#),
+        ("/nonexistent/yard.mp4", #""/nonexistent/yard.mp4" is neither a URL with a scheme Vigil reads"#),
+        ("rtps://admin:hunter2@cam/1", #""rtps://admin:***@cam/1" has the scheme 'rtps'"#),
+        ("rtsp//admin:hunter2@cam/1", #""rtsp//admin:***@cam/1" has no '://' after its scheme"#),
+    ])
+    func streamURLThatIsNeitherAURLNorAFileIsRefused(url: String, expected: String) {
+        let found = problems(validConfiguration(cameras: #"[{"id": "c1", "url": "\#(url)", "client": "acme"}]"#, groups: "[]"))
+        #expect(found.map(\.path) == ["cameras[0].url"])
+        let shown = found.first?.description ?? ""
+        #expect(shown.contains(#", cameras[0] ("c1").url: the stream URL "#), "\(shown)")
+        #expect(shown.contains(expected), "\(shown)")
+        #expect(shown.contains("rtsp://"), "the hint says what is expected: \(shown)")
+        #expect(!shown.contains("hunter2"))
+    }
+
+    @Test func existingFileAndHTTPStreamsAreAccepted() throws {
+        let cameras = """
+        [{"id": "f1", "url": "\(#filePath)", "client": "acme"},
+         {"id": "f2", "url": "file:///srv/yard.mp4", "client": "acme"},
+         {"id": "h1", "url": "http://cam.local/video.mjpg", "client": "acme"},
+         {"id": "h2", "url": "https://viewer:pw@cam.example/live.m3u8", "client": "bolt"}]
+        """
+        let configuration = try ConfigurationLoader.parse(validConfiguration(cameras: cameras, groups: "[]"), file: "test.json")
+        #expect(configuration.camera("f1")?.url.isFile == true)
+        #expect(configuration.camera("f1")?.url.path == #filePath)
+        #expect(configuration.camera("h1")?.url.redacted == "http://cam.local/video.mjpg")
+        #expect(configuration.camera("h2")?.url.redacted == "https://viewer:***@cam.example/live.m3u8")
+    }
+
+    @Test func emptyKeyIsShownQuoted() {
+        let clients = #"[{"id": "acme", "name": "A"}, {"id": "bolt", "name": "B", "plan": {"": 1}}]"#
+        let found = problems(validConfiguration(clients: clients))
+        #expect(found.map(\.path) == [#"clients[1].plan."""#])
+        #expect(found.first?.description.contains(#", clients[1] ("bolt").plan."": is not a known key"#) == true, "\(found)")
+    }
+
+    @Test func controlCharactersFromTheFileAreEscaped() {
+        let cameras = #"[{"id": "c\n1\u001b[31m", "name\u2028": "x", "url": "rtsp://h/1", "client": "acme", "transport": "tcp\r\u0085"}]"#
+        do {
+            _ = try ConfigurationLoader.parse(validConfiguration(cameras: cameras, groups: "[]"), file: "test\n.json")
+            Issue.record("the configuration was accepted")
+        } catch {
+            let text = error.description
+            #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count == 1 + error.problems.count, "\(text)")
+            for forbidden: Unicode.Scalar in ["\u{1b}", "\u{85}", "\u{2028}", "\r"] {
+                #expect(!text.unicodeScalars.contains(forbidden), "\(text)")
+            }
+            #expect(text.contains(#"configuration test\n.json has 3 problems"#), "\(text)")
+            #expect(text.contains(#"cameras[0] ("c\n1\x1b[31m").id: "c\n1\x1b[31m" is not a valid id"#), "\(text)")
+            #expect(text.contains(#"cameras[0] ("c\n1\x1b[31m")."name\u{2028}": is not a known key"#), "\(text)")
+            #expect(text.contains(#"cameras[0] ("c\n1\x1b[31m").transport: is "tcp\r\x85", not one of tcp, udp"#), "\(text)")
+            for problem in error.problems {
+                #expect(!"\(problem.path)\(problem.message)\(problem.hint)".unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(problem)")
+            }
+        }
     }
 
     @Test func unknownClientReferenceAndMissingFieldsAreAllReportedAtOnce() {

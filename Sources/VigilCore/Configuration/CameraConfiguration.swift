@@ -4,7 +4,8 @@ package struct CameraConfiguration: Sendable, Equatable {
     package var id: String
     /// Name shown in logs, reports and prompts (`Front Door`).
     package var name: String
-    /// The stream. Its password is a secret and is never printed.
+    /// The stream: an rtsp, rtsps, http, https or file URL, or the path of a file that existed when
+    /// the configuration was loaded. Its password is a secret and is never printed.
     package var url: StreamURL
     /// The id of the client it belongs to.
     package var client: String
@@ -30,10 +31,12 @@ package struct CameraConfiguration: Sendable, Equatable {
         var url: StreamURL?
         if let text = object.string("url", required: true) {
             do {
-                url = try StreamURL.parse(text)
+                url = try StreamURL.parseRequiringExistingFile(text)
             } catch {
-                object.reader.report(object.path("url"), line: object.line("url"), "the stream URL \(error.message)",
-                                     hint: "write rtsp://USER:PASSWORD@HOST:554/PATH (percent-encode special characters in the password)")
+                object.reader.report(object.path("url"), line: object.line("url"),
+                                     "the stream URL \"\(StreamURL.redactingPassword(in: text))\" \(error.message)",
+                                     hint: "write rtsp://USER:PASSWORD@HOST:554/PATH (percent-encode special characters in the password), "
+                                         + "or rtsps://, http://, https:// or file:///PATH, or the path of an existing video file")
             }
         }
         let client = object.string("client", required: true)

@@ -1,7 +1,7 @@
 /// Why a configuration could not be loaded: the file, and every problem found in it.
 ///
-/// Its description is the message an operator sees: the file, then one problem a line. It never
-/// contains an RTSP or database password.
+/// Its description is the message an operator sees: the file, then one problem a line (control
+/// characters from the file are escaped). It never contains an RTSP or database password.
 package struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// The file that was read (or a label such as `<stdin>`).
     package var file: String
@@ -15,6 +15,6 @@ package struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     package var description: String {
         let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
-        return "configuration \(file) has \(count):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        return "configuration \(file.escapingControlCharacters()) has \(count):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
 }

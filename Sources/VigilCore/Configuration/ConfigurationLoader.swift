@@ -31,6 +31,10 @@ package enum ConfigurationLoader {
     }
 
     /// Parses and validates a document; `file` names it in the error.
+    ///
+    /// - Throws: ``ConfigurationError`` whose problems hold no password (those of the cameras and
+    ///   the database that could be read, and any in a stream URL that could not) and no raw
+    ///   control character from the file (they are escaped: `\n`, `\x1b`).
     package static func parse(_ bytes: [UInt8], file: String) throws(ConfigurationError) -> VigilConfiguration {
         let root: JSONNode
         do {
@@ -38,7 +42,7 @@ package enum ConfigurationLoader {
         } catch {
             throw ConfigurationError(file: file, problems: [
                 ConfigurationProblem(path: "", line: error.line, message: "is not valid JSON: \(error.message) (column \(error.column))",
-                                     hint: "JSON allows no comments and no trailing commas"),
+                                     hint: "JSON allows no comments and no trailing commas").escapingControlCharacters(),
             ])
         }
         let reader = ConfigurationReader()
@@ -46,10 +50,11 @@ package enum ConfigurationLoader {
         if let configuration, reader.problems.isEmpty { return configuration }
         var redactor = SecretRedactor()
         for secret in configuration?.secrets ?? [] { redactor.add(secret) }
+        // Secrets are removed from the text as read, then what is left is escaped.
         let problems = reader.problems.map { problem in
             var redacted = problem
             redacted.message = redactor.redact(problem.message)
-            return redacted
+            return redacted.escapingControlCharacters()
         }
         throw ConfigurationError(file: file, problems: problems)
     }

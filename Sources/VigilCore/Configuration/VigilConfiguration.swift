@@ -1,7 +1,7 @@
 /// Everything `vigil` reads from its JSON configuration file, validated.
 ///
 /// Build one with ``ConfigurationLoader``; a value of this type has passed every check (ids unique,
-/// references resolved, groups of four cameras of one client, URLs parsed).
+/// references resolved, groups of four cameras of one client, URLs parsed, camera file paths existing).
 package struct VigilConfiguration: Sendable, Equatable {
     package var database: DatabaseConfiguration
     package var gemini: GeminiConfiguration
@@ -50,36 +50,39 @@ package struct VigilConfiguration: Sendable, Equatable {
             capture: CaptureConfiguration.read(object.object("capture", keys: CaptureConfiguration.keys)),
             http: HTTPConfiguration.read(object.object("http", keys: HTTPConfiguration.keys))
         )
-        configuration.clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
-            .map(\.value)
+        let clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
         let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
         let groups = readList(object, "groups", required: false, keys: GroupConfiguration.keys, GroupConfiguration.read)
+        configuration.clients = clients.map(\.value)
         configuration.cameras = cameras.map(\.value)
         configuration.groups = groups.map(\.value)
         if configuration.clients.isEmpty, object.array("clients")?.isEmpty == true {
             reader.report("clients", line: object.line("clients"), "is empty", hint: "add at least one client: {\"id\": \"acme\", \"name\": \"Acme Ltd\"}")
         }
-        crossCheck(configuration, cameras: cameras, groups: groups, reader: reader)
+        crossCheck(configuration, clients: clients, cameras: cameras, groups: groups, reader: reader)
         return configuration
     }
 
+    /// Reads each element of the array `key` that is valid, with its JSON path and line. Every
+    /// problem at or under an element is shown with the element's id: `cameras[5] ("x5").url`.
     private static func readList<T>(_ object: ConfigurationObject, _ key: String, required: Bool, keys: [String],
                                     _ read: (ConfigurationObject) -> T?) -> [(value: T, path: String, line: Int)] {
         guard let elements = object.array(key, required: required) else { return [] }
         var result: [(T, String, Int)] = []
         for (index, element) in elements.enumerated() {
-            let path = "\(key)[\(index)]"
-            guard let item = object.reader.object(element, at: path, keys: keys), let value = read(item) else { continue }
+            let path = "\(object.path(key))[\(index)]"
+            guard let item = object.reader.element(element, at: path, keys: keys), let value = read(item) else { continue }
             result.append((value, path, element.line))
         }
         return result
     }
 
-    private static func crossCheck(_ configuration: VigilConfiguration, cameras: [(value: CameraConfiguration, path: String, line: Int)],
+    private static func crossCheck(_ configuration: VigilConfiguration, clients: [(value: ClientConfiguration, path: String, line: Int)],
+                                   cameras: [(value: CameraConfiguration, path: String, line: Int)],
                                    groups: [(value: GroupConfiguration, path: String, line: Int)], reader: ConfigurationReader) {
         var clientIDs: Set<String> = []
-        for (index, client) in configuration.clients.enumerated() where !clientIDs.insert(client.id).inserted {
-            reader.report("clients[\(index)].id", line: nil, "\"\(client.id)\" is used by another client too", hint: "give each client its own id")
+        for client in clients where !clientIDs.insert(client.value.id).inserted {
+            reader.report("\(client.path).id", line: client.line, "\"\(client.value.id)\" is used by another client too", hint: "give each client its own id")
         }
         var sourceIDs: [String: String] = [:]
         for camera in cameras {

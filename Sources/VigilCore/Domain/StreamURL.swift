@@ -1,15 +1,18 @@
 import Foundation
 
-/// Where a camera's video comes from: an RTSP URL, or a local file for trying a recording.
+/// Where a camera's video comes from: an RTSP or HTTP(S) URL, or a local file for trying a recording.
 ///
 /// The password is kept apart from what is printed: `description`, `redacted` and every error this
 /// type throws show `***` in its place. Only ``urlWithCredentials`` carries it, for the capture
 /// adapter to hand to FFmpeg.
 package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of source.
-    package enum Scheme: String, Sendable, Hashable {
+    package enum Scheme: String, Sendable, Hashable, CaseIterable {
         case rtsp
         case rtsps
+        /// A stream FFmpeg reads over HTTP, such as MJPEG or HLS.
+        case http
+        case https
         case file
     }
 
@@ -31,8 +34,12 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
         package var description: String { message }
     }
 
-    /// Parses `rtsp://[user[:password]@]host[:port][/path]`, `rtsps://...`, `file:///path` or a plain
-    /// file path (relative or absolute).
+    /// Parses `rtsp://[user[:password]@]host[:port][/path]`, `rtsps://...`, `http://...`, `https://...`,
+    /// `file:///path` or a plain file path (relative or absolute).
+    ///
+    /// Text without `://` is taken for a file path, existing or not (`rtsp//cam` and `cam1` too),
+    /// unless a `:` makes it look like a mistyped URL; ``parseRequiringExistingFile(_:fileExists:)``
+    /// also checks that the file is there.
     package static func parse(_ text: String) throws(ParseError) -> StreamURL {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw ParseError(message: "is empty") }
@@ -44,7 +51,7 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
         }
         let schemeText = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard let scheme = Scheme(rawValue: schemeText) else {
-            throw ParseError(message: "has the scheme '\(schemeText)'; only rtsp://, rtsps:// and file:// are supported")
+            throw ParseError(message: "has the scheme '\(shown(schemeText, of: trimmed))'; only \(Scheme.allCases.map { "\($0.rawValue)://" }.joined(separator: ", ")) are supported")
         }
         let rest = trimmed[schemeEnd.upperBound...]
         if scheme == .file {
@@ -99,11 +106,66 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
         var port: Int?
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value) else {
-                throw ParseError(message: "has the port '\(portText)'; a port is a number from 1 to 65535")
+                throw ParseError(message: "has the port '\(shown(portText, of: trimmed))'; a port is a number from 1 to 65535")
             }
             port = value
         }
         return StreamURL(scheme: scheme, user: user, password: password, host: host.lowercased(), port: port, path: path)
+    }
+
+    /// Parses like ``parse(_:)``, but a plain file path must name an existing file: text that is
+    /// neither a URL with a scheme Vigil reads nor an existing file (`rtsp//cam`, `cam1`) is refused.
+    ///
+    /// `file://` URLs are taken as written. A relative path is looked up from the working directory,
+    /// where capture will open it. `fileExists` defaults to ``isExistingFile(_:)``.
+    package static func parseRequiringExistingFile(
+        _ text: String, fileExists: (String) -> Bool = isExistingFile
+    ) throws(ParseError) -> StreamURL {
+        let url = try parse(text)
+        guard url.isFile, !text.contains("://"), !fileExists(url.path) else { return url }
+        var message = "is neither a URL with a scheme Vigil reads (\(Scheme.allCases.map(\.rawValue).joined(separator: ", "))) nor an existing file"
+        if let slashes = url.path.range(of: "//"), let scheme = Scheme(rawValue: url.path[..<slashes.lowerBound].lowercased()) {
+            message += "; '\(url.path[..<slashes.upperBound])' lacks the ':' of '\(scheme.rawValue)://'"
+        }
+        throw ParseError(message: message)
+    }
+
+    /// Whether `path` names an existing file or device that is not a directory.
+    package static func isExistingFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// `text` as written with whatever may be its password replaced by `***`, even when it is not a
+    /// valid URL (`rtsp//admin:***@cam`, `rtps://admin:***@cam`), for messages about a URL that
+    /// could not be parsed. It may mask more than the password, never less.
+    package static func redactingPassword(in text: String) -> String {
+        guard let range = passwordRange(in: text) else { return text }
+        var result = text
+        result.replaceSubrange(range, with: "***")
+        return result
+    }
+
+    /// Where a password may stand in `text`: from the first `:` of the user info to the last `@`.
+    /// The user info starts after a scheme and its slashes, however mistyped (`rtsp://`, `rtsp//`, `rtsp:/`).
+    private static func passwordRange(in text: String) -> Range<String.Index>? {
+        guard let at = text.lastIndex(of: "@") else { return nil }
+        var start = text.startIndex
+        if let schemeEnd = text[..<at].firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0))) }),
+           schemeEnd > start, text[schemeEnd...].hasPrefix("/") || text[schemeEnd...].hasPrefix(":/") {
+            start = text[schemeEnd..<at].firstIndex(where: { $0 != ":" && $0 != "/" }) ?? at
+        }
+        guard let colon = text[start..<at].firstIndex(of: ":") else { return nil }
+        return text.index(after: colon)..<at
+    }
+
+    /// `fragment` of `text` for an error message, or `***` when it overlaps what may be the password
+    /// (a malformed URL can put part of its password where a scheme or port was expected).
+    private static func shown(_ fragment: some StringProtocol, of text: String) -> String {
+        guard let range = passwordRange(in: text), !fragment.isEmpty else { return String(fragment) }
+        let password = text[range].lowercased()
+        let lowered = fragment.lowercased()
+        return password.isEmpty || !(lowered.contains(password) || password.contains(lowered)) ? String(fragment) : "***"
     }
 
     private static func decode(_ text: Substring, part: String) throws(ParseError) -> String {

@@ -1,0 +1,49 @@
+extension StringProtocol {
+    /// The text with every control character written visibly, so that a problem stays on one line
+    /// and cannot move a terminal's cursor: `\t`, `\n` and `\r`; `\xHH` for the other C0 controls,
+    /// DEL and the C1 controls; `\u{2028}` and `\u{2029}` for the line and paragraph separators.
+    ///
+    /// Everything else is kept as it is, backslashes included, so escaping twice changes nothing.
+    func escapingControlCharacters() -> String {
+        guard unicodeScalars.contains(where: \.isShownEscaped) else { return String(self) }
+        var text = ""
+        for scalar in unicodeScalars {
+            if scalar.isShownEscaped { text += scalar.visibleEscape } else { text.unicodeScalars.append(scalar) }
+        }
+        return text
+    }
+
+    /// The text in double quotes, with `"` and `\` escaped and control characters written as
+    /// ``escapingControlCharacters()`` does: `"c\n1"`. For a key or an id shown in a path.
+    func quotedAndEscaped() -> String {
+        var text = "\""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case _ where scalar.isShownEscaped: text += scalar.visibleEscape
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        return text + "\""
+    }
+}
+
+private extension Unicode.Scalar {
+    /// C0 controls, DEL, C1 controls, U+2028 and U+2029.
+    var isShownEscaped: Bool {
+        value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+    }
+
+    var visibleEscape: String {
+        switch value {
+        case 0x09: return "\\t"
+        case 0x0A: return "\\n"
+        case 0x0D: return "\\r"
+        case 0x2028, 0x2029: return "\\u{\(String(value, radix: 16))}"
+        default:
+            let hex = String(value, radix: 16)
+            return "\\x" + (hex.count < 2 ? "0" + hex : hex)
+        }
+    }
+}
