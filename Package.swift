@@ -78,7 +78,8 @@ let package = Package(
         ),
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
 

@@ -109,7 +109,9 @@ struct RunCommand: AsyncParsableCommand {
             host: configuration.http.listenHost, port: configuration.http.listenPort, registry: registry, logger: logger,
             readiness: { service.readiness() },
             onListening: { port in logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"]) })
-        let group = ServiceGroup(configuration: .init(services: [.init(service: service), .init(service: http)],
+        // Graceful shutdown runs in reverse order: the HTTP server stops first, then monitoring (its
+        // calls in flight finish and are recorded), and the ledger, first here, closes last.
+        let group = ServiceGroup(configuration: .init(services: [.init(service: ledger), .init(service: service), .init(service: http)],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -10,9 +10,11 @@ package import VigilStore
 /// The daemon as a service: ticks, analyses, records, and shuts down cleanly.
 ///
 /// On SIGTERM or SIGINT (graceful shutdown) it stops sampling, lets calls in flight finish for up
-/// to ``shutdownGrace`` seconds (then cancels them), closes the ledger (writing, or leaving spooled,
-/// every record), closes every stream session, and returns. SIGHUP reloads the configuration file:
-/// an invalid file is rejected with its errors and the running configuration stays.
+/// to ``shutdownGrace`` seconds (then cancels them), closes every stream session, and returns. The
+/// usage ledger is a service of its own, before this one in the daemon's group, so it closes after
+/// this has returned: every record of a call made here is written or left spooled. SIGHUP reloads
+/// the configuration file: an invalid file is rejected with its errors and the running
+/// configuration stays.
 package final class MonitoringService: Service {
     private let supervisor: Supervisor
     private let ledger: UsageLedger
@@ -70,15 +72,12 @@ package final class MonitoringService: Service {
                 background.cancelAll()
             }
             stopping()
-            logger.notice("stopping: closing cameras and the usage ledger")
+            logger.notice("stopping: closing cameras")
             await supervisor.stopCameras()
             await supervisor.finishEvents()
         }
-        let complete = await ledger.close()
         let statistics = await supervisor.currentStatistics()
-        logger.notice(complete ? "stopped; every usage record is in the database" : "stopped; some usage records wait in the spool for the next start",
-                      metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)",
-                                 "spooled_segments": "\(ledger.statistics.segmentsWaiting)"])
+        logger.notice("monitoring stopped", metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)"])
     }
 
     /// The sampling loop: one child task per due source each tick, until graceful shutdown.

@@ -68,6 +68,11 @@ struct DaemonTests {
         #expect(await daemon.waitForLog("[Till] tokens", count: 4, timeout: 60), "\(daemon.log)")
         let status = await Self.stop(daemon)
         #expect(status == 0, "\(daemon.log)")
+        // The service group stops monitoring first and closes the ledger last, with every row written.
+        let log = daemon.log
+        let monitoringStopped = try #require(log.range(of: "monitoring stopped"), "\(log)")
+        let ledgerClosed = try #require(log.range(of: "usage ledger closed; every usage record is in the database"), "\(log)")
+        #expect(monitoringStopped.upperBound < ledgerClosed.lowerBound)
         let answered = try await setup.standIn.stats()["requests"] ?? -1
         #expect(answered >= 8)
         #expect(try await setup.database.psql("SELECT count(*), count(DISTINCT request_id) FROM api_usage") == "\(answered)|\(answered)")

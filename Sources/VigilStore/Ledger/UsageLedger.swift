@@ -43,22 +43,20 @@ package final class UsageLedger: Sendable {
         var batch: SpooledBatch?
     }
 
+    /// The ledger's state and statistics, shared by callers and the two threads under one lock.
     private final class State: @unchecked Sendable {
         let condition = NSCondition()
-        var inbox: [UsageRecord] = []
-        var inboxWaiters: [CheckedContinuation<Void, any Error>] = []
-        var firstArrival: Date?
-        /// The spooler holds records taken from the inbox and not yet in ``pending``.
-        var spooling = false
-        var pending: [Pending] = []
-        var flushWaiters: [CheckedContinuation<Bool, Never>] = []
-        var stopping = false
-        var spoolerStopped = false
-        var stopped = false
+        var machine: LedgerState<UsageRecord, CheckedContinuation<Void, any Error>, CheckedContinuation<Bool, Never>, Pending>
         var statistics = Statistics()
+
+        init(pending: [Pending]) {
+            machine = LedgerState(pending: pending)
+        }
     }
 
-    private let state = State()
+    private let state: State
+    /// Where the ledger reports spooling and writing problems, and its closing.
+    let logger: Logger
 
     /// Opens the spool (replaying what an earlier run left there) and starts the spooler and writer threads.
     ///
@@ -76,9 +74,11 @@ package final class UsageLedger: Sendable {
         let keepers = (0..<max(1, connections)).map { _ in
             ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
         }
-        state.pending = spool.segments().map { Pending(segment: $0, batch: nil) }
-        if !state.pending.isEmpty {
-            logger.notice("replaying spooled usage", metadata: ["segments": "\(state.pending.count)", "spool": "\(spoolDirectory)"])
+        let state = State(pending: spool.segments().map { Pending(segment: $0, batch: nil) })
+        self.state = state
+        self.logger = logger
+        if !state.machine.pending.isEmpty {
+            logger.notice("replaying spooled usage", metadata: ["segments": "\(state.machine.pending.count)", "spool": "\(spoolDirectory)"])
         }
         let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
         let writer = Writer(state: state, spool: spool, keepers: keepers, transactionRows: max(1, transactionRows), logger: logger)
@@ -104,13 +104,10 @@ package final class UsageLedger: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             state.condition.lock()
             defer { state.condition.unlock() }
-            guard !state.stopping else {
+            guard state.machine.record(records, waiter: continuation, now: Date()) else {
                 continuation.resume(throwing: WorkerThreadStopped())
                 return
             }
-            if state.inbox.isEmpty { state.firstArrival = Date() }
-            state.inbox.append(contentsOf: records)
-            state.inboxWaiters.append(continuation)
             state.condition.broadcast()
         }
     }
@@ -126,11 +123,10 @@ package final class UsageLedger: Sendable {
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             state.condition.lock()
             defer { state.condition.unlock() }
-            guard !state.stopped else {
-                continuation.resume(returning: state.pending.isEmpty)
+            if let empty = state.machine.flush(continuation) {
+                continuation.resume(returning: empty)
                 return
             }
-            state.flushWaiters.append(continuation)
             state.condition.broadcast()
         }
     }
@@ -146,7 +142,7 @@ package final class UsageLedger: Sendable {
 
     private func beginStopping() {
         state.condition.lock()
-        state.stopping = true
+        state.machine.stop()
         state.condition.broadcast()
         state.condition.unlock()
     }
@@ -156,7 +152,7 @@ package final class UsageLedger: Sendable {
         state.condition.lock()
         defer { state.condition.unlock() }
         var statistics = state.statistics
-        statistics.segmentsWaiting = state.pending.count
+        statistics.segmentsWaiting = state.machine.pending.count
         return statistics
     }
 
@@ -180,24 +176,18 @@ package final class UsageLedger: Sendable {
         func run() {
             while true {
                 state.condition.lock()
-                while state.inbox.isEmpty && !state.stopping { state.condition.wait() }
-                if state.inbox.isEmpty {
-                    state.spoolerStopped = true
+                let action = state.machine.nextSpoolerAction(now: Date(), batchSize: batchSize, flushInterval: flushInterval)
+                guard case .spool(let records, let waiters) = action else {
+                    if case .wait(let until) = action {
+                        if let until { _ = state.condition.wait(until: until) } else { state.condition.wait() }
+                        state.condition.unlock()
+                        continue
+                    }
+                    // Exit: the writer may be waiting for the spooler to end.
                     state.condition.broadcast()
                     state.condition.unlock()
                     return
                 }
-                // Let a segment fill for up to the flush interval, unless asked to flush or stop.
-                while state.inbox.count < batchSize && state.flushWaiters.isEmpty && !state.stopping,
-                      let first = state.firstArrival, Date() < first.addingTimeInterval(flushInterval) {
-                    _ = state.condition.wait(until: first.addingTimeInterval(flushInterval))
-                }
-                let records = state.inbox
-                let waiters = state.inboxWaiters
-                state.inbox.removeAll(keepingCapacity: true)
-                state.inboxWaiters.removeAll(keepingCapacity: true)
-                state.firstArrival = nil
-                state.spooling = true
                 state.condition.unlock()
 
                 var spooled: [Pending] = []
@@ -216,9 +206,8 @@ package final class UsageLedger: Sendable {
                 }
 
                 state.condition.lock()
-                state.pending += spooled
+                state.machine.spooled(spooled)
                 state.statistics.recordsSpooled += spooled.reduce(0) { $0 + ($1.batch?.rows ?? 0) }
-                state.spooling = false
                 state.condition.broadcast()
                 state.condition.unlock()
                 if let failure {
@@ -241,8 +230,6 @@ package final class UsageLedger: Sendable {
         let helpers: [WorkerThread]
         let transactionRows: Int
         let logger: Logger
-        var retryAt = Date.distantPast
-        var failures = 0
         let backoff = ExponentialBackoff(initial: 0.25, cap: 5, jitter: 0.2)
 
         init(state: State, spool: UsageSpool, keepers: [ConnectionKeeper], transactionRows: Int, logger: Logger) {
@@ -257,39 +244,23 @@ package final class UsageLedger: Sendable {
         func run() {
             while true {
                 state.condition.lock()
-                // Wait for work: a flush once everything handed in is spooled, the end, or segments
-                // when no retry is pending.
-                var flushing: [CheckedContinuation<Bool, Never>] = []
-                while true {
-                    let everythingSpooled = state.inbox.isEmpty && !state.spooling
-                    if !state.flushWaiters.isEmpty && everythingSpooled {
-                        flushing = state.flushWaiters
-                        state.flushWaiters.removeAll()
-                        break
+                let action = state.machine.nextWriterAction(now: Date())
+                guard case .write(let flushing) = action else {
+                    if case .wait(let until) = action {
+                        if let until { _ = state.condition.wait(until: until) } else { state.condition.wait() }
                     }
-                    if state.stopping && state.spoolerStopped { break }
-                    if !state.pending.isEmpty {
-                        if Date() >= retryAt { break }
-                        _ = state.condition.wait(until: retryAt)
-                    } else {
-                        state.condition.wait()
-                    }
+                    state.condition.unlock()
+                    continue
                 }
                 state.condition.unlock()
 
                 writePending()
 
                 state.condition.lock()
-                let empty = state.pending.isEmpty
-                let done = state.stopping && state.spoolerStopped
-                if done {
-                    flushing += state.flushWaiters
-                    state.flushWaiters.removeAll()
-                    state.stopped = true
-                }
+                let (empty, exit, remaining) = state.machine.roundEnded()
                 state.condition.unlock()
-                for waiter in flushing { waiter.resume(returning: empty) }
-                if done {
+                for waiter in flushing + remaining { waiter.resume(returning: empty) }
+                if exit {
                     keepers.forEach { $0.disconnect() }
                     helpers.forEach { $0.shutdown() }
                     return
@@ -351,13 +322,13 @@ package final class UsageLedger: Sendable {
             let unknownSize = transactionRows / 4  // a segment read back from disk (its size is in its file)
             let most = keepers.count * transactionRows
             var waiting = 0
-            for pending in state.pending where waiting < most { waiting += pending.batch?.rows ?? unknownSize }
+            for pending in state.machine.pending where waiting < most { waiting += pending.batch?.rows ?? unknownSize }
             let share = (min(waiting, most) + keepers.count - 1) / keepers.count
             let target = min(transactionRows, max(1_000, share))
             var groups: [[Pending]] = []
             var group: [Pending] = []
             var rows = 0
-            for pending in state.pending {
+            for pending in state.machine.pending {
                 let size = pending.batch?.rows ?? unknownSize
                 if !group.isEmpty && rows + size > target {
                     groups.append(group)
@@ -394,7 +365,7 @@ package final class UsageLedger: Sendable {
                                  metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
                     spool.reject(pending.segment)
                     state.condition.lock()
-                    state.pending.removeAll { $0.segment.sequence == pending.segment.sequence }
+                    state.machine.discard { $0.segment.sequence == pending.segment.sequence }
                     state.condition.unlock()
                 }
             }
@@ -451,7 +422,7 @@ package final class UsageLedger: Sendable {
             for pending in group { spool.remove(pending.segment) }
             state.condition.lock()
             let written = Set(group.map(\.segment.sequence))
-            state.pending.removeAll { written.contains($0.segment.sequence) }
+            state.machine.written { written.contains($0.segment.sequence) }
             let wasReachable = state.statistics.databaseReachable
             state.statistics.rowsWritten += inserted
             state.statistics.rowsRejected += rejected
@@ -462,22 +433,18 @@ package final class UsageLedger: Sendable {
             if !wasReachable {
                 logger.notice("PostgreSQL is reachable again; writing spooled usage")
             }
-            failures = 0
-            retryAt = .distantPast
         }
 
         /// PostgreSQL could not take the rows: keep them spooled and retry later.
         private func failed(_ error: any Error) {
-            let delay = backoff.delay(attempt: failures)
-            failures += 1
-            retryAt = Date().addingTimeInterval(delay)
             state.condition.lock()
+            state.machine.writeFailed(now: Date(), delay: backoff.delay(attempt: state.machine.failures))
             // Drop the memory copies so a long outage does not grow the heap; the files remain.
-            for index in state.pending.indices { state.pending[index].batch = nil }
+            state.machine.updatePending { $0.batch = nil }
             let wasReachable = state.statistics.databaseReachable
             state.statistics.databaseReachable = false
             state.statistics.lastError = "\(error)"
-            let waiting = state.pending.count
+            let waiting = state.machine.pending.count
             state.condition.unlock()
             if wasReachable {
                 logger.warning("cannot write usage to PostgreSQL; spooling to disk until it is back",
