@@ -13,8 +13,9 @@ package final class ImagePipeline: Sendable {
         var encoders: [String: JPEGEncoder] = [:]
     }
 
-    private let workers: [(WorkerThread, ThreadState)]
-    private let next = NextIndex()
+    private let workers: WorkerPool
+    /// One per thread of ``workers``, used by that thread only.
+    private let states: [ThreadState]
     private let maxImageSide: Int
     private let jpegQuality: Int
 
@@ -25,18 +26,19 @@ package final class ImagePipeline: Sendable {
     package init(maxImageSide: Int = 768, jpegQuality: Int = 80, threads: Int = 2) {
         self.maxImageSide = maxImageSide
         self.jpegQuality = jpegQuality
-        workers = (0..<max(1, threads)).map { (WorkerThread(name: "vigil-image-\($0)"), ThreadState()) }
+        workers = WorkerPool(name: "vigil-image", threads: threads)
+        states = (0..<workers.threads).map { _ in ThreadState() }
     }
 
     /// The image of one camera, or of four cameras tiled 2x2 (in quadrant order; nil for a camera
     /// that is not captured). Frames older than `maxAge` seconds count as missing.
     package func sample(_ cameras: [CameraCapture?], ids: [String], maxAge: Double) async throws -> SampledImage {
         precondition(ids.count == 1 || ids.count == 4, "a source is one camera or four")
-        let (worker, state) = workers[next.take(workers.count)]
         let maxSide = maxImageSide
         let quality = jpegQuality
-        return try await worker.run {
-            try Self.compose(cameras, ids: ids, maxAge: maxAge, maxSide: maxSide, quality: quality, state: state)
+        let states = self.states
+        return try await workers.run { thread in
+            try Self.compose(cameras, ids: ids, maxAge: maxAge, maxSide: maxSide, quality: quality, state: states[thread])
         }
     }
 
@@ -97,17 +99,5 @@ package final class ImagePipeline: Sendable {
         let made = Scaler()
         state.scalers[id] = made
         return made
-    }
-}
-
-/// Round-robin over the pipeline's threads.
-private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(_ count: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value = (value + 1) % count
-        return value
     }
 }

@@ -48,9 +48,9 @@ package final class CameraCapture: Sendable {
         defer { shared.condition.unlock() }
         guard !shared.running else { return }
         shared.running = true
-        let threadName = "cam-\(camera.id)"
-        let thread = Thread { [self] in
-            ThreadName.setCurrent(threadName)
+        // The reader holds its thread until the camera stops; then the thread ends.
+        let reader = WorkerPool(name: "cam-\(camera.id)", stackSize: 512 * 1024)
+        reader.submit { [self] _ in
             self.run()
             shared.condition.lock()
             shared.exited = true
@@ -60,8 +60,7 @@ package final class CameraCapture: Sendable {
             shared.condition.unlock()
             waiters.forEach { $0.resume() }
         }
-        thread.stackSize = 512 * 1024
-        thread.start()
+        reader.shutdown()
     }
 
     /// Stops the stream (interrupting any blocking call) and waits until its thread has ended.

@@ -82,22 +82,19 @@ package final class UsageLedger: Sendable {
         }
         let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
         let writer = Writer(state: state, spool: spool, keepers: keepers, transactionRows: max(1, transactionRows), logger: logger)
-        let spoolerThread = Thread {
-            ThreadName.setCurrent("vigil-spooler")
-            spooler.run()
-        }
-        spoolerThread.start()
-        let writerThread = Thread {
-            ThreadName.setCurrent("vigil-ledger")
-            writer.run()
-        }
-        writerThread.start()
+        // Each loop holds its thread until the ledger stops; then the thread ends.
+        let spoolerThread = WorkerPool(name: "vigil-spooler")
+        spoolerThread.submit { _ in spooler.run() }
+        spoolerThread.shutdown()
+        let writerThread = WorkerPool(name: "vigil-ledger")
+        writerThread.submit { _ in writer.run() }
+        writerThread.shutdown()
     }
 
     /// Spools `records` durably; returns once they are fsync'd. They reach PostgreSQL shortly after.
     ///
     /// - Throws: ``SpoolError`` if the spool cannot be written (disk full, permissions), or
-    ///   ``WorkerThreadStopped`` after ``close()``.
+    ///   ``WorkerPoolStopped`` after ``close()``.
     package func record(_ records: [UsageRecord]) async throws {
         guard !records.isEmpty else { return }
         let state = self.state
@@ -105,7 +102,7 @@ package final class UsageLedger: Sendable {
             state.condition.lock()
             defer { state.condition.unlock() }
             guard state.machine.record(records, waiter: continuation, now: Date()) else {
-                continuation.resume(throwing: WorkerThreadStopped())
+                continuation.resume(throwing: WorkerPoolStopped())
                 return
             }
             state.condition.broadcast()
@@ -227,7 +224,7 @@ package final class UsageLedger: Sendable {
         /// One connection per concurrent transaction.
         let keepers: [ConnectionKeeper]
         /// A thread for each connection after the first (the first is used on the writer's own).
-        let helpers: [WorkerThread]
+        let helpers: [WorkerPool]
         let transactionRows: Int
         let logger: Logger
         let backoff = ExponentialBackoff(initial: 0.25, cap: 5, jitter: 0.2)
@@ -236,7 +233,7 @@ package final class UsageLedger: Sendable {
             self.state = state
             self.spool = spool
             self.keepers = keepers
-            helpers = (1..<max(1, keepers.count)).map { WorkerThread(name: "vigil-ledger-\($0 + 1)") }
+            helpers = (1..<max(1, keepers.count)).map { WorkerPool(name: "vigil-ledger-\($0 + 1)") }
             self.transactionRows = transactionRows
             self.logger = logger
         }
@@ -285,7 +282,7 @@ package final class UsageLedger: Sendable {
                 for index in loaded.indices.dropFirst() {
                     finished.enter()
                     let batches = loaded[index].batches
-                    helpers[index - 1].submit { [self] in
+                    helpers[index - 1].submit { [self] _ in
                         outcomes.set(index, Result { try keepers[index].withConnection { try LedgerBatch.write(batches, on: $0) } })
                         finished.leave()
                     }

@@ -12,14 +12,14 @@ package final class DatabaseClient: Sendable {
         init(_ keeper: ConnectionKeeper) { self.keeper = keeper }
     }
 
-    private let worker: WorkerThread
+    private let worker: WorkerPool
     private let slot: Slot
 
     /// A client for `connectionString` (a URL, keyword string, or "" for `PG*` variables). Does not
     /// connect until the first operation.
     package init(connectionString: String, redactor: SecretRedactor = SecretRedactor(), applicationName: String = "vigil") {
         slot = Slot(ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: applicationName))
-        worker = WorkerThread(name: "vigil-postgres")
+        worker = WorkerPool(name: "vigil-postgres")
     }
 
     deinit {
@@ -29,7 +29,7 @@ package final class DatabaseClient: Sendable {
     /// Runs `body` with a healthy connection on the database thread.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let slot = self.slot
-        return try await worker.run { try slot.keeper.withConnection(body) }
+        return try await worker.run { _ in try slot.keeper.withConnection(body) }
     }
 
     /// Connects if needed and returns the server version (`15.18`).
@@ -43,6 +43,6 @@ package final class DatabaseClient: Sendable {
     /// Closes the connection; the next operation opens a new one.
     package func disconnect() async {
         let slot = self.slot
-        _ = try? await worker.run { slot.keeper.disconnect() }
+        _ = try? await worker.run { _ in slot.keeper.disconnect() }
     }
 }
