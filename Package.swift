@@ -78,8 +78,10 @@ let package = Package(
         ),
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: [
+                "VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -126,8 +128,10 @@ let package = Package(
         // MARK: Benchmarks (run by scripts/bench-*), printing figures beside their references.
         .executableTarget(
             name: "VigilBench",
-            dependencies: ["VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore",
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
 

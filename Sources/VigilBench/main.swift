@@ -13,7 +13,8 @@ import VigilGemini
 import VigilStore
 
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: vigil-bench capture --seconds S --interval I [--all-frames] URL... | store --database-url URL --rows N\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: vigil-bench capture --seconds S --interval I [--all-frames] URL... | store --database-url URL --rows N\n".utf8))
     exit(64)
 }
 
@@ -21,13 +22,15 @@ func usage() -> Never {
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(
+        usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Current RSS in kB.
 func currentRSS() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return 0 }
     return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
 }
 
@@ -50,8 +53,9 @@ func captureBenchmark(_ arguments: [String]) async throws {
     let baselineRSS = currentRSS()
     let started = cpuSeconds()
     let captures = urls.enumerated().map { index, url in
-        CameraCapture(camera: CameraConfiguration(id: "cam\(index)", name: "cam\(index)", url: try! StreamURL.parse(url), client: "bench"),
-                      settings: CaptureSettings(keyframeInterval: allFrames ? 3600 : 2, samplingInterval: allFrames ? 0.5 : interval))
+        CameraCapture(
+            camera: CameraConfiguration(id: "cam\(index)", name: "cam\(index)", url: try! StreamURL.parse(url), client: "bench"),
+            settings: CaptureSettings(keyframeInterval: allFrames ? 3600 : 2, samplingInterval: allFrames ? 0.5 : interval))
     }
     let opened = Date()
     captures.forEach { $0.start() }
@@ -75,8 +79,9 @@ func captureBenchmark(_ arguments: [String]) async throws {
             let image = try await pipeline.sample(capture, maxAge: interval * 2 + 2)
             composeMs.append(image.composeMilliseconds)
             let start = Date()
-            _ = GeminiRequestBody.make(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: prompt,
-                                           configuration: gemini)
+            _ = GeminiRequestBody.make(
+                image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: prompt,
+                configuration: gemini)
             bodyMs.append(Date().timeIntervalSince(start) * 1000)
         }
         ticks += 1
@@ -91,7 +96,9 @@ func captureBenchmark(_ arguments: [String]) async throws {
     print("cameras=\(captures.count)")
     print("seconds=\(String(format: "%.1f", Date().timeIntervalSince(opened)))")
     print("cpu_seconds=\(String(format: "%.3f", finished - started))")
-    print("cpu_per_camera_minute=\(String(format: "%.3f", (finished - started) / Double(captures.count) / (Date().timeIntervalSince(opened) / 60)))")
+    print(
+        "cpu_per_camera_minute=\(String(format: "%.3f", (finished - started) / Double(captures.count) / (Date().timeIntervalSince(opened) / 60)))"
+    )
     print("baseline_rss_kb=\(baselineRSS)")
     print("peak_rss_kb=\(peakRSS)")
     print("rss_per_camera_kb=\((peakRSS - baselineRSS) / max(1, captures.count))")
@@ -114,8 +121,10 @@ func recoveryBenchmark(_ arguments: [String]) async throws {
     let seconds = Double(value("--seconds", in: arguments) ?? "40") ?? 40
     guard let url = arguments.first(where: { $0.hasPrefix("rtsp://") }) else { usage() }
     let events = EventLog()
-    let capture = CameraCapture(camera: CameraConfiguration(id: "cam", name: "cam", url: try StreamURL.parse(url), client: "bench"),
-                                settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5)) { event in
+    let capture = CameraCapture(
+        camera: CameraConfiguration(id: "cam", name: "cam", url: try StreamURL.parse(url), client: "bench"),
+        settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5)
+    ) { event in
         if case .stateChanged(_, let state, _) = event { events.add("state_\(state.rawValue)") }
     }
     capture.start()
@@ -159,15 +168,21 @@ func storeBenchmark(_ arguments: [String]) async throws {
     var logger = Logger(label: "bench")
     logger.logLevel = .warning
     func record(_ index: Int) -> UsageRecord {
-        UsageRecord(timestamp: Date(), clientID: "bench", sourceID: "cam-\(index % 100)", sourceKind: "camera",
-                    endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", statusCode: 200, model: "gemini-2.5-flash",
-                    usage: TokenUsage(promptTokens: 534, candidatesTokens: 24, totalTokens: 558, modelVersion: "gemini-2.5-flash"),
-                    success: true, durationMilliseconds: 700, cost: Money("0.0002202"), priceID: nil, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
-                    verdicts: [CameraVerdict(cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")])
+        UsageRecord(
+            timestamp: Date(), clientID: "bench", sourceID: "cam-\(index % 100)", sourceKind: "camera",
+            endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", statusCode: 200, model: "gemini-2.5-flash",
+            usage: TokenUsage(promptTokens: 534, candidatesTokens: 24, totalTokens: 558, modelVersion: "gemini-2.5-flash"),
+            success: true, durationMilliseconds: 700, cost: Money("0.0002202"), priceID: nil, sessionIDs: [UUID()], cameraCount: 1,
+            imageWidth: 768, imageHeight: 432,
+            verdicts: [
+                CameraVerdict(
+                    cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")
+            ])
     }
     // The ledger: spooled (fsync'd) and written in batches, 32 writers at once.
-    let ledger = try UsageLedger(connectionString: url, spoolDirectory: spool, batchSize: batch, flushInterval: 0.005,
-                                 connections: connections, logger: logger)
+    let ledger = try UsageLedger(
+        connectionString: url, spoolDirectory: spool, batchSize: batch, flushInterval: 0.005,
+        connections: connections, logger: logger)
     let start = Date()
     try await withThrowingTaskGroup(of: Void.self) { group in
         let writers = 32

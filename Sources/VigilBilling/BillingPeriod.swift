@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// A calendar month in a client's time zone: its first instant included, the next month's first
 /// instant excluded.
@@ -16,7 +16,8 @@ package struct BillingPeriod: Sendable, Equatable, Codable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         guard let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-              let end = calendar.date(byAdding: .month, value: 1, to: start) else { return nil }
+            let end = calendar.date(byAdding: .month, value: 1, to: start)
+        else { return nil }
         self.year = year
         self.month = month
         self.timeZone = timeZone
@@ -31,7 +32,8 @@ package struct BillingPeriod: Sendable, Equatable, Codable {
     package static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
         let parts = text.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (2000...9999).contains(year) else { return nil }
+            (2000...9999).contains(year)
+        else { return nil }
         return BillingPeriod(year: year, month: month, timeZone: timeZone)
     }
 }

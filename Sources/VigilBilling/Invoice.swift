@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// A client's invoice for one month: draft (no number) or issued (numbered and frozen).
 ///
@@ -47,21 +47,26 @@ package struct Invoice: Sendable, Equatable, Codable {
     package var hasUnpricedUsage: Bool { usageTotals.unpricedCalls > 0 }
 
     /// Computes a draft from the period's usage and the client's plan.
-    package static func draft(client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
-                             sources: [UsageAggregate], cameras: Int) -> Invoice {
+    package static func draft(
+        client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
+        sources: [UsageAggregate], cameras: Int
+    ) -> Invoice {
         let plan = client.plan
         let markupMicros = plan.markupPercent.units / 1_000_000_000
         let lines = usage.map { aggregate in
-            Line(usage: aggregate, billed: aggregate.providerCost.scaled(by: 100_000_000 + markupMicros, over: 100_000_000).rounded(toFractionDigits: 2))
+            Line(
+                usage: aggregate,
+                billed: aggregate.providerCost.scaled(by: 100_000_000 + markupMicros, over: 100_000_000).rounded(toFractionDigits: 2))
         }
         let totals = usage.reduce(UsageAggregate(key: "total")) { $0 + $1 }
         let fees = plan.cameraMonthlyFee.rounded(toFractionDigits: 2) * cameras
         let subtotal = lines.reduce(Money.zero) { $0 + $1.billed } + fees
         let vatMicros = plan.vatPercent.units / 1_000_000_000
         let vat = subtotal.scaled(by: vatMicros, over: 100_000_000).rounded(toFractionDigits: 2)
-        return Invoice(number: nil, clientID: client.id, clientName: client.name, clientEmail: client.email, period: period,
-                       currency: plan.currency, markupPercent: plan.markupPercent, vatPercent: plan.vatPercent, lines: lines,
-                       sources: sources, cameras: cameras, cameraMonthlyFee: plan.cameraMonthlyFee, cameraFees: fees,
-                       usageTotals: totals, subtotal: subtotal, vat: vat, total: subtotal + vat, issuedAt: nil)
+        return Invoice(
+            number: nil, clientID: client.id, clientName: client.name, clientEmail: client.email, period: period,
+            currency: plan.currency, markupPercent: plan.markupPercent, vatPercent: plan.vatPercent, lines: lines,
+            sources: sources, cameras: cameras, cameraMonthlyFee: plan.cameraMonthlyFee, cameraFees: fees,
+            usageTotals: totals, subtotal: subtotal, vat: vat, total: subtotal + vat, issuedAt: nil)
     }
 }

@@ -1,5 +1,5 @@
-package import VigilCore
 import Foundation
+package import VigilCore
 
 /// An invoice written out: JSON (for machines), CSV (for accounting), HTML (to print), text (terminal).
 package enum InvoiceDocument {
@@ -9,41 +9,61 @@ package enum InvoiceDocument {
     /// `period.end`, `lines[]`, `sources[]`, `camera_fees`, `totals` (amounts as decimal strings).
     package static func json(_ invoice: Invoice) -> String {
         func usage(_ u: UsageAggregate) -> [(String, JSONNode)] {
-            [("calls", .number(u.calls)), ("failed_calls", .number(u.failedCalls)), ("prompt_tokens", .number(u.promptTokens)),
-             ("cached_tokens", .number(u.cachedTokens)), ("completion_tokens", .number(u.completionTokens)),
-             ("thoughts_tokens", .number(u.thoughtsTokens)), ("tool_use_tokens", .number(u.toolUseTokens)),
-             ("total_tokens", .number(u.totalTokens)), ("provider_cost", .string(u.providerCost.description)),
-             ("unpriced_calls", .number(u.unpricedCalls)), ("estimated_calls", .number(u.estimatedCalls))]
+            [
+                ("calls", .number(u.calls)), ("failed_calls", .number(u.failedCalls)), ("prompt_tokens", .number(u.promptTokens)),
+                ("cached_tokens", .number(u.cachedTokens)), ("completion_tokens", .number(u.completionTokens)),
+                ("thoughts_tokens", .number(u.thoughtsTokens)), ("tool_use_tokens", .number(u.toolUseTokens)),
+                ("total_tokens", .number(u.totalTokens)), ("provider_cost", .string(u.providerCost.description)),
+                ("unpriced_calls", .number(u.unpricedCalls)), ("estimated_calls", .number(u.estimatedCalls)),
+            ]
         }
         let lines = invoice.lines.map { line in
-            JSONNode.object(pairs: [("kind", .string(line.kind)), ("model", .string(line.usage.key)), ("description", .string(line.description))]
-                + usage(line.usage) + [("billed", .string(line.billed.formatted(fractionDigits: 2)))])
+            JSONNode.object(
+                pairs: [("kind", .string(line.kind)), ("model", .string(line.usage.key)), ("description", .string(line.description))]
+                    + usage(line.usage) + [("billed", .string(line.billed.formatted(fractionDigits: 2)))])
         }
         let sources = invoice.sources.map { source in
             JSONNode.object(pairs: [("source_id", .string(source.key)), ("source_kind", .string(source.kind))] + usage(source))
         }
-        let totals = usage(invoice.usageTotals) + [
-            ("camera_fees", .string(invoice.cameraFees.formatted(fractionDigits: 2))),
-            ("subtotal", .string(invoice.subtotal.formatted(fractionDigits: 2))),
-            ("vat", .string(invoice.vat.formatted(fractionDigits: 2))),
-            ("total", .string(invoice.total.formatted(fractionDigits: 2))),
-        ]
+        let totals =
+            usage(invoice.usageTotals) + [
+                ("camera_fees", .string(invoice.cameraFees.formatted(fractionDigits: 2))),
+                ("subtotal", .string(invoice.subtotal.formatted(fractionDigits: 2))),
+                ("vat", .string(invoice.vat.formatted(fractionDigits: 2))),
+                ("total", .string(invoice.total.formatted(fractionDigits: 2))),
+            ]
         let document = JSONNode.object(pairs: [
             ("number", invoice.number.map(JSONNode.string) ?? .null),
             ("status", .string(invoice.number == nil ? "draft" : "issued")),
             ("issued_at", invoice.issuedAt.map { .string(iso($0)) } ?? .null),
-            ("client", .object(pairs: [("id", .string(invoice.clientID)), ("name", .string(invoice.clientName)),
-                                       ("email", invoice.clientEmail.map(JSONNode.string) ?? .null)])),
+            (
+                "client",
+                .object(pairs: [
+                    ("id", .string(invoice.clientID)), ("name", .string(invoice.clientName)),
+                    ("email", invoice.clientEmail.map(JSONNode.string) ?? .null),
+                ])
+            ),
             ("month", .string(invoice.period.label)),
-            ("period", .object(pairs: [("start", .string(iso(invoice.period.start))), ("end", .string(iso(invoice.period.end))),
-                                       ("time_zone", .string(invoice.period.timeZone))])),
+            (
+                "period",
+                .object(pairs: [
+                    ("start", .string(iso(invoice.period.start))), ("end", .string(iso(invoice.period.end))),
+                    ("time_zone", .string(invoice.period.timeZone)),
+                ])
+            ),
             ("currency", .string(invoice.currency)),
             ("markup_percent", .string(invoice.markupPercent.description)),
             ("vat_percent", .string(invoice.vatPercent.description)),
             ("lines", .array(lines)),
             ("sources", .array(sources)),
-            ("camera_fees", .object(pairs: [("cameras", .number(invoice.cameras)), ("fee_per_camera", .string(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))),
-                                            ("amount", .string(invoice.cameraFees.formatted(fractionDigits: 2)))])),
+            (
+                "camera_fees",
+                .object(pairs: [
+                    ("cameras", .number(invoice.cameras)),
+                    ("fee_per_camera", .string(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))),
+                    ("amount", .string(invoice.cameraFees.formatted(fractionDigits: 2))),
+                ])
+            ),
             ("totals", .object(pairs: totals)),
         ])
         return document.serializedString
@@ -53,24 +73,38 @@ package enum InvoiceDocument {
 
     /// One row per line item (usage lines, camera fees, VAT), for accounting.
     package static func csv(_ invoice: Invoice) -> String {
-        var rows = [["invoice", "client", "month", "kind", "description", "calls", "prompt_tokens", "cached_tokens", "completion_tokens",
-                     "thoughts_tokens", "total_tokens", "provider_cost", "amount", "currency", "unpriced_calls", "estimated_calls"]]
+        var rows = [
+            [
+                "invoice", "client", "month", "kind", "description", "calls", "prompt_tokens", "cached_tokens", "completion_tokens",
+                "thoughts_tokens", "total_tokens", "provider_cost", "amount", "currency", "unpriced_calls", "estimated_calls",
+            ]
+        ]
         let number = invoice.number ?? "DRAFT"
         for line in invoice.lines {
             let u = line.usage
-            rows.append([number, invoice.clientID, invoice.period.label, line.kind, line.description, "\(u.calls)", "\(u.promptTokens)",
-                         "\(u.cachedTokens)", "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.description,
-                         line.billed.formatted(fractionDigits: 2), invoice.currency, "\(u.unpricedCalls)", "\(u.estimatedCalls)"])
+            rows.append([
+                number, invoice.clientID, invoice.period.label, line.kind, line.description, "\(u.calls)", "\(u.promptTokens)",
+                "\(u.cachedTokens)", "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.description,
+                line.billed.formatted(fractionDigits: 2), invoice.currency, "\(u.unpricedCalls)", "\(u.estimatedCalls)",
+            ])
         }
         if invoice.cameras > 0 && invoice.cameraMonthlyFee > .zero {
-            rows.append([number, invoice.clientID, invoice.period.label, "camera_fee", "\(invoice.cameras) cameras × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))",
-                         "", "", "", "", "", "", "", invoice.cameraFees.formatted(fractionDigits: 2), invoice.currency, "", ""])
+            rows.append([
+                number, invoice.clientID, invoice.period.label, "camera_fee",
+                "\(invoice.cameras) cameras × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))",
+                "", "", "", "", "", "", "", invoice.cameraFees.formatted(fractionDigits: 2), invoice.currency, "", "",
+            ])
         }
-        rows.append([number, invoice.clientID, invoice.period.label, "vat", "VAT \(invoice.vatPercent)%", "", "", "", "", "", "", "",
-                     invoice.vat.formatted(fractionDigits: 2), invoice.currency, "", ""])
-        rows.append([number, invoice.clientID, invoice.period.label, "total", "Total", "\(invoice.usageTotals.calls)", "", "", "", "", "\(invoice.usageTotals.totalTokens)",
-                     invoice.usageTotals.providerCost.description, invoice.total.formatted(fractionDigits: 2), invoice.currency,
-                     "\(invoice.usageTotals.unpricedCalls)", "\(invoice.usageTotals.estimatedCalls)"])
+        rows.append([
+            number, invoice.clientID, invoice.period.label, "vat", "VAT \(invoice.vatPercent)%", "", "", "", "", "", "", "",
+            invoice.vat.formatted(fractionDigits: 2), invoice.currency, "", "",
+        ])
+        rows.append([
+            number, invoice.clientID, invoice.period.label, "total", "Total", "\(invoice.usageTotals.calls)", "", "", "", "",
+            "\(invoice.usageTotals.totalTokens)",
+            invoice.usageTotals.providerCost.description, invoice.total.formatted(fractionDigits: 2), invoice.currency,
+            "\(invoice.usageTotals.unpricedCalls)", "\(invoice.usageTotals.estimatedCalls)",
+        ])
         return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
@@ -87,29 +121,40 @@ package enum InvoiceDocument {
         let title = invoice.number.map { "Invoice \($0)" } ?? "DRAFT invoice (not issued)"
         out += "\(title) — \(invoice.clientName) (\(invoice.clientID))\n"
         out += "Period \(invoice.period.label): \(iso(invoice.period.start)) to \(iso(invoice.period.end)) (\(invoice.period.timeZone))\n\n"
-        out += pad("Model", 40) + lpad("Calls", 8) + lpad("Prompt", 11) + lpad("Cached", 9) + lpad("Output", 10) + lpad("Thoughts", 10)
+        out +=
+            pad("Model", 40) + lpad("Calls", 8) + lpad("Prompt", 11) + lpad("Cached", 9) + lpad("Output", 10) + lpad("Thoughts", 10)
             + lpad("Total tok", 12) + lpad("Provider cost", 16) + lpad("Billed", 12) + "\n"
         for line in invoice.lines {
             let u = line.usage
-            out += pad(line.description, 40) + lpad("\(u.calls)", 8) + lpad("\(u.promptTokens)", 11) + lpad("\(u.cachedTokens)", 9)
+            out +=
+                pad(line.description, 40) + lpad("\(u.calls)", 8) + lpad("\(u.promptTokens)", 11) + lpad("\(u.cachedTokens)", 9)
                 + lpad("\(u.completionTokens)", 10) + lpad("\(u.thoughtsTokens)", 10) + lpad("\(u.totalTokens)", 12)
                 + lpad(u.providerCost.description, 16) + lpad(line.billed.formatted(fractionDigits: 2), 12) + "\n"
-            if u.unpricedCalls > 0 { out += "    !! \(u.unpricedCalls) UNPRICED calls: their cost is unknown, not zero — run vigil prices set, then vigil prices reprice --unpriced\n" }
+            if u.unpricedCalls > 0 {
+                out +=
+                    "    !! \(u.unpricedCalls) UNPRICED calls: their cost is unknown, not zero — run vigil prices set, then vigil prices reprice --unpriced\n"
+            }
             if u.estimatedCalls > 0 { out += "    ~ \(u.estimatedCalls) calls with ESTIMATED tokens (the response reported none)\n" }
         }
         if invoice.lines.isEmpty { out += "  (no usage in this period)\n" }
         if !invoice.sources.isEmpty {
             out += "\nBy camera or group:\n"
             for source in invoice.sources {
-                out += "  " + pad("\(source.kind) \(source.key)", 38) + lpad("\(source.calls) calls", 14) + lpad("\(source.totalTokens) tokens", 18)
+                out +=
+                    "  " + pad("\(source.kind) \(source.key)", 38) + lpad("\(source.calls) calls", 14)
+                    + lpad("\(source.totalTokens) tokens", 18)
                     + lpad(source.providerCost.description, 16) + "\n"
             }
         }
         out += "\n"
         if invoice.cameras > 0 && invoice.cameraMonthlyFee > .zero {
-            out += pad("Camera fees: \(invoice.cameras) × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))", 60) + lpad(invoice.cameraFees.formatted(fractionDigits: 2), 14) + "\n"
+            out +=
+                pad("Camera fees: \(invoice.cameras) × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))", 60)
+                + lpad(invoice.cameraFees.formatted(fractionDigits: 2), 14) + "\n"
         }
-        out += pad("Subtotal (provider cost \(invoice.usageTotals.providerCost) + \(invoice.markupPercent)% markup, fees)", 60) + lpad(invoice.subtotal.formatted(fractionDigits: 2), 14) + "\n"
+        out +=
+            pad("Subtotal (provider cost \(invoice.usageTotals.providerCost) + \(invoice.markupPercent)% markup, fees)", 60)
+            + lpad(invoice.subtotal.formatted(fractionDigits: 2), 14) + "\n"
         out += pad("VAT \(invoice.vatPercent)%", 60) + lpad(invoice.vat.formatted(fractionDigits: 2), 14) + "\n"
         out += pad("Total \(invoice.currency)", 60) + lpad(invoice.total.formatted(fractionDigits: 2), 14) + "\n"
         if invoice.hasUnpricedUsage { out += "\n!! This invoice has UNPRICED usage and cannot be issued until it is priced.\n" }
@@ -127,53 +172,57 @@ package enum InvoiceDocument {
             var note = ""
             if u.unpricedCalls > 0 { note += " <strong class=\"warn\">\(u.unpricedCalls) unpriced</strong>" }
             if u.estimatedCalls > 0 { note += " <em>\(u.estimatedCalls) estimated</em>" }
-            rows += "<tr><td>\(escape(line.description))\(note)</td><td class=n>\(u.calls)</td><td class=n>\(u.promptTokens)</td><td class=n>\(u.cachedTokens)</td>"
+            rows +=
+                "<tr><td>\(escape(line.description))\(note)</td><td class=n>\(u.calls)</td><td class=n>\(u.promptTokens)</td><td class=n>\(u.cachedTokens)</td>"
                 + "<td class=n>\(u.completionTokens)</td><td class=n>\(u.thoughtsTokens)</td><td class=n>\(u.totalTokens)</td>"
                 + "<td class=n>\(u.providerCost)</td><td class=n>\(line.billed.formatted(fractionDigits: 2))</td></tr>\n"
         }
         if invoice.cameras > 0 && invoice.cameraMonthlyFee > .zero {
-            rows += "<tr><td>Camera fees: \(invoice.cameras) × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))</td><td colspan=7></td><td class=n>\(invoice.cameraFees.formatted(fractionDigits: 2))</td></tr>\n"
+            rows +=
+                "<tr><td>Camera fees: \(invoice.cameras) × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))</td><td colspan=7></td><td class=n>\(invoice.cameraFees.formatted(fractionDigits: 2))</td></tr>\n"
         }
         var breakdown = ""
         for source in invoice.sources {
-            breakdown += "<tr><td>\(escape(source.kind)) \(escape(source.key))</td><td class=n>\(source.calls)</td><td class=n>\(source.totalTokens)</td><td class=n>\(source.providerCost)</td></tr>\n"
+            breakdown +=
+                "<tr><td>\(escape(source.kind)) \(escape(source.key))</td><td class=n>\(source.calls)</td><td class=n>\(source.totalTokens)</td><td class=n>\(source.providerCost)</td></tr>\n"
         }
         return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(title) — \(escape(invoice.clientName))</title>
-        <style>
-        body { font-family: system-ui, sans-serif; margin: 2.5em; color: #111; }
-        h1 { margin-bottom: 0.2em; } .meta { color: #555; margin-bottom: 2em; }
-        table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; font-size: 0.9em; }
-        th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.5em; text-align: left; }
-        td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-        .totals td { border: none; } .totals tr.total td { font-weight: bold; border-top: 2px solid #111; }
-        .warn { color: #b00020; } .draft { color: #b00020; font-weight: bold; }
-        @media print { body { margin: 1cm; } }
-        </style></head><body>
-        <h1>\(title)</h1>
-        \(invoice.number == nil ? "<p class=\"draft\">DRAFT — not issued</p>" : "")
-        <div class="meta"><div><strong>\(escape(invoice.clientName))</strong> (\(escape(invoice.clientID)))\(invoice.clientEmail.map { " — " + escape($0) } ?? "")</div>
-        <div>Period \(invoice.period.label): \(iso(invoice.period.start)) to \(iso(invoice.period.end)) (\(escape(invoice.period.timeZone)))</div>
-        \(invoice.issuedAt.map { "<div>Issued \(iso($0))</div>" } ?? "")</div>
-        <table><thead><tr><th>Item</th><th class=n>Calls</th><th class=n>Prompt</th><th class=n>Cached</th><th class=n>Output</th><th class=n>Thoughts</th><th class=n>Total tokens</th><th class=n>Provider cost</th><th class=n>Amount (\(escape(invoice.currency)))</th></tr></thead>
-        <tbody>
-        \(rows)</tbody></table>
-        <table class="totals">
-        <tr><td>Subtotal (\(invoice.markupPercent)% markup on provider cost \(invoice.usageTotals.providerCost))</td><td class=n>\(invoice.subtotal.formatted(fractionDigits: 2))</td></tr>
-        <tr><td>VAT \(invoice.vatPercent)%</td><td class=n>\(invoice.vat.formatted(fractionDigits: 2))</td></tr>
-        <tr class="total"><td>Total \(escape(invoice.currency))</td><td class=n>\(invoice.total.formatted(fractionDigits: 2))</td></tr>
-        </table>
-        <h2>By camera or group</h2>
-        <table><thead><tr><th>Source</th><th class=n>Calls</th><th class=n>Tokens</th><th class=n>Provider cost</th></tr></thead><tbody>
-        \(breakdown)</tbody></table>
-        </body></html>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(title) — \(escape(invoice.clientName))</title>
+            <style>
+            body { font-family: system-ui, sans-serif; margin: 2.5em; color: #111; }
+            h1 { margin-bottom: 0.2em; } .meta { color: #555; margin-bottom: 2em; }
+            table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; font-size: 0.9em; }
+            th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.5em; text-align: left; }
+            td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+            .totals td { border: none; } .totals tr.total td { font-weight: bold; border-top: 2px solid #111; }
+            .warn { color: #b00020; } .draft { color: #b00020; font-weight: bold; }
+            @media print { body { margin: 1cm; } }
+            </style></head><body>
+            <h1>\(title)</h1>
+            \(invoice.number == nil ? "<p class=\"draft\">DRAFT — not issued</p>" : "")
+            <div class="meta"><div><strong>\(escape(invoice.clientName))</strong> (\(escape(invoice.clientID)))\(invoice.clientEmail.map { " — " + escape($0) } ?? "")</div>
+            <div>Period \(invoice.period.label): \(iso(invoice.period.start)) to \(iso(invoice.period.end)) (\(escape(invoice.period.timeZone)))</div>
+            \(invoice.issuedAt.map { "<div>Issued \(iso($0))</div>" } ?? "")</div>
+            <table><thead><tr><th>Item</th><th class=n>Calls</th><th class=n>Prompt</th><th class=n>Cached</th><th class=n>Output</th><th class=n>Thoughts</th><th class=n>Total tokens</th><th class=n>Provider cost</th><th class=n>Amount (\(escape(invoice.currency)))</th></tr></thead>
+            <tbody>
+            \(rows)</tbody></table>
+            <table class="totals">
+            <tr><td>Subtotal (\(invoice.markupPercent)% markup on provider cost \(invoice.usageTotals.providerCost))</td><td class=n>\(invoice.subtotal.formatted(fractionDigits: 2))</td></tr>
+            <tr><td>VAT \(invoice.vatPercent)%</td><td class=n>\(invoice.vat.formatted(fractionDigits: 2))</td></tr>
+            <tr class="total"><td>Total \(escape(invoice.currency))</td><td class=n>\(invoice.total.formatted(fractionDigits: 2))</td></tr>
+            </table>
+            <h2>By camera or group</h2>
+            <table><thead><tr><th>Source</th><th class=n>Calls</th><th class=n>Tokens</th><th class=n>Provider cost</th></tr></thead><tbody>
+            \(breakdown)</tbody></table>
+            </body></html>
 
-        """
+            """
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll(
+            "\"", with: "&quot;")
     }
 
     static func iso(_ date: Date) -> String {

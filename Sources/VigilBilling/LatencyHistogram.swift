@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// Call durations counted in fixed buckets, so a report's p95 comes from a rollup instead of
 /// sorting millions of rows.
 ///

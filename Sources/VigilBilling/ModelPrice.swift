@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// A model's prices from a date on, in USD per million tokens (a `model_prices` row).
 package struct ModelPrice: Sendable, Equatable {
@@ -17,9 +17,11 @@ package struct ModelPrice: Sendable, Equatable {
     package var outputLongPerMillion: Money?
     package var cachedLongPerMillion: Money?
 
-    package init(id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
-                cachedPerMillion: Money? = nil, longContextThreshold: Int? = nil, inputLongPerMillion: Money? = nil,
-                outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil) {
+    package init(
+        id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
+        cachedPerMillion: Money? = nil, longContextThreshold: Int? = nil, inputLongPerMillion: Money? = nil,
+        outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil
+    ) {
         self.id = id
         self.model = model
         self.effectiveFrom = effectiveFrom
@@ -40,10 +42,13 @@ package struct ModelPrice: Sendable, Equatable {
     package func cost(of usage: TokenUsage) -> Money {
         let long = longContextThreshold.map { usage.promptTokens > $0 } ?? false
         let input = long ? (inputLongPerMillion ?? inputPerMillion) : inputPerMillion
-        let cached = long ? (cachedLongPerMillion ?? cachedPerMillion ?? inputLongPerMillion ?? inputPerMillion)
-                          : (cachedPerMillion ?? inputPerMillion)
+        let cached =
+            long
+            ? (cachedLongPerMillion ?? cachedPerMillion ?? inputLongPerMillion ?? inputPerMillion)
+            : (cachedPerMillion ?? inputPerMillion)
         let output = long ? (outputLongPerMillion ?? outputPerMillion) : outputPerMillion
-        let total = Int128(usage.inputBilledTokens) * input.units + Int128(usage.cachedBilledTokens) * cached.units
+        let total =
+            Int128(usage.inputBilledTokens) * input.units + Int128(usage.cachedBilledTokens) * cached.units
             + Int128(usage.outputBilledTokens) * output.units
         return Money(units: 0).adding(scaled: total, divisor: 1_000_000)
     }

@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// Every model's effective-dated prices, for costing calls as they are made.
 package struct PriceBook: Sendable, Equatable {

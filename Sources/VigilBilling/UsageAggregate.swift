@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// Usage rows added up: calls, tokens by kind, and exact provider cost.
 package struct UsageAggregate: Sendable, Equatable, Codable {
     /// What the rows share: a model, a camera or group id, a day ...
@@ -22,9 +23,11 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
     /// Rows whose tokens are estimates (the response reported none).
     package var estimatedCalls: Int
 
-    package init(key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
-                cachedTokens: Int = 0, completionTokens: Int = 0, thoughtsTokens: Int = 0, toolUseTokens: Int = 0,
-                totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0) {
+    package init(
+        key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
+        cachedTokens: Int = 0, completionTokens: Int = 0, thoughtsTokens: Int = 0, toolUseTokens: Int = 0,
+        totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0
+    ) {
         self.key = key
         self.kind = kind
         self.late = late

@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// The operator's view of usage over a period: totals, and optionally one row per group.
 package struct UsageReport: Sendable, Equatable {

@@ -1,5 +1,5 @@
-package import VigilCore
 import Foundation
+package import VigilCore
 
 /// A usage report as text, JSON or CSV.
 package enum UsageReportDocument {
@@ -13,21 +13,29 @@ package enum UsageReportDocument {
             out += "\n"
         }
         out += "\n"
-        let header = ["", "Calls", "OK %", "Prompt", "Cached", "Output", "Thoughts", "Total", "Cost USD", "Avg ms", "p95 ms", "Unpriced", "Estimated"]
+        let header = [
+            "", "Calls", "OK %", "Prompt", "Cached", "Output", "Thoughts", "Total", "Cost USD", "Avg ms", "p95 ms", "Unpriced", "Estimated",
+        ]
         let widths = [28, 8, 7, 11, 9, 10, 10, 12, 14, 8, 8, 9, 10]
         func line(_ cells: [String]) -> String {
             zip(cells, widths).enumerated().map { index, pair in
                 let (text, width) = pair
-                if index == 0 { return text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count) }
+                if index == 0 {
+                    return text.count >= width
+                        ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count)
+                }
                 return text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
             }.joined() + "\n"
         }
         func cells(_ label: String, _ row: UsageReport.Row) -> [String] {
             let u = row.usage
-            return [label, "\(u.calls)", String(format: "%.1f", row.successRate * 100), "\(u.promptTokens)", "\(u.cachedTokens)",
-                    "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.formatted(fractionDigits: 6),
-                    row.averageMilliseconds.map { String(format: "%.0f", $0) } ?? "-", row.p95Milliseconds.map { String(format: "%.0f", $0) } ?? "-",
-                    "\(u.unpricedCalls)", "\(u.estimatedCalls)"]
+            return [
+                label, "\(u.calls)", String(format: "%.1f", row.successRate * 100), "\(u.promptTokens)", "\(u.cachedTokens)",
+                "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.formatted(fractionDigits: 6),
+                row.averageMilliseconds.map { String(format: "%.0f", $0) } ?? "-",
+                row.p95Milliseconds.map { String(format: "%.0f", $0) } ?? "-",
+                "\(u.unpricedCalls)", "\(u.estimatedCalls)",
+            ]
         }
         var labels = header
         labels[0] = report.grouping.map { "by \($0)" } ?? ""
@@ -37,13 +45,15 @@ package enum UsageReportDocument {
         }
         out += line(cells("TOTAL", report.total))
         if report.total.usage.unpricedCalls > 0 {
-            out += "\n!! \(report.total.usage.unpricedCalls) UNPRICED calls are not in the cost above (their cost is unknown, not zero): run vigil prices set, then vigil prices reprice --unpriced\n"
+            out +=
+                "\n!! \(report.total.usage.unpricedCalls) UNPRICED calls are not in the cost above (their cost is unknown, not zero): run vigil prices set, then vigil prices reprice --unpriced\n"
         }
         if report.total.usage.estimatedCalls > 0 {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
         }
         if report.total.p95Milliseconds != nil {
-            out += "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket, never above the slowest call\n"
+            out +=
+                "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket, never above the slowest call\n"
         }
         return out
     }
@@ -69,24 +79,36 @@ package enum UsageReportDocument {
             ("total", row(report.total)), ("rows", .array(report.rows.map(row))),
         ]
         if let session = report.session {
-            pairs.append(("session", .object(pairs: [
-                ("id", .string(session.id)), ("camera", .string(session.cameraID)), ("started_at", .string(InvoiceDocument.iso(session.startedAt))),
-                ("ended_at", session.endedAt.map { .string(InvoiceDocument.iso($0)) } ?? .null),
-                ("end_reason", session.endReason.map(JSONNode.string) ?? .null),
-            ])))
+            pairs.append(
+                (
+                    "session",
+                    .object(pairs: [
+                        ("id", .string(session.id)), ("camera", .string(session.cameraID)),
+                        ("started_at", .string(InvoiceDocument.iso(session.startedAt))),
+                        ("ended_at", session.endedAt.map { .string(InvoiceDocument.iso($0)) } ?? .null),
+                        ("end_reason", session.endReason.map(JSONNode.string) ?? .null),
+                    ])
+                ))
         }
         return JSONNode.object(pairs: pairs).serializedString + "\n"
     }
 
     package static func csv(_ report: UsageReport) -> String {
-        var rows = [[report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
-                     "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms", "p95_latency_ms"]]
+        var rows = [
+            [
+                report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
+                "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
+                "p95_latency_ms",
+            ]
+        ]
         for row in report.rows + [report.total] {
             let u = row.usage
-            rows.append([u.key, u.kind, "\(u.calls)", "\(u.failedCalls)", "\(u.promptTokens)", "\(u.cachedTokens)", "\(u.completionTokens)",
-                         "\(u.thoughtsTokens)", "\(u.toolUseTokens)", "\(u.totalTokens)", u.providerCost.description, "\(u.unpricedCalls)",
-                         "\(u.estimatedCalls)", row.averageMilliseconds.map { String(format: "%.1f", $0) } ?? "",
-                         row.p95Milliseconds.map { String(format: "%.1f", $0) } ?? ""])
+            rows.append([
+                u.key, u.kind, "\(u.calls)", "\(u.failedCalls)", "\(u.promptTokens)", "\(u.cachedTokens)", "\(u.completionTokens)",
+                "\(u.thoughtsTokens)", "\(u.toolUseTokens)", "\(u.totalTokens)", u.providerCost.description, "\(u.unpricedCalls)",
+                "\(u.estimatedCalls)", row.averageMilliseconds.map { String(format: "%.1f", $0) } ?? "",
+                row.p95Milliseconds.map { String(format: "%.1f", $0) } ?? "",
+            ])
         }
         return rows.map { $0.map(InvoiceDocument.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import VigilCapture
 import VigilBilling
+import VigilCapture
 import VigilCore
 import VigilGemini
 import VigilService
@@ -14,19 +14,19 @@ struct AnalyzeCommand: AsyncParsableCommand {
         commandName: "analyze",
         abstract: "Sample a stream or video, ask Gemini, print the verdicts and token usage.",
         discussion: """
-        Samples N images (one camera, or a 2x2 tile of four sources), --interval seconds apart, asks \
-        Gemini about each exactly as the daemon would, and prints each verdict with its token_usage. \
-        With --client and a database (from --config or --database-url), every call is recorded as an \
-        api_usage row under that client. Gemini settings come from the configuration when there is one. \
-        A video file plays at its own speed and loops; with --once it plays once, and samples due after \
-        its end report no picture.
+            Samples N images (one camera, or a 2x2 tile of four sources), --interval seconds apart, asks \
+            Gemini about each exactly as the daemon would, and prints each verdict with its token_usage. \
+            With --client and a database (from --config or --database-url), every call is recorded as an \
+            api_usage row under that client. Gemini settings come from the configuration when there is one. \
+            A video file plays at its own speed and loops; with --once it plays once, and samples due after \
+            its end report no picture.
 
-        Examples:
-          vigil analyze --source rtsp://cam.local/stream1 --frames 3
-          vigil analyze --source yard.mp4 --format json
-          vigil analyze --source yard.mp4 --once --frames 12 --interval 5
-          vigil analyze --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --client acme
-        """
+            Examples:
+              vigil analyze --source rtsp://cam.local/stream1 --frames 3
+              vigil analyze --source yard.mp4 --format json
+              vigil analyze --source yard.mp4 --once --frames 12 --interval 5
+              vigil analyze --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --client acme
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -81,21 +81,28 @@ struct AnalyzeCommand: AsyncParsableCommand {
             ledger = try UsageLedger(connectionString: connection, spoolDirectory: spool, redactor: redactor, logger: logger)
         }
         var prices = PriceBook(prices: [])
-        if ledger != nil, let book = try? await PriceRepository(client: DatabaseClient(connectionString: connection, redactor: redactor)).load() {
+        if ledger != nil,
+            let book = try? await PriceRepository(client: DatabaseClient(connectionString: connection, redactor: redactor)).load()
+        {
             prices = book
         }
 
-        let captures = SourceSampler.start(urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, loopFiles: !once,
-                                           logger: logger)
+        let captures = SourceSampler.start(
+            urls, transport: configuration?.capture.transport ?? .tcp, interval: interval, loopFiles: !once,
+            logger: logger)
         // The sources' cameras carry the client, so the daemon's records serve as they are.
-        let cameras = captures.map { CameraConfiguration(id: $0.camera.id, name: $0.camera.name, url: $0.camera.url, client: client ?? "adhoc") }
-        let source: AnalysisSource = cameras.count == 4
+        let cameras = captures.map {
+            CameraConfiguration(id: $0.camera.id, name: $0.camera.name, url: $0.camera.url, client: client ?? "adhoc")
+        }
+        let source: AnalysisSource =
+            cameras.count == 4
             ? .group(GroupConfiguration(id: "adhoc-group", name: "sources", cameras: cameras.map(\.id)), cameras)
             : .camera(cameras[0])
         let pipeline = AnalysisPipeline(
             gemini: GeminiClient(configuration: gemini, apiKey: key.key, logger: logger),
-            images: ImagePipeline(maxImageSide: configuration?.analysis.maxImageSide ?? 768, jpegQuality: configuration?.analysis.jpegQuality ?? 80,
-                                  threads: 1),
+            images: ImagePipeline(
+                maxImageSide: configuration?.analysis.maxImageSide ?? 768, jpegQuality: configuration?.analysis.jpegQuality ?? 80,
+                threads: 1),
             prices: prices, ledger: ledger, maxFrameAge: max(interval * 2, 30), systemInstruction: gemini.systemPrompt, logger: logger)
         await SourceSampler.waitForFrames(captures, timeout: (configuration?.capture.openTimeoutSeconds ?? 10) + 5)
         var failures = 0
@@ -110,7 +117,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 failures += 1
             case .completed(let analysis):
                 if analysis.outcome.verdicts == nil { failures += 1 }
-                print(AnalyzeOutput.render(index: index, image: analysis.sample.image, outcome: analysis.outcome, urls: urls, json: format == .json))
+                print(
+                    AnalyzeOutput.render(
+                        index: index, image: analysis.sample.image, outcome: analysis.outcome, urls: urls, json: format == .json))
             }
         }
         for capture in captures { await capture.stop() }
@@ -125,21 +134,27 @@ enum AnalyzeOutput {
         let usage = outcome.attempts.last?.usage ?? .none
         if json {
             let verdicts = (outcome.verdicts ?? []).map { verdict in
-                JSONNode.object(pairs: [("camera", .string(verdict.cameraID)), ("incident_detected", .bool(verdict.incidentDetected)),
-                                        ("incident_type", .string(verdict.incidentType)),
-                                        ("confidence", verdict.confidence.map { JSONNode(.number($0), line: 0) } ?? .null),
-                                        ("description", .string(verdict.description))])
+                JSONNode.object(pairs: [
+                    ("camera", .string(verdict.cameraID)), ("incident_detected", .bool(verdict.incidentDetected)),
+                    ("incident_type", .string(verdict.incidentType)),
+                    ("confidence", verdict.confidence.map { JSONNode(.number($0), line: 0) } ?? .null),
+                    ("description", .string(verdict.description)),
+                ])
             }
             let node = JSONNode.object(pairs: [
                 ("sample", .number(index)), ("image", .string("\(image.width)x\(image.height)")), ("jpeg_bytes", .number(image.jpeg.count)),
                 ("success", .bool(outcome.verdicts != nil)), ("error", outcome.failure.map { .string("\($0)") } ?? .null),
                 ("attempts", .number(outcome.attempts.count)), ("verdicts", .array(verdicts)),
-                ("token_usage", .object(pairs: [
-                    ("prompt", .number(usage.promptTokens)), ("cached", .number(usage.cachedTokens)), ("output", .number(usage.candidatesTokens)),
-                    ("thoughts", .number(usage.thoughtsTokens)), ("tool_use", .number(usage.toolUsePromptTokens)),
-                    ("total", .number(usage.totalTokens)), ("image", .number(usage.imageTokens)), ("estimated", .bool(usage.estimated)),
-                    ("model_version", usage.modelVersion.map(JSONNode.string) ?? .null),
-                ])),
+                (
+                    "token_usage",
+                    .object(pairs: [
+                        ("prompt", .number(usage.promptTokens)), ("cached", .number(usage.cachedTokens)),
+                        ("output", .number(usage.candidatesTokens)),
+                        ("thoughts", .number(usage.thoughtsTokens)), ("tool_use", .number(usage.toolUsePromptTokens)),
+                        ("total", .number(usage.totalTokens)), ("image", .number(usage.imageTokens)), ("estimated", .bool(usage.estimated)),
+                        ("model_version", usage.modelVersion.map(JSONNode.string) ?? .null),
+                    ])
+                ),
             ])
             return node.serializedString
         }
@@ -152,7 +167,8 @@ enum AnalyzeOutput {
         } else if let failure = outcome.failure {
             out += "  FAILED: \(failure)\n"
         }
-        out += "  token_usage: prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens)\(usage.estimated ? " (estimated)" : "")"
+        out +=
+            "  token_usage: prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens)\(usage.estimated ? " (estimated)" : "")"
         return out
     }
 }

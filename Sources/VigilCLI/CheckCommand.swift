@@ -10,15 +10,15 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Validate the configuration, reach the database, probe each camera.",
         discussion: """
-        Reports every configuration problem at once, then what it could and could not reach: the \
-        database (and whether migrations are pending), the Gemini key, and each enabled camera (all \
-        probed in parallel, each bounded by capture.open_timeout_seconds plus one keyframe interval). \
-        Exits 0 when everything is ready, 65 when the configuration is invalid, 69 when something is \
-        unreachable.
+            Reports every configuration problem at once, then what it could and could not reach: the \
+            database (and whether migrations are pending), the Gemini key, and each enabled camera (all \
+            probed in parallel, each bounded by capture.open_timeout_seconds plus one keyframe interval). \
+            Exits 0 when everything is ready, 65 when the configuration is invalid, 69 when something is \
+            unreachable.
 
-        Example:
-          vigil check --config /etc/vigil/config.json
-        """
+            Example:
+              vigil check --config /etc/vigil/config.json
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -34,7 +34,9 @@ struct CheckCommand: AsyncParsableCommand {
         _ = global.bootstrapLogging(secrets: configuration.secrets + connection.secrets)
         print("configuration \(global.configPath): valid")
         let groups = plan.sources.filter { $0.kind == "group" }.count
-        print("  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)")
+        print(
+            "  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)"
+        )
         if offline { return }
         var problems = 0
 
@@ -57,7 +59,8 @@ struct CheckCommand: AsyncParsableCommand {
 
         // Gemini key.
         switch GeminiKey.load(configuration: configuration.gemini) {
-        case .success(let source): print("gemini: API key found (\(source)), model \(configuration.gemini.model) at \(configuration.gemini.baseURL)")
+        case .success(let source):
+            print("gemini: API key found (\(source)), model \(configuration.gemini.model) at \(configuration.gemini.baseURL)")
         case .failure(let error):
             print("gemini: \(error)")
             problems += 1
@@ -78,9 +81,15 @@ struct CheckCommand: AsyncParsableCommand {
                     let status = capture.status
                     await capture.stop()
                     if capture.hasPicture {
-                        return (index, "camera \(camera.id) (\(camera.name)): live, \(status.streamDescription ?? "video"), \(status.decodeMode.rawValue) — \(camera.url.redacted)", true)
+                        return (
+                            index,
+                            "camera \(camera.id) (\(camera.name)): live, \(status.streamDescription ?? "video"), \(status.decodeMode.rawValue) — \(camera.url.redacted)",
+                            true
+                        )
                     }
-                    let reason = status.lastError ?? (status.packets > 0 ? "no keyframe within \(format(budget)) s" : "no video within \(format(budget)) s")
+                    let reason =
+                        status.lastError
+                        ?? (status.packets > 0 ? "no keyframe within \(format(budget)) s" : "no video within \(format(budget)) s")
                     return (index, "camera \(camera.id) (\(camera.name)): DOWN — \(reason)", false)
                 }
             }

@@ -3,9 +3,12 @@ import VigilCore
 
 /// How a subcommand finds PostgreSQL.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("PostgreSQL connection URL; overrides the configuration.",
-                                            discussion: "Default: $VIGIL_DATABASE_URL, else database.url, else libpq's PG* variables.",
-                                            valueName: "URL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "PostgreSQL connection URL; overrides the configuration.",
+            discussion: "Default: $VIGIL_DATABASE_URL, else database.url, else libpq's PG* variables.",
+            valueName: "URL"))
     var databaseURL: String?
 
     /// Whether the flag or `VIGIL_DATABASE_URL` names the database (so no configuration is needed for it).

@@ -13,14 +13,17 @@ struct DatabaseSession {
     /// Opens a session; the configuration is required when `needsConfiguration`.
     static func open(global: GlobalOptions, database: DatabaseOptions, needsConfiguration: Bool) throws -> DatabaseSession {
         // A database named by flag or environment needs no configuration file, unless the command does.
-        let configuration = needsConfiguration ? try global.loadConfiguration()
+        let configuration =
+            needsConfiguration
+            ? try global.loadConfiguration()
             : database.isGivenDirectly ? nil : try global.loadConfigurationIfPresent()
         let connection = database.connection(configuration: configuration)
         let secrets = (configuration?.secrets ?? []) + connection.secrets
         _ = global.bootstrapLogging(secrets: secrets)
         let redactor = SecretRedactor(secrets: secrets)
-        return DatabaseSession(configuration: configuration, client: DatabaseClient(connectionString: connection.string, redactor: redactor),
-                               redactor: redactor)
+        return DatabaseSession(
+            configuration: configuration, client: DatabaseClient(connectionString: connection.string, redactor: redactor),
+            redactor: redactor)
     }
 
     /// Runs `body`, turning database errors into a message and exit code 69 (unreachable) or 1.

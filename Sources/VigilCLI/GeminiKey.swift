@@ -26,7 +26,10 @@ enum GeminiKey {
                 return .failure(Missing(description: "no API key: gemini.api_key_file \(file) does not exist"))
             }
             guard let key = read(file) else {
-                return .failure(Missing(description: "no API key: gemini.api_key_file \(file) is unreadable or empty (it must be readable by the vigil user)"))
+                return .failure(
+                    Missing(
+                        description:
+                            "no API key: gemini.api_key_file \(file) is unreadable or empty (it must be readable by the vigil user)"))
             }
             return .success((key, file))
         }

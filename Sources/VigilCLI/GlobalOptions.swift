@@ -5,7 +5,9 @@ import VigilCore
 
 /// Options every subcommand takes: where the configuration is and how much to log.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Configuration file.", discussion: "Default: $VIGIL_CONFIG, else /etc/vigil/config.json.", valueName: "FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Configuration file.", discussion: "Default: $VIGIL_CONFIG, else /etc/vigil/config.json.", valueName: "FILE"))
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "LEVEL"))

@@ -9,15 +9,15 @@ struct InvoiceCommand: AsyncParsableCommand {
         commandName: "invoice",
         abstract: "Produce a client's invoice for a calendar month (a draft unless --issue).",
         discussion: """
-        The period is the calendar month in the client's time zone (UTC unless configured): the first \
-        instant included, the first instant of the next month excluded. Without --issue the invoice is \
-        a draft preview and changes nothing. With --issue it gets the next gapless number of its year \
-        (VIG-2026-000123) and its usage rows are frozen onto it; issuing again returns the same invoice.
+            The period is the calendar month in the client's time zone (UTC unless configured): the first \
+            instant included, the first instant of the next month excluded. Without --issue the invoice is \
+            a draft preview and changes nothing. With --issue it gets the next gapless number of its year \
+            (VIG-2026-000123) and its usage rows are frozen onto it; issuing again returns the same invoice.
 
-        Examples:
-          vigil invoice --client northside-garage --month 2026-10
-          vigil invoice --client northside-garage --month 2026-10 --issue --format html --output inv.html
-        """
+            Examples:
+              vigil invoice --client northside-garage --month 2026-10
+              vigil invoice --client northside-garage --month 2026-10 --issue --format html --output inv.html
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -59,19 +59,21 @@ struct InvoiceCommand: AsyncParsableCommand {
         let invoice: Invoice
         do {
             invoice = try await session.run("invoice") {
-                issue ? try await repository.issue(for: customer, period: period, cameras: cameras)
-                      : try await repository.draft(for: customer, period: period, cameras: cameras)
+                issue
+                    ? try await repository.issue(for: customer, period: period, cameras: cameras)
+                    : try await repository.draft(for: customer, period: period, cameras: cameras)
             }
         } catch let error as InvoiceError {
             printError("vigil invoice: cannot issue \(customer.id) \(period.label): \(error)")
             throw ExitCode(ExitStatus.failure)
         }
-        let document: String = switch format {
-        case .text: InvoiceDocument.text(invoice)
-        case .json: InvoiceDocument.json(invoice) + "\n"
-        case .csv: InvoiceDocument.csv(invoice)
-        case .html: InvoiceDocument.html(invoice)
-        }
+        let document: String =
+            switch format {
+            case .text: InvoiceDocument.text(invoice)
+            case .json: InvoiceDocument.json(invoice) + "\n"
+            case .csv: InvoiceDocument.csv(invoice)
+            case .html: InvoiceDocument.html(invoice)
+            }
         try emit(document, to: output)
         if let output { print("wrote \(invoice.number ?? "draft") for \(customer.id) \(period.label) to \(output)") }
     }

@@ -9,14 +9,14 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Apply pending database migrations, or list them with --status.",
         discussion: """
-        Applies each pending migration in order, each in its own transaction, and prints each step. \
-        Safe to run twice at once (an advisory lock serialises runs). Upgrades a predecessor system's \
-        database in place. The migrations are built into the binary.
+            Applies each pending migration in order, each in its own transaction, and prints each step. \
+            Safe to run twice at once (an advisory lock serialises runs). Upgrades a predecessor system's \
+            database in place. The migrations are built into the binary.
 
-        Examples:
-          vigil migrate --config /etc/vigil/config.json
-          vigil migrate --database-url postgresql://vigil@db.internal/vigil --status
-        """
+            Examples:
+              vigil migrate --config /etc/vigil/config.json
+              vigil migrate --database-url postgresql://vigil@db.internal/vigil --status
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -44,7 +44,9 @@ struct MigrateCommand: AsyncParsableCommand {
                 return
             }
             let applied = try await migrator.migrate { step in print(step) }
-            print(applied.isEmpty ? "schema is current; nothing to apply" : "applied \(applied.count) migration\(applied.count == 1 ? "" : "s")")
+            print(
+                applied.isEmpty
+                    ? "schema is current; nothing to apply" : "applied \(applied.count) migration\(applied.count == 1 ? "" : "s")")
         } catch let error as PostgresError {
             printError("vigil migrate: \(error)")
             throw ExitCode(error.isConnectionProblem ? ExitStatus.unavailable : ExitStatus.failure)

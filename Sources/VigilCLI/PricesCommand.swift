@@ -10,11 +10,11 @@ struct PricesCommand: AsyncParsableCommand {
         commandName: "prices",
         abstract: "List and manage effective-dated model prices.",
         discussion: """
-        Prices are USD per million tokens, effective from a UTC date. A call is costed with the price in \
-        effect at its time, when it is recorded; a later price never changes a costed row or an issued \
-        invoice. Calls to a model with no price are recorded unpriced (never as $0) until a price is set \
-        and `vigil prices reprice --unpriced` is run.
-        """,
+            Prices are USD per million tokens, effective from a UTC date. A call is costed with the price in \
+            effect at its time, when it is recorded; a later price never changes a costed row or an issued \
+            invoice. Calls to a model with no price are recorded unpriced (never as $0) until a price is set \
+            and `vigil prices reprice --unpriced` is run.
+            """,
         subcommands: [List.self, Set.self, Reprice.self]
     )
 
@@ -28,12 +28,15 @@ struct PricesCommand: AsyncParsableCommand {
             let book = try await session.run("prices list") { try await PriceRepository(client: session.client).load() }
             print("model                      from         input   output   cached   long-context (> tokens: input / output / cached)")
             for price in book.prices {
-                var line = price.model.padding(toLength: 27, withPad: " ", startingAt: 0) + String(price.effectiveFrom.formatted(Date.ISO8601FormatStyle()).prefix(10)) + "  "
+                var line =
+                    price.model.padding(toLength: 27, withPad: " ", startingAt: 0)
+                    + String(price.effectiveFrom.formatted(Date.ISO8601FormatStyle()).prefix(10)) + "  "
                 line += price.inputPerMillion.description.padding(toLength: 8, withPad: " ", startingAt: 0)
                 line += price.outputPerMillion.description.padding(toLength: 9, withPad: " ", startingAt: 0)
                 line += (price.cachedPerMillion?.description ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)
                 if let threshold = price.longContextThreshold {
-                    line += "> \(threshold): \(price.inputLongPerMillion?.description ?? "-") / \(price.outputLongPerMillion?.description ?? "-") / \(price.cachedLongPerMillion?.description ?? "-")"
+                    line +=
+                        "> \(threshold): \(price.inputLongPerMillion?.description ?? "-") / \(price.outputLongPerMillion?.description ?? "-") / \(price.cachedLongPerMillion?.description ?? "-")"
                 }
                 print(line)
             }
@@ -44,12 +47,12 @@ struct PricesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a price for a model, effective from a date (UTC).",
             discussion: """
-            Prices are USD per million tokens, with at most 9 decimals. A price for the same model and \
-            date that no row uses yet is replaced; one already used is refused (add a later date).
+                Prices are USD per million tokens, with at most 9 decimals. A price for the same model and \
+                date that no row uses yet is replaced; one already used is refused (add a later date).
 
-            Example:
-              vigil prices set --model gemini-2.5-flash --from 2026-12-01 --input 0.30 --output 2.50 --cached 0.03
-            """
+                Example:
+                  vigil prices set --model gemini-2.5-flash --from 2026-12-01 --input 0.30 --output 2.50 --cached 0.03
+                """
         )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
@@ -79,10 +82,11 @@ struct PricesCommand: AsyncParsableCommand {
             if threshold != nil && inputLong == nil && outputLong == nil {
                 throw ValidationError("--threshold needs --input-long and/or --output-long")
             }
-            return ModelPrice(id: 0, model: model, effectiveFrom: day, inputPerMillion: try amount(input, "input")!,
-                              outputPerMillion: try amount(output, "output")!, cachedPerMillion: try amount(cached, "cached"),
-                              longContextThreshold: threshold, inputLongPerMillion: try amount(inputLong, "input-long"),
-                              outputLongPerMillion: try amount(outputLong, "output-long"), cachedLongPerMillion: try amount(cachedLong, "cached-long"))
+            return ModelPrice(
+                id: 0, model: model, effectiveFrom: day, inputPerMillion: try amount(input, "input")!,
+                outputPerMillion: try amount(output, "output")!, cachedPerMillion: try amount(cached, "cached"),
+                longContextThreshold: threshold, inputLongPerMillion: try amount(inputLong, "input-long"),
+                outputLongPerMillion: try amount(outputLong, "output-long"), cachedLongPerMillion: try amount(cachedLong, "cached-long"))
         }
 
         func validate() throws { _ = try price() }
@@ -92,7 +96,9 @@ struct PricesCommand: AsyncParsableCommand {
             let price = try price()
             do {
                 let id = try await session.run("prices set") { try await PriceRepository(client: session.client).set(price, note: note) }
-                print("price \(id) set: \(model) from \(from): input \(price.inputPerMillion), output \(price.outputPerMillion), cached \(price.cachedPerMillion?.description ?? "= input") per million tokens")
+                print(
+                    "price \(id) set: \(model) from \(from): input \(price.inputPerMillion), output \(price.outputPerMillion), cached \(price.cachedPerMillion?.description ?? "= input") per million tokens"
+                )
             } catch let error as PriceError {
                 printError("vigil prices set: \(error)")
                 throw ExitCode(ExitStatus.failure)

@@ -4,10 +4,10 @@ import Logging
 import ServiceLifecycle
 import VigilBilling
 import VigilCore
+import VigilHTTP
 import VigilService
 import VigilStore
 import VigilSystemd
-import VigilHTTP
 
 /// `vigil run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -15,18 +15,18 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the monitoring daemon (what the systemd service starts).",
         discussion: """
-        Opens every configured camera, samples each group of four (tiled 2x2) and each ungrouped camera \
-        every analysis.interval_seconds, asks Gemini for a verdict, and records one api_usage row per \
-        call attempt. Each call is logged at info level with its tokens and cost; incidents at warning. \
-        SIGTERM or SIGINT stop it cleanly (calls in flight finish, every row is written or spooled); \
-        SIGHUP reloads the configuration (an invalid file is rejected and the old one stays).
+            Opens every configured camera, samples each group of four (tiled 2x2) and each ungrouped camera \
+            every analysis.interval_seconds, asks Gemini for a verdict, and records one api_usage row per \
+            call attempt. Each call is logged at info level with its tokens and cost; incidents at warning. \
+            SIGTERM or SIGINT stop it cleanly (calls in flight finish, every row is written or spooled); \
+            SIGHUP reloads the configuration (an invalid file is rejected and the old one stays).
 
-        If PostgreSQL is unreachable, usage rows wait in database.spool_directory and are written when \
-        it returns. Pending migrations stop the start unless --migrate is given.
+            If PostgreSQL is unreachable, usage rows wait in database.spool_directory and are written when \
+            it returns. Pending migrations stop the start unless --migrate is given.
 
-        Example:
-          vigil run --config /etc/vigil/config.json
-        """
+            Example:
+              vigil run --config /etc/vigil/config.json
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -59,7 +59,9 @@ struct RunCommand: AsyncParsableCommand {
             let status = try await Migrator(client: client).status()
             if !status.isCurrent {
                 guard migrate else {
-                    printError("vigil run: the database schema is not current (\(status.pending.count) migration(s) pending: \(status.pending.map(\.file).joined(separator: ", "))). Run: vigil migrate --config \(global.configPath)   (or start with --migrate)")
+                    printError(
+                        "vigil run: the database schema is not current (\(status.pending.count) migration(s) pending: \(status.pending.map(\.file).joined(separator: ", "))). Run: vigil migrate --config \(global.configPath)   (or start with --migrate)"
+                    )
                     throw ExitCode(ExitStatus.failure)
                 }
                 try await Migrator(client: client).migrate { logger.notice("\($0)") }
@@ -75,10 +77,11 @@ struct RunCommand: AsyncParsableCommand {
 
         let ledger: UsageLedger
         do {
-            ledger = try UsageLedger(connectionString: connection, spoolDirectory: configuration.database.spoolDirectory,
-                                     batchSize: configuration.database.batchSize,
-                                     flushInterval: Double(configuration.database.flushIntervalMilliseconds) / 1000,
-                                     redactor: redactor, logger: logger)
+            ledger = try UsageLedger(
+                connectionString: connection, spoolDirectory: configuration.database.spoolDirectory,
+                batchSize: configuration.database.batchSize,
+                flushInterval: Double(configuration.database.flushIntervalMilliseconds) / 1000,
+                redactor: redactor, logger: logger)
         } catch {
             printError("vigil run: \(error)")
             throw ExitCode(ExitStatus.failure)
@@ -108,11 +111,15 @@ struct RunCommand: AsyncParsableCommand {
         let http = StatusServer.application(
             host: configuration.http.listenHost, port: configuration.http.listenPort, registry: registry, logger: logger,
             readiness: { service.readiness() },
-            onListening: { port in logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"]) })
+            onListening: { port in
+                logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"])
+            })
         // Graceful shutdown runs in reverse order: the HTTP server stops first, then monitoring (its
         // calls in flight finish and are recorded), and the ledger, first here, closes last.
-        let group = ServiceGroup(configuration: .init(services: [.init(service: ledger), .init(service: service), .init(service: http)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: ledger), .init(service: service), .init(service: http)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -9,15 +9,15 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Write the JPEG that would be sent to Gemini for one camera or a 2x2 group.",
         discussion: """
-        Opens each source, waits for its first keyframe, and writes the image Vigil would send: one \
-        camera scaled so its longer side is --max-side, or four cameras tiled 2x2 in the order given \
-        (top-left, top-right, bottom-left, bottom-right). Prints the image size, its bytes and the \
-        decode mode used. A source with no picture within --timeout leaves its quadrant dark.
+            Opens each source, waits for its first keyframe, and writes the image Vigil would send: one \
+            camera scaled so its longer side is --max-side, or four cameras tiled 2x2 in the order given \
+            (top-left, top-right, bottom-left, bottom-right). Prints the image size, its bytes and the \
+            decode mode used. A source with no picture within --timeout leaves its quadrant dark.
 
-        Examples:
-          vigil snapshot --source rtsp://cam.local/stream1 --output front.jpg
-          vigil snapshot --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --output site.jpg
-        """
+            Examples:
+              vigil snapshot --source rtsp://cam.local/stream1 --output front.jpg
+              vigil snapshot --source rtsp://a/1 --source rtsp://b/1 --source rtsp://c/1 --source rtsp://d/1 --output site.jpg
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -49,8 +49,9 @@ struct SnapshotCommand: AsyncParsableCommand {
     func run() async throws {
         let urls = sources.urls
         let logger = global.bootstrapLogging(secrets: urls.flatMap(\.secrets))
-        let image = try await SourceSampler.sampleOnce(urls, maxSide: maxSide, quality: quality, timeout: timeout,
-                                                       transport: transport, logger: logger)
+        let image = try await SourceSampler.sampleOnce(
+            urls, maxSide: maxSide, quality: quality, timeout: timeout,
+            transport: transport, logger: logger)
         if image.isEmpty {
             let files = urls.allSatisfy(\.isFile)
             printError("vigil snapshot: no source gave a picture\(files ? "" : " within \(Int(timeout)) s"); nothing written")
@@ -64,7 +65,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         print("wrote \(output): \(image.width)x\(image.height), \(image.jpeg.count) bytes, decode mode \(modes)")
         for (index, part) in image.parts.enumerated() {
             let position = image.parts.count == 4 ? ["top-left", "top-right", "bottom-left", "bottom-right"][index] + " " : ""
-            let detail = part.present ? "\(part.frameSize ?? "?") frame, \(String(format: "%.2f", part.age ?? 0)) s old" : "NO PICTURE (dark)"
+            let detail =
+                part.present ? "\(part.frameSize ?? "?") frame, \(String(format: "%.2f", part.age ?? 0)) s old" : "NO PICTURE (dark)"
             print("  \(position)\(urls[index].redacted): \(detail)")
         }
     }

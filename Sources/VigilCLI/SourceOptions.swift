@@ -3,8 +3,11 @@ import VigilCore
 
 /// `--source` options: RTSP URLs or video files, up to four (tiled 2x2 when four).
 struct SourceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("An RTSP URL or a video file; repeat up to 4 times (4 are tiled 2x2).",
-                                            valueName: "URL_OR_FILE"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An RTSP URL or a video file; repeat up to 4 times (4 are tiled 2x2).",
+            valueName: "URL_OR_FILE"))
     var source: [String] = []
 
     func validate() throws {

@@ -7,12 +7,17 @@ import VigilCore
 enum SourceSampler {
     /// Captures for `urls`, started; camera ids are `source-1` ... `source-4`. Video files loop
     /// unless `loopFiles` is false.
-    static func start(_ urls: [StreamURL], transport: CaptureConfiguration.Transport, interval: Double, loopFiles: Bool = true,
-                      logger: Logger) -> [CameraCapture] {
+    static func start(
+        _ urls: [StreamURL], transport: CaptureConfiguration.Transport, interval: Double, loopFiles: Bool = true,
+        logger: Logger
+    ) -> [CameraCapture] {
         urls.enumerated().map { index, url in
-            let camera = CameraConfiguration(id: "source-\(index + 1)", name: url.isFile ? (url.path as NSString).lastPathComponent : url.redacted,
-                                             url: url, client: "adhoc")
-            let capture = CameraCapture(camera: camera, settings: CaptureSettings(transport: transport, samplingInterval: interval, loopFiles: loopFiles)) { event in
+            let camera = CameraConfiguration(
+                id: "source-\(index + 1)", name: url.isFile ? (url.path as NSString).lastPathComponent : url.redacted,
+                url: url, client: "adhoc")
+            let capture = CameraCapture(
+                camera: camera, settings: CaptureSettings(transport: transport, samplingInterval: interval, loopFiles: loopFiles)
+            ) { event in
                 if case .stateChanged(let id, let state, let error?) = event {
                     logger.warning("source \(state.rawValue)", metadata: ["source": "\(id)", "error": "\(error)"])
                 }
@@ -35,8 +40,10 @@ enum SourceSampler {
     }
 
     /// One image of `urls` (1 or 4), then the captures are stopped.
-    static func sampleOnce(_ urls: [StreamURL], maxSide: Int, quality: Int, timeout: Double,
-                           transport: CaptureConfiguration.Transport, logger: Logger) async throws -> SampledImage {
+    static func sampleOnce(
+        _ urls: [StreamURL], maxSide: Int, quality: Int, timeout: Double,
+        transport: CaptureConfiguration.Transport, logger: Logger
+    ) async throws -> SampledImage {
         let captures = start(urls, transport: transport, interval: 3600, logger: logger)
         await waitForFrames(captures, timeout: timeout)
         let pipeline = ImagePipeline(maxImageSide: maxSide, jpegQuality: quality, threads: 1)
@@ -50,4 +57,3 @@ enum SourceSampler {
         return image
     }
 }
-

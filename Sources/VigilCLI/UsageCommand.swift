@@ -10,15 +10,15 @@ struct UsageCommand: AsyncParsableCommand {
         commandName: "usage",
         abstract: "Report calls, tokens, cost and latency over a period.",
         discussion: """
-        Summarises api_usage over the last N days (default 7) or a date range: calls, success rate, \
-        tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart. \
-        --by groups the rows; --session shows one camera connection's life.
+            Summarises api_usage over the last N days (default 7) or a date range: calls, success rate, \
+            tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart. \
+            --by groups the rows; --session shows one camera connection's life.
 
-        Examples:
-          vigil usage --days 1 --by camera
-          vigil usage --from 2026-10-01 --to 2026-10-31 --client northside-garage --by model --format csv
-          vigil usage --session 3f2a9c1e-...
-        """
+            Examples:
+              vigil usage --days 1 --by camera
+              vigil usage --from 2026-10-01 --to 2026-10-31 --client northside-garage --by model --format csv
+              vigil usage --session 3f2a9c1e-...
+            """
     )
 
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
@@ -73,7 +73,8 @@ struct UsageCommand: AsyncParsableCommand {
             sessionID = id
         }
         let report = try await session.run("usage") {
-            try await UsageRepository(client: session.client).report(from: start, to: end, client: client, grouping: by?.rawValue, session: sessionID)
+            try await UsageRepository(client: session.client).report(
+                from: start, to: end, client: client, grouping: by?.rawValue, session: sessionID)
         }
         if sessionID != nil && report.session == nil {
             printError("vigil usage: no stream session \(self.session ?? "")")

@@ -25,7 +25,8 @@ package enum MetricHelp {
         "vigil_frames_decoded_total": "Frames decoded from a camera's stream.",
         "vigil_frames_sampled_total": "Frames of a camera sampled for analysis.",
         "vigil_frames_damaged_total": "Pictures of a camera the decoder could not decode whole (damaged by the camera or network).",
-        "vigil_pictures_incomplete_total": "Pictures of a camera that arrived without their first slices and were not decoded (a steady rise is packet loss).",
+        "vigil_pictures_incomplete_total":
+            "Pictures of a camera that arrived without their first slices and were not decoded (a steady rise is packet loss).",
         // The usage ledger (`DaemonMetrics.ledger`).
         "vigil_spool_segments": "Batches of usage rows on disk waiting for PostgreSQL.",
         "vigil_database_up": "1 while the last attempt to reach PostgreSQL succeeded, else 0.",

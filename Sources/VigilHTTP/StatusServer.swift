@@ -14,8 +14,10 @@ package enum StatusServer {
         let registry = PrometheusCollectorRegistry()
         let factory = DescribedMetricsFactory(
             registry: registry, help: MetricHelp.families,
-            durationHistogramBuckets: [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                                       .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30)])
+            durationHistogramBuckets: [
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30),
+            ])
         MetricsSystem.bootstrap(factory)
         return registry
     }
@@ -30,25 +32,30 @@ package enum StatusServer {
     }
 
     /// The HTTP application (a `Service`). `readiness` returns whether Vigil is ready, and why not.
-    package static func application(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
-                                   readiness: @escaping @Sendable () async -> (ready: Bool, reason: String),
-                                   onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
+    package static func application(
+        host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+        readiness: @escaping @Sendable () async -> (ready: Bool, reason: String),
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: exposition(of: registry))))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: exposition(of: registry))))
         }
         router.get("healthz") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("readyz") { _, _ -> Response in
             let (ready, reason) = await readiness()
-            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
-                            body: .init(byteBuffer: ByteBuffer(string: (ready ? "ready" : "not ready: \(reason)") + "\n")))
+            return Response(
+                status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: (ready ? "ready" : "not ready: \(reason)") + "\n")))
         }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
-                           onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: quiet)
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: quiet)
     }
 }

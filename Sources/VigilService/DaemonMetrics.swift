@@ -17,11 +17,15 @@ package enum DaemonMetrics {
     /// swift-prometheus traps on a negative increment. A negative duration is recorded as zero.
     package static func call(_ record: UsageRecord) {
         let outcome = record.success ? "success" : "failure"
-        Counter(label: "vigil_gemini_calls_total", dimensions: [("source", record.sourceID), ("model", record.model), ("outcome", outcome)]).increment()
+        Counter(
+            label: "vigil_gemini_calls_total", dimensions: [("source", record.sourceID), ("model", record.model), ("outcome", outcome)]
+        ).increment()
         if record.attempt > 1 { Counter(label: "vigil_gemini_retries_total", dimensions: [("model", record.model)]).increment() }
         let usage = record.usage
-        for (kind, count) in [("prompt", usage.promptTokens), ("cached", usage.cachedTokens), ("output", usage.candidatesTokens),
-                              ("thoughts", usage.thoughtsTokens), ("tool_use", usage.toolUsePromptTokens)] where count > 0 {
+        for (kind, count) in [
+            ("prompt", usage.promptTokens), ("cached", usage.cachedTokens), ("output", usage.candidatesTokens),
+            ("thoughts", usage.thoughtsTokens), ("tool_use", usage.toolUsePromptTokens),
+        ] where count > 0 {
             Counter(label: "vigil_tokens_total", dimensions: [("kind", kind), ("model", record.model)]).increment(by: Int64(count))
         }
         if let cost = record.cost {
@@ -56,7 +60,8 @@ package enum DaemonMetrics {
             let camera = [("camera", status.cameraID)]
             Gauge(label: "vigil_camera_up", dimensions: camera).record(status.state == .live ? 1 : 0)
             for mode in [DecodeMode.keyframes, .allFrames] {
-                Gauge(label: "vigil_camera_decode_mode", dimensions: camera + [("mode", mode.rawValue)]).record(status.decodeMode == mode ? 1 : 0)
+                Gauge(label: "vigil_camera_decode_mode", dimensions: camera + [("mode", mode.rawValue)]).record(
+                    status.decodeMode == mode ? 1 : 0)
             }
             let before = previous[status.cameraID]
             func advance(_ label: String, _ now: Int, _ then: Int?) {

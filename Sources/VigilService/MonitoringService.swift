@@ -2,8 +2,8 @@ import Foundation
 package import Logging
 import ServiceLifecycle
 import UnixSignals
-import VigilCapture
 package import VigilBilling
+import VigilCapture
 package import VigilCore
 package import VigilStore
 
@@ -34,14 +34,17 @@ package final class MonitoringService: Service {
     ///   - ready: called once the cameras are started (systemd `READY=1`).
     ///   - heartbeat: called by the sampling loop at least every `heartbeatInterval` while it runs
     ///     (systemd `WATCHDOG=1`): a loop that hangs stops the pings and systemd restarts the service.
-    package init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-                logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
-                ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
-                heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}) {
+    package init(
+        configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
+        logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
+        ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
+        heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}
+    ) {
         let (stream, continuation) = AsyncStream<CaptureEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         self.events = stream
-        self.supervisor = Supervisor(configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
-                                     events: continuation, logger: logger)
+        self.supervisor = Supervisor(
+            configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
+            events: continuation, logger: logger)
         self.ledger = ledger
         self.database = database
         self.logger = logger
@@ -77,7 +80,8 @@ package final class MonitoringService: Service {
             await supervisor.finishEvents()
         }
         let statistics = await supervisor.currentStatistics()
-        logger.notice("monitoring stopped", metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)"])
+        logger.notice(
+            "monitoring stopped", metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)"])
     }
 
     /// The sampling loop: one child task per due source each tick, until graceful shutdown.
@@ -135,7 +139,9 @@ package final class MonitoringService: Service {
             if let error { metadata["error"] = "\(error)" }
             switch state {
             case .live: logger.notice("camera live", metadata: metadata)
-            case .stalled, .backingOff: logger.warning(state == .stalled ? "camera stalled; reconnecting" : "camera down; reconnecting with backoff", metadata: metadata)
+            case .stalled, .backingOff:
+                logger.warning(
+                    state == .stalled ? "camera stalled; reconnecting" : "camera down; reconnecting with backoff", metadata: metadata)
             case .connecting: logger.debug("camera connecting", metadata: metadata)
             case .stopped: logger.debug("camera stopped", metadata: metadata)
             case .ended: logger.notice("video file ended", metadata: metadata)
@@ -168,7 +174,9 @@ package final class MonitoringService: Service {
     /// Whether the daemon is ready: PostgreSQL reachable, and the spool not piling up.
     package func readiness(maxSpoolSegments: Int = 1000) -> (ready: Bool, reason: String) {
         let ledger = self.ledger.statistics
-        if !ledger.databaseReachable { return (false, "PostgreSQL is unreachable (\(ledger.lastError ?? "no detail")); \(ledger.segmentsWaiting) batches spooled") }
+        if !ledger.databaseReachable {
+            return (false, "PostgreSQL is unreachable (\(ledger.lastError ?? "no detail")); \(ledger.segmentsWaiting) batches spooled")
+        }
         if ledger.segmentsWaiting > maxSpoolSegments { return (false, "\(ledger.segmentsWaiting) batches waiting in the spool") }
         return (true, "")
     }

@@ -1,7 +1,7 @@
 import Foundation
 package import Logging
-package import VigilCapture
 package import VigilBilling
+package import VigilCapture
 package import VigilCore
 import VigilGemini
 package import VigilStore
@@ -24,8 +24,10 @@ package actor Supervisor {
     private let logger: Logger
     private let counters = DaemonCounters()
 
-    package init(configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-                events: AsyncStream<CaptureEvent>.Continuation, logger: Logger) {
+    package init(
+        configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
+        events: AsyncStream<CaptureEvent>.Continuation, logger: Logger
+    ) {
         self.configuration = configuration
         self.plan = AnalysisPlan(configuration)
         self.apiKey = apiKey
@@ -47,13 +49,19 @@ package actor Supervisor {
         for camera in plan.cameras where captures[camera.id] == nil {
             start(camera)
         }
-        logger.notice("monitoring started", metadata: ["cameras": "\(captures.count)", "calls_per_tick": "\(plan.sources.count)",
-                                                        "interval_s": "\(interval)", "model": "\(configuration.gemini.model)"])
+        logger.notice(
+            "monitoring started",
+            metadata: [
+                "cameras": "\(captures.count)", "calls_per_tick": "\(plan.sources.count)",
+                "interval_s": "\(interval)", "model": "\(configuration.gemini.model)",
+            ])
     }
 
     private func start(_ camera: CameraConfiguration) {
         let events = self.events
-        let capture = CameraCapture(camera: camera, settings: CaptureSettings(camera: camera, configuration: configuration)) { events.yield($0) }
+        let capture = CameraCapture(camera: camera, settings: CaptureSettings(camera: camera, configuration: configuration)) {
+            events.yield($0)
+        }
         captures[camera.id] = capture
         capture.start()
     }
@@ -153,7 +161,11 @@ package actor Supervisor {
             start(camera)
             added += 1
         }
-        logger.notice("configuration reloaded", metadata: ["cameras_added": "\(added)", "cameras_removed": "\(removed)",
-                                                           "cameras_restarted": "\(restarted)", "calls_per_tick": "\(plan.sources.count)"])
+        logger.notice(
+            "configuration reloaded",
+            metadata: [
+                "cameras_added": "\(added)", "cameras_removed": "\(removed)",
+                "cameras_restarted": "\(restarted)", "calls_per_tick": "\(plan.sources.count)",
+            ])
     }
 }

@@ -7,12 +7,14 @@ import VigilCore
 @Suite struct BillingMathTests {
     static func money(_ text: String) -> Money { Money(text)! }
 
-    static let flash = ModelPrice(id: 1, model: "gemini-2.5-flash", effectiveFrom: Date(timeIntervalSince1970: 1_700_000_000),
-                                  inputPerMillion: money("0.30"), outputPerMillion: money("2.50"), cachedPerMillion: money("0.03"))
-    static let pro = ModelPrice(id: 2, model: "gemini-2.5-pro", effectiveFrom: Date(timeIntervalSince1970: 1_700_000_000),
-                                inputPerMillion: money("1.25"), outputPerMillion: money("10"), cachedPerMillion: money("0.125"),
-                                longContextThreshold: 200_000, inputLongPerMillion: money("2.50"), outputLongPerMillion: money("15"),
-                                cachedLongPerMillion: money("0.25"))
+    static let flash = ModelPrice(
+        id: 1, model: "gemini-2.5-flash", effectiveFrom: Date(timeIntervalSince1970: 1_700_000_000),
+        inputPerMillion: money("0.30"), outputPerMillion: money("2.50"), cachedPerMillion: money("0.03"))
+    static let pro = ModelPrice(
+        id: 2, model: "gemini-2.5-pro", effectiveFrom: Date(timeIntervalSince1970: 1_700_000_000),
+        inputPerMillion: money("1.25"), outputPerMillion: money("10"), cachedPerMillion: money("0.125"),
+        longContextThreshold: 200_000, inputLongPerMillion: money("2.50"), outputLongPerMillion: money("15"),
+        cachedLongPerMillion: money("0.25"))
 
     @Test func thinkingIsBilledAsOutputAndCachedTokensArePartOfThePrompt() {
         // 345 prompt tokens of which 191 cached, 80 answer and 141 thinking tokens.
@@ -52,11 +54,16 @@ import VigilCore
     }
 
     @Test func anInvoiceRoundsEachLineOnceThenAddsFeesAndVAT() throws {
-        let client = ClientConfiguration(id: "acme", name: "Acme", plan: BillingPlan(currency: "USD", markupPercent: Self.money("35"),
-                                                                                    cameraMonthlyFee: Self.money("4.99"), vatPercent: Self.money("21")))
+        let client = ClientConfiguration(
+            id: "acme", name: "Acme",
+            plan: BillingPlan(
+                currency: "USD", markupPercent: Self.money("35"),
+                cameraMonthlyFee: Self.money("4.99"), vatPercent: Self.money("21")))
         let period = try #require(BillingPeriod.parse("2026-11", timeZone: "UTC"))
-        let lines = [UsageAggregate(key: "gemini-2.5-flash", calls: 3, providerCost: Self.money("10.003")),
-                     UsageAggregate(key: "gemini-2.5-pro", calls: 1, providerCost: Self.money("0.0085404"))]
+        let lines = [
+            UsageAggregate(key: "gemini-2.5-flash", calls: 3, providerCost: Self.money("10.003")),
+            UsageAggregate(key: "gemini-2.5-pro", calls: 1, providerCost: Self.money("0.0085404")),
+        ]
         let invoice = Invoice.draft(client: client, period: period, lines: lines, sources: [], cameras: 3)
         // 10.003 × 1.35 = 13.50405 → 13.50; 0.0085404 × 1.35 = 0.01152954 → 0.01.
         #expect(invoice.lines.map(\.billed) == [Self.money("13.50"), Self.money("0.01")])
@@ -72,16 +79,19 @@ import VigilCore
     @Test func unpricedUsageBlocksIssuingAndIsNeverBilledAsZero() throws {
         let client = ClientConfiguration(id: "acme", name: "Acme")
         let period = try #require(BillingPeriod.parse("2026-11", timeZone: "UTC"))
-        let invoice = Invoice.draft(client: client, period: period,
-                                    lines: [UsageAggregate(key: "gemini-9", calls: 2, unpricedCalls: 2)], sources: [], cameras: 0)
+        let invoice = Invoice.draft(
+            client: client, period: period,
+            lines: [UsageAggregate(key: "gemini-9", calls: 2, unpricedCalls: 2)], sources: [], cameras: 0)
         #expect(invoice.hasUnpricedUsage)
     }
 
     @Test func everyFormatOfAnInvoiceCarriesItsTotals() throws {
-        let client = ClientConfiguration(id: "acme", name: "Acme <Shops>", plan: BillingPlan(markupPercent: Self.money("20"), vatPercent: Self.money("10")))
+        let client = ClientConfiguration(
+            id: "acme", name: "Acme <Shops>", plan: BillingPlan(markupPercent: Self.money("20"), vatPercent: Self.money("10")))
         let period = try #require(BillingPeriod.parse("2026-11", timeZone: "UTC"))
-        let invoice = Invoice.draft(client: client, period: period, lines: [UsageAggregate(key: "gemini-2.5-flash", calls: 7, providerCost: Self.money("1"))],
-                                    sources: [], cameras: 0)
+        let invoice = Invoice.draft(
+            client: client, period: period, lines: [UsageAggregate(key: "gemini-2.5-flash", calls: 7, providerCost: Self.money("1"))],
+            sources: [], cameras: 0)
         #expect(invoice.total == Self.money("1.32"))
         let json = try JSONParser.parse(InvoiceDocument.json(invoice))
         #expect(json["client"]?["id"]?.string == "acme")

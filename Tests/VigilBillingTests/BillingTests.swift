@@ -3,8 +3,9 @@ import Testing
 import VigilBilling
 import VigilCore
 import VigilGemini
-@testable import VigilStore
 import VigilTestSupport
+
+@testable import VigilStore
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs PostgreSQL: run ./scripts/test"), .timeLimit(.minutes(3)))
 struct BillingTests {
@@ -22,24 +23,31 @@ struct BillingTests {
         return try! Date(text, strategy: Date.ISO8601FormatStyle())
     }
 
-    static func record(_ client: String, at: String, model: String = "gemini-2.5-flash", prompt: Int = 1000, cached: Int = 0,
-                       output: Int = 100, thoughts: Int = 0, source: String = "cam-1", cost: Money? = nil) -> UsageRecord {
-        UsageRecord(timestamp: date(at), clientID: client, sourceID: source, sourceKind: "camera",
-                    endpoint: "/v1beta/models/\(model):generateContent", statusCode: 200, model: model,
-                    usage: TokenUsage(promptTokens: prompt, cachedTokens: cached, candidatesTokens: output, thoughtsTokens: thoughts),
-                    success: true, durationMilliseconds: 500, cost: cost)
+    static func record(
+        _ client: String, at: String, model: String = "gemini-2.5-flash", prompt: Int = 1000, cached: Int = 0,
+        output: Int = 100, thoughts: Int = 0, source: String = "cam-1", cost: Money? = nil
+    ) -> UsageRecord {
+        UsageRecord(
+            timestamp: date(at), clientID: client, sourceID: source, sourceKind: "camera",
+            endpoint: "/v1beta/models/\(model):generateContent", statusCode: 200, model: model,
+            usage: TokenUsage(promptTokens: prompt, cachedTokens: cached, candidatesTokens: output, thoughtsTokens: thoughts),
+            success: true, durationMilliseconds: 500, cost: cost)
     }
 
     static func write(_ records: [UsageRecord], to url: String) async throws {
-        let ledger = try UsageLedger(connectionString: url, spoolDirectory: NSTemporaryDirectory() + "spool-" + UUID().uuidString,
-                                     logger: .init(label: "test"))
+        let ledger = try UsageLedger(
+            connectionString: url, spoolDirectory: NSTemporaryDirectory() + "spool-" + UUID().uuidString,
+            logger: .init(label: "test"))
         try await ledger.record(records)
         #expect(await ledger.close())
     }
 
-    static func customer(_ id: String, markup: String = "25", fee: String = "2.50", vat: String = "20", zone: String = "UTC") -> ClientConfiguration {
-        ClientConfiguration(id: id, name: "Client \(id)", timeZone: zone,
-                            plan: BillingPlan(markupPercent: Money(markup)!, cameraMonthlyFee: Money(fee)!, vatPercent: Money(vat)!))
+    static func customer(_ id: String, markup: String = "25", fee: String = "2.50", vat: String = "20", zone: String = "UTC")
+        -> ClientConfiguration
+    {
+        ClientConfiguration(
+            id: id, name: "Client \(id)", timeZone: zone,
+            plan: BillingPlan(markupPercent: Money(markup)!, cameraMonthlyFee: Money(fee)!, vatPercent: Money(vat)!))
     }
 
     /// Every recorded body, costed under the seeded prices, in Swift and in SQL, exactly alike.
@@ -48,26 +56,28 @@ struct BillingTests {
         let book = try await PriceRepository(client: client).load()
         let expected: [(String, String, String)] = [
             // file, model billed, exact cost in USD
-            ("01", "gemini-2.0-flash", "0.0003403"),        // 3367 × 0.10 + 9 × 0.40
-            ("02", "gemini-2.0-flash", "0.0001837"),        // 1817 × 0.10 + 5 × 0.40
-            ("03", "gemini-2.5-flash", "0.0003737"),        // 629 × 0.30 + (2 + 72) × 2.50
+            ("01", "gemini-2.0-flash", "0.0003403"),  // 3367 × 0.10 + 9 × 0.40
+            ("02", "gemini-2.0-flash", "0.0001837"),  // 1817 × 0.10 + 5 × 0.40
+            ("03", "gemini-2.5-flash", "0.0003737"),  // 629 × 0.30 + (2 + 72) × 2.50
             ("04", "gemini-3-flash-preview", "0.0012885"),  // 2349 × 0.50 + (2 + 36) × 3.00
-            ("05", "gemini-2.5-flash", "0.00060443"),       // (345 − 191) × 0.30 + 191 × 0.03 + (80 + 141) × 2.50
-            ("06", "gemini-2.5-flash", "0.00021776"),       // 8 × 0.30 + 3512 × 0.03 + (2 + 42) × 2.50
-            ("07", "gemini-2.5-flash", "0.00069819"),       // 2 × 0.30 + 3 × 0.03 + (238 + 41) × 2.50
-            ("08", "gemini-2.5-flash", "0.0000496"),        // 7 × 0.30 + 19 × 2.50
-            ("09", "gemini-2.5-pro", "0.00003875"),         // 15 × 1.25 + 2 × 10
-            ("10", "gemini-2.5-flash", "0.0009481"),        // (32 + 2395) × 0.30 + (41 + 47) × 2.50
-            ("11", "gemini-2.5-flash", "0.0000692"),        // 14 × 0.30 + 26 × 2.50
-            ("13", "gemini-2.0-flash", "0.0009311"),        // 9311 × 0.10
+            ("05", "gemini-2.5-flash", "0.00060443"),  // (345 − 191) × 0.30 + 191 × 0.03 + (80 + 141) × 2.50
+            ("06", "gemini-2.5-flash", "0.00021776"),  // 8 × 0.30 + 3512 × 0.03 + (2 + 42) × 2.50
+            ("07", "gemini-2.5-flash", "0.00069819"),  // 2 × 0.30 + 3 × 0.03 + (238 + 41) × 2.50
+            ("08", "gemini-2.5-flash", "0.0000496"),  // 7 × 0.30 + 19 × 2.50
+            ("09", "gemini-2.5-pro", "0.00003875"),  // 15 × 1.25 + 2 × 10
+            ("10", "gemini-2.5-flash", "0.0009481"),  // (32 + 2395) × 0.30 + (41 + 47) × 2.50
+            ("11", "gemini-2.5-flash", "0.0000692"),  // 14 × 0.30 + 26 × 2.50
+            ("13", "gemini-2.0-flash", "0.0009311"),  // 9311 × 0.10
         ]
         for (file, model, cost) in expected {
-            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).first { $0.hasPrefix(file + "_") })
+            let name = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).first { $0.hasPrefix(file + "_") })
             let response = try GeminiResponse.parse(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(name))))
             let usage = try #require(response.usage)
             let swift = try #require(book.cost(of: usage, model: model, at: Self.date("2026-10-15T12:00:00Z")))
             #expect(swift.cost == Money(cost), "\(file): \(swift.cost) != \(cost)")
-            let sql = try await database.psql("""
+            let sql = try await database.psql(
+                """
                 SELECT vigil_call_cost(vigil_price_at('\(model)', '2026-10-15T12:00:00Z'), \(usage.promptTokens), \(usage.cachedTokens),
                                        \(usage.candidatesTokens + usage.thoughtsTokens), \(usage.toolUsePromptTokens))::text
                 """)
@@ -81,22 +91,27 @@ struct BillingTests {
         let at = Self.date("2026-10-15T12:00:00Z")
         let under = TokenUsage(promptTokens: 200_000, candidatesTokens: 1000)
         let over = TokenUsage(promptTokens: 200_001, cachedTokens: 100_000, candidatesTokens: 1000, thoughtsTokens: 500)
-        #expect(book.cost(of: under, model: "gemini-2.5-pro", at: at)?.cost == Money("0.26"))          // 200000 × 1.25 + 1000 × 10
+        #expect(book.cost(of: under, model: "gemini-2.5-pro", at: at)?.cost == Money("0.26"))  // 200000 × 1.25 + 1000 × 10
         // (200001 − 100000) × 2.50 + 100000 × 0.25 + 1500 × 15
         #expect(book.cost(of: over, model: "gemini-2.5-pro", at: at)?.cost == Money("0.2975025"))
     }
 
     @Test func aPriceChangeMidMonthCostsEachCallAtItsOwnPrice() async throws {
         let (database, client) = try await Self.migrated()
-        try await PriceRepository(client: client).set(ModelPrice(id: 0, model: "gemini-2.5-flash", effectiveFrom: Self.date("2026-10-16T00:00:00Z"),
-                                                                  inputPerMillion: Money("0.60")!, outputPerMillion: Money("5")!))
-        try await Self.write([Self.record("acme", at: "2026-10-15T23:59:59Z"), Self.record("acme", at: "2026-10-16T00:00:00Z")], to: database.url)
+        try await PriceRepository(client: client).set(
+            ModelPrice(
+                id: 0, model: "gemini-2.5-flash", effectiveFrom: Self.date("2026-10-16T00:00:00Z"),
+                inputPerMillion: Money("0.60")!, outputPerMillion: Money("5")!))
+        try await Self.write(
+            [Self.record("acme", at: "2026-10-15T23:59:59Z"), Self.record("acme", at: "2026-10-16T00:00:00Z")], to: database.url)
         let costs = try await database.psql("SELECT string_agg(cost::text, ',' ORDER BY \"timestamp\") FROM api_usage")
         // 1000 × 0.30 + 100 × 2.50 = 550 → 0.00055; then 1000 × 0.60 + 100 × 5 = 1100 → 0.0011.
         #expect(costs.split(separator: ",").map { Money($0) } == [Money("0.00055"), Money("0.0011")])
         // A later price never changes rows already costed.
-        try await PriceRepository(client: client).set(ModelPrice(id: 0, model: "gemini-2.5-flash", effectiveFrom: Self.date("2026-10-01T00:00:00Z"),
-                                                                  inputPerMillion: Money("9")!, outputPerMillion: Money("9")!))
+        try await PriceRepository(client: client).set(
+            ModelPrice(
+                id: 0, model: "gemini-2.5-flash", effectiveFrom: Self.date("2026-10-01T00:00:00Z"),
+                inputPerMillion: Money("9")!, outputPerMillion: Money("9")!))
         #expect(try await database.psql("SELECT string_agg(cost::text, ',' ORDER BY \"timestamp\") FROM api_usage") == costs)
     }
 
@@ -105,28 +120,35 @@ struct BillingTests {
         var records: [UsageRecord] = []
         for day in 1...31 {
             for hour in [0, 13, 23] {
-                records.append(Self.record("acme", at: String(format: "2026-10-%02dT%02d:%02d:17Z", day, hour, day), prompt: 1000 + day * 7 + hour,
-                                           cached: day % 3 == 0 ? 200 : 0, output: 90 + hour, thoughts: day % 2 == 0 ? 33 : 0,
-                                           source: "cam-\(hour % 3)"))
+                records.append(
+                    Self.record(
+                        "acme", at: String(format: "2026-10-%02dT%02d:%02d:17Z", day, hour, day), prompt: 1000 + day * 7 + hour,
+                        cached: day % 3 == 0 ? 200 : 0, output: 90 + hour, thoughts: day % 2 == 0 ? 33 : 0,
+                        source: "cam-\(hour % 3)"))
             }
         }
-        records.append(Self.record("acme", at: "2026-10-31T23:59:59.999Z", prompt: 777))   // the last instant: in
-        records.append(Self.record("acme", at: "2026-11-01T00:00:00Z", prompt: 999_999))    // the next month: out
-        records.append(Self.record("acme", at: "2026-09-30T23:59:59Z", prompt: 888_888))    // the month before: out
-        records.append(Self.record("other", at: "2026-10-10T10:00:00Z", prompt: 555_555))   // another client: out
+        records.append(Self.record("acme", at: "2026-10-31T23:59:59.999Z", prompt: 777))  // the last instant: in
+        records.append(Self.record("acme", at: "2026-11-01T00:00:00Z", prompt: 999_999))  // the next month: out
+        records.append(Self.record("acme", at: "2026-09-30T23:59:59Z", prompt: 888_888))  // the month before: out
+        records.append(Self.record("other", at: "2026-10-10T10:00:00Z", prompt: 555_555))  // another client: out
         try await Self.write(records, to: database.url)
         let customer = Self.customer("acme")
         let period = try #require(BillingPeriod(year: 2026, month: 10, timeZone: "UTC"))
         let invoice = try await InvoiceRepository(client: client).draft(for: customer, period: period, cameras: 3)
-        let direct = try await database.psql("""
+        let direct = try await database.psql(
+            """
             SELECT count(*) || '|' || sum(prompt_tokens) || '|' || sum(cached_tokens) || '|' || sum(completion_tokens) || '|' ||
                    sum(thoughts_tokens) || '|' || sum(total_tokens) || '|' || sum(cost)::text
             FROM api_usage u JOIN clients c ON c.id = u.client_id
             WHERE c.code = 'acme' AND "timestamp" >= '2026-10-01T00:00:00Z' AND "timestamp" < '2026-11-01T00:00:00Z'
-            """).split(separator: "|").map(String.init)
+            """
+        ).split(separator: "|").map(String.init)
         let totals = invoice.usageTotals
-        #expect(["\(totals.calls)", "\(totals.promptTokens)", "\(totals.cachedTokens)", "\(totals.completionTokens)",
-                 "\(totals.thoughtsTokens)", "\(totals.totalTokens)"] == Array(direct[0..<6]))
+        #expect(
+            [
+                "\(totals.calls)", "\(totals.promptTokens)", "\(totals.cachedTokens)", "\(totals.completionTokens)",
+                "\(totals.thoughtsTokens)", "\(totals.totalTokens)",
+            ] == Array(direct[0..<6]))
         #expect(totals.providerCost == Money(direct[6]))
         #expect(totals.calls == 94)
         #expect(invoice.sources.map(\.key) == ["cam-0", "cam-1", "cam-2"])
@@ -150,10 +172,13 @@ struct BillingTests {
     @Test func aClientsTimeZoneDecidesItsMonth() async throws {
         let (database, client) = try await Self.migrated()
         // 23:30 UTC on 31 October is already 1 November in Berlin (UTC+1 in winter).
-        try await Self.write([Self.record("berlin", at: "2026-10-31T23:30:00Z"), Self.record("berlin", at: "2026-10-31T22:30:00Z")], to: database.url)
+        try await Self.write(
+            [Self.record("berlin", at: "2026-10-31T23:30:00Z"), Self.record("berlin", at: "2026-10-31T22:30:00Z")], to: database.url)
         let customer = Self.customer("berlin", zone: "Europe/Berlin")
-        let october = try await InvoiceRepository(client: client).draft(for: customer, period: BillingPeriod(year: 2026, month: 10, timeZone: "Europe/Berlin")!, cameras: 0)
-        let november = try await InvoiceRepository(client: client).draft(for: customer, period: BillingPeriod(year: 2026, month: 11, timeZone: "Europe/Berlin")!, cameras: 0)
+        let october = try await InvoiceRepository(client: client).draft(
+            for: customer, period: BillingPeriod(year: 2026, month: 10, timeZone: "Europe/Berlin")!, cameras: 0)
+        let november = try await InvoiceRepository(client: client).draft(
+            for: customer, period: BillingPeriod(year: 2026, month: 11, timeZone: "Europe/Berlin")!, cameras: 0)
         #expect(october.usageTotals.calls == 1)
         #expect(november.usageTotals.calls == 1)
     }
@@ -168,7 +193,9 @@ struct BillingTests {
         #expect(issued.number == "VIG-2026-000001")
         #expect(issued.usageTotals.calls == 5)
         // A row of October replayed from a spool after the invoice was issued.
-        try await Self.write([Self.record("acme", at: "2026-10-20T10:00:00Z", prompt: 5000), Self.record("acme", at: "2026-11-03T10:00:00Z")], to: database.url)
+        try await Self.write(
+            [Self.record("acme", at: "2026-10-20T10:00:00Z", prompt: 5000), Self.record("acme", at: "2026-11-03T10:00:00Z")],
+            to: database.url)
         let again = try await repository.issue(for: customer, period: october, cameras: 1)
         #expect(again == issued)
         let draft = try await repository.draft(for: customer, period: october, cameras: 1)
@@ -188,14 +215,19 @@ struct BillingTests {
         try """
         {"database": {"url": "\(database.url)"}, "clients": [\(clients)], "cameras": []}
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        try await Self.write((1...6).flatMap { index in (1...3).map { _ in Self.record("c\(index)", at: "2026-10-05T10:00:00Z") } }, to: database.url)
+        try await Self.write(
+            (1...6).flatMap { index in (1...3).map { _ in Self.record("c\(index)", at: "2026-10-05T10:00:00Z") } }, to: database.url)
         // Two processes per client, all at once: six clients, twelve `vigil invoice --issue`.
         let results = try await withThrowingTaskGroup(of: ProcessOutput.self) { group in
             for index in 1...6 {
                 for _ in 0..<2 {
                     group.addTask {
-                        try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["invoice", "--config", config, "--client", "c\(index)",
-                                                                                      "--month", "2026-10", "--issue", "--format", "json"])
+                        try await ProcessRunner.run(
+                            TestEnvironment.vigilExecutable,
+                            [
+                                "invoice", "--config", config, "--client", "c\(index)",
+                                "--month", "2026-10", "--issue", "--format", "json",
+                            ])
                     }
                 }
             }
@@ -220,15 +252,16 @@ struct BillingTests {
         var records: [UsageRecord] = []
         for minute in stride(from: 0, to: 60 * 24 * 33, by: 37) {
             let at = Self.date("2026-09-29T00:00:00Z").addingTimeInterval(Double(minute) * 60)
-            var record = Self.record("india", at: "2026-10-01T00:00:00Z", model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
-                                     prompt: 500 + minute % 97, cached: minute % 3 == 0 ? 100 : 0, output: 20 + minute % 13,
-                                     thoughts: minute % 7, source: "cam-\(minute % 4)")
+            var record = Self.record(
+                "india", at: "2026-10-01T00:00:00Z", model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
+                prompt: 500 + minute % 97, cached: minute % 3 == 0 ? 100 : 0, output: 20 + minute % 13,
+                thoughts: minute % 7, source: "cam-\(minute % 4)")
             record.timestamp = at
             if minute % 11 == 0 { record.model = "gemini-unlisted" }
             records.append(record)
         }
-        records.append(Self.record("india", at: "2026-09-30T18:29:59Z"))   // the last second of September in India
-        records.append(Self.record("india", at: "2026-09-30T18:30:00Z"))   // the first of October
+        records.append(Self.record("india", at: "2026-09-30T18:29:59Z"))  // the last second of September in India
+        records.append(Self.record("india", at: "2026-09-30T18:30:00Z"))  // the first of October
         try await Self.write(records, to: database.url)
         let customer = Self.customer("india", zone: "Asia/Kolkata")
         let period = try #require(BillingPeriod(year: 2026, month: 10, timeZone: "Asia/Kolkata"))
@@ -236,11 +269,13 @@ struct BillingTests {
         let repository = InvoiceRepository(client: client)
 
         func direct() async throws -> [String] {
-            try await database.psql("""
+            try await database.psql(
+                """
                 SELECT count(*) || '|' || sum(prompt_tokens) || '|' || sum(completion_tokens) || '|' || sum(thoughts_tokens) || '|' ||
                        coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0)::text || '|' || count(*) FILTER (WHERE unpriced)
                 FROM api_usage WHERE "timestamp" >= '2026-09-30T18:30:00Z' AND "timestamp" < '2026-10-31T18:30:00Z'
-                """).split(separator: "|").map(String.init)
+                """
+            ).split(separator: "|").map(String.init)
         }
         func check(_ invoice: Invoice, _ expected: [String]) {
             let t = invoice.usageTotals
@@ -254,8 +289,10 @@ struct BillingTests {
         check(try await repository.draft(for: customer, period: period, cameras: 4), before)
 
         // Repricing the unlisted model moves its rows from unpriced to costed, in the rollup too.
-        try await PriceRepository(client: client).set(ModelPrice(id: 0, model: "gemini-unlisted", effectiveFrom: Self.date("2026-01-01T00:00:00Z"),
-                                                                  inputPerMillion: Money("0.7")!, outputPerMillion: Money("3.3")!))
+        try await PriceRepository(client: client).set(
+            ModelPrice(
+                id: 0, model: "gemini-unlisted", effectiveFrom: Self.date("2026-01-01T00:00:00Z"),
+                inputPerMillion: Money("0.7")!, outputPerMillion: Money("3.3")!))
         _ = try await PriceRepository(client: client).repriceUnpriced()
         let after = try await direct()
         #expect(after[5] == "0")
@@ -271,9 +308,10 @@ struct BillingTests {
         let (database, client) = try await Self.migrated()
         var records: [UsageRecord] = []
         for minute in stride(from: 0, to: 60 * 24 * 20, by: 23) {
-            var record = Self.record(minute % 3 == 0 ? "acme" : "globex", at: "2026-10-01T00:00:00Z",
-                                     model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
-                                     prompt: 500 + minute % 97, output: 20 + minute % 13, source: "cam-\(minute % 4)")
+            var record = Self.record(
+                minute % 3 == 0 ? "acme" : "globex", at: "2026-10-01T00:00:00Z",
+                model: minute % 5 == 0 ? "gemini-3-flash-preview" : "gemini-2.5-flash",
+                prompt: 500 + minute % 97, output: 20 + minute % 13, source: "cam-\(minute % 4)")
             record.timestamp = Self.date("2026-10-01T00:00:00Z").addingTimeInterval(Double(minute) * 60 + 17)
             record.durationMilliseconds = 120 + (minute * 7919) % 9000
             record.success = minute % 17 != 0
@@ -308,10 +346,12 @@ struct BillingTests {
                 #expect(row.p95Milliseconds == histogram.quantile(0.95))
             }
         }
-        let direct = try await database.psql("""
+        let direct = try await database.psql(
+            """
             SELECT sum(cost)::text FROM api_usage WHERE "timestamp" >= '2026-10-03T05:17:00Z' AND "timestamp" < '2026-10-17T13:45:30Z'
             """)
-        let total = try await repository.report(from: from, to: to, client: "acme", grouping: nil).total.usage.providerCost
+        let total =
+            try await repository.report(from: from, to: to, client: "acme", grouping: nil).total.usage.providerCost
             + (try await repository.report(from: from, to: to, client: "globex", grouping: nil).total.usage.providerCost)
         #expect(total == Money(direct))
         #expect(try await repository.report(from: from, to: to, client: "nobody", grouping: "model").rows.isEmpty)
@@ -333,7 +373,9 @@ struct BillingTests {
         let columns = (0..<LatencyHistogram.bucketCount).map { String(format: "latency_%02d", $0) }.joined(separator: " || ',' || ")
         let stored = try await database.psql("SELECT \(columns) FROM usage_hourly")
         #expect(stored == expected.counts.map(String.init).joined(separator: ","))
-        #expect(try await database.psql("SELECT duration_count || '|' || duration_sum FROM usage_hourly") == "\(durations.count)|\(durations.reduce(0, +))")
+        #expect(
+            try await database.psql("SELECT duration_count || '|' || duration_sum FROM usage_hourly")
+                == "\(durations.count)|\(durations.reduce(0, +))")
     }
 
     /// Migration 0005 shipped without the hour's slowest call; 0007 adds it. Hours rolled up before
@@ -347,19 +389,26 @@ struct BillingTests {
             record.durationMilliseconds = milliseconds
             return record
         }
-        try await Self.write([record(at: "2026-10-05T10:20:00Z", milliseconds: 300), record(at: "2026-10-05T10:40:00Z", milliseconds: 4200)],
-                             to: database.url)
+        try await Self.write(
+            [record(at: "2026-10-05T10:20:00Z", milliseconds: 300), record(at: "2026-10-05T10:40:00Z", milliseconds: 4200)],
+            to: database.url)
         try await Migrator(client: client).migrate()
         #expect(try await database.psql("SELECT duration_max FROM usage_hourly") == "4200")
-        try await Self.write([record(at: "2026-10-05T10:50:00Z", milliseconds: 9000), record(at: "2026-10-05T11:05:00Z", milliseconds: 50)],
-                             to: database.url)
-        #expect(try await database.psql("SELECT string_agg(duration_max || '/' || calls, ',' ORDER BY hour) FROM usage_hourly") == "9000/3,50/1")
+        try await Self.write(
+            [record(at: "2026-10-05T10:50:00Z", milliseconds: 9000), record(at: "2026-10-05T11:05:00Z", milliseconds: 50)],
+            to: database.url)
+        #expect(
+            try await database.psql("SELECT string_agg(duration_max || '/' || calls, ',' ORDER BY hour) FROM usage_hourly") == "9000/3,50/1"
+        )
     }
 
     @Test func unpricedUsageIsLoudUntilPricedThenCosted() async throws {
         let (database, client) = try await Self.migrated()
-        try await Self.write([Self.record("acme", at: "2026-10-05T10:00:00Z", model: "gemini-9-ultra"),
-                              Self.record("acme", at: "2026-10-06T10:00:00Z")], to: database.url)
+        try await Self.write(
+            [
+                Self.record("acme", at: "2026-10-05T10:00:00Z", model: "gemini-9-ultra"),
+                Self.record("acme", at: "2026-10-06T10:00:00Z"),
+            ], to: database.url)
         let repository = InvoiceRepository(client: client)
         let customer = Self.customer("acme")
         let october = try #require(BillingPeriod(year: 2026, month: 10, timeZone: "UTC"))
@@ -367,16 +416,20 @@ struct BillingTests {
         #expect(draft.usageTotals.unpricedCalls == 1)
         #expect(InvoiceDocument.text(draft).contains("UNPRICED"))
         await #expect(throws: InvoiceError.self) { try await repository.issue(for: customer, period: october, cameras: 0) }
-        let report = try await UsageRepository(client: client).report(from: Self.date("2026-10-01T00:00:00Z"), to: Self.date("2026-11-01T00:00:00Z"),
-                                                                       client: "acme", grouping: "model")
+        let report = try await UsageRepository(client: client).report(
+            from: Self.date("2026-10-01T00:00:00Z"), to: Self.date("2026-11-01T00:00:00Z"),
+            client: "acme", grouping: "model")
         #expect(report.rows.first { $0.usage.key == "gemini-9-ultra" }?.usage.unpricedCalls == 1)
         #expect(UsageReportDocument.text(report).contains("UNPRICED"))
 
-        try await PriceRepository(client: client).set(ModelPrice(id: 0, model: "gemini-9-ultra", effectiveFrom: Self.date("2026-01-01T00:00:00Z"),
-                                                                  inputPerMillion: Money("1")!, outputPerMillion: Money("4")!))
+        try await PriceRepository(client: client).set(
+            ModelPrice(
+                id: 0, model: "gemini-9-ultra", effectiveFrom: Self.date("2026-01-01T00:00:00Z"),
+                inputPerMillion: Money("1")!, outputPerMillion: Money("4")!))
         #expect(try await PriceRepository(client: client).repriceUnpriced() == 1)
-        let repriced = try await database.psql("SELECT cost::text || '|' || unpriced FROM api_usage WHERE model = 'gemini-9-ultra'").split(separator: "|")
-        #expect(Money(repriced[0]) == Money("0.0014"))   // 1000 × 1 + 100 × 4 per million
+        let repriced = try await database.psql("SELECT cost::text || '|' || unpriced FROM api_usage WHERE model = 'gemini-9-ultra'").split(
+            separator: "|")
+        #expect(Money(repriced[0]) == Money("0.0014"))  // 1000 × 1 + 100 × 4 per million
         #expect(repriced[1] == "false")
         let issued = try await repository.issue(for: customer, period: october, cameras: 0)
         #expect(issued.usageTotals.unpricedCalls == 0)

@@ -1,6 +1,7 @@
 import CFFmpeg
 import Testing
 import VigilCore
+
 @testable import VigilCapture
 
 /// Capture's decisions and parsing, with no server: decode mode, read pause, tile layout, and how
@@ -41,10 +42,14 @@ import VigilCore
         let second: [UInt8] = [0, 0, 0, 1, 0x67, 0x64, 0, 0x28, 0, 0, 1, 0x68, 0xEE, 0, 0, 1, 0x65, 0x00, 0x0F, 0xF1]
         #expect(Self.pictureStart(second, .h264) == PictureStart(hasSlice: true, firstSliceStartsPicture: false))
         // Parameter sets alone; a P slice starting a picture.
-        #expect(Self.pictureStart([0, 0, 1, 0x67, 0x64, 0, 0, 1, 0x68, 0xEE], .h264) == PictureStart(hasSlice: false, firstSliceStartsPicture: false))
+        #expect(
+            Self.pictureStart([0, 0, 1, 0x67, 0x64, 0, 0, 1, 0x68, 0xEE], .h264)
+                == PictureStart(hasSlice: false, firstSliceStartsPicture: false))
         #expect(Self.pictureStart([0, 0, 1, 0x41, 0x9A], .h264).firstSliceStartsPicture)
         // H.265: VPS (type 32), then an IDR_W_RADL slice (type 19) with or without first_slice_segment_in_pic_flag.
-        #expect(Self.pictureStart([0, 0, 0, 1, 0x40, 0x01, 0x0C, 0, 0, 1, 0x26, 0x01, 0xAF], .hevc) == PictureStart(hasSlice: true, firstSliceStartsPicture: true))
+        #expect(
+            Self.pictureStart([0, 0, 0, 1, 0x40, 0x01, 0x0C, 0, 0, 1, 0x26, 0x01, 0xAF], .hevc)
+                == PictureStart(hasSlice: true, firstSliceStartsPicture: true))
         #expect(Self.pictureStart([0, 0, 1, 0x26, 0x01, 0x2F], .hevc) == PictureStart(hasSlice: true, firstSliceStartsPicture: false))
         // Truncated or empty packets hold no slice.
         #expect(!Self.pictureStart([0, 0, 1, 0x65], .h264).hasSlice)
@@ -85,7 +90,10 @@ import VigilCore
         parameters.pointee.codec_type = AVMEDIA_TYPE_VIDEO
         parameters.pointee.codec_id = AV_CODEC_ID_H264
         let assembler = AccessUnitAssembler(parameters: parameters)
-        let sent = [(keyRest, true), (predicted, false), (keyStart, true), (keyRest, true), (predicted, false), (parameterSets, false), (keyRest, false)]
+        let sent = [
+            (keyRest, true), (predicted, false), (keyStart, true), (keyRest, true), (predicted, false), (parameterSets, false),
+            (keyRest, false),
+        ]
         var units: [AccessUnit] = []
         for (index, (bytes, key)) in sent.enumerated() {
             if let unit = assembler.add(Self.packet(bytes, key: key, pts: Int64(index))) { units.append(unit) }
@@ -93,6 +101,9 @@ import VigilCore
         if let last = assembler.flush() { units.append(last) }
         #expect(units.map(\.isWhole) == [false, true, true, true, false])
         #expect(units.map(\.packet.isKey) == [true, false, true, false, false])
-        #expect(units.map(\.packet.size) == [keyRest.count, predicted.count, keyStart.count + keyRest.count, predicted.count, parameterSets.count + keyRest.count])
+        #expect(
+            units.map(\.packet.size) == [
+                keyRest.count, predicted.count, keyStart.count + keyRest.count, predicted.count, parameterSets.count + keyRest.count,
+            ])
     }
 }

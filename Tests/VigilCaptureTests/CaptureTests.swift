@@ -2,8 +2,9 @@ import CFFmpeg
 import Foundation
 import Testing
 import VigilCore
-@testable import VigilCapture
 import VigilTestSupport
+
+@testable import VigilCapture
 
 /// Capture against real RTSP streams from the GStreamer test server, through real FFmpeg.
 @Suite(.enabled(if: TestEnvironment.hasRTSP, "needs the RTSP test server: run ./scripts/test"), .timeLimit(.minutes(3)))
@@ -34,9 +35,13 @@ struct CaptureTests {
     /// file (each 1080p keyframe in two packets), at a new temporary path.
     static func recordRawH264(seconds: Double) async throws -> String {
         let path = NSTemporaryDirectory() + "vigil-raw-\(UUID().uuidString).h264"
-        let recorded = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
-                                                                       "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy",
-                                                                       "-t", "\(seconds)", "-f", "h264", path])
+        let recorded = try await ProcessRunner.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-y", "-rtsp_transport", "tcp", "-i",
+                "\(TestEnvironment.rtspURL ?? "")/h264-1080p", "-c", "copy",
+                "-t", "\(seconds)", "-f", "h264", path,
+            ])
         #expect(recorded.status == 0, "\(recorded.standardError)")
         return path
     }
@@ -44,8 +49,12 @@ struct CaptureTests {
     /// A one-second H.264 clip of the `size` test pattern (a keyframe a second), at a new temporary path.
     static func makeClip(size: String) async throws -> String {
         let path = NSTemporaryDirectory() + "vigil-clip-\(UUID().uuidString).mp4"
-        let made = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=\(size):r=25:d=1",
-                                                                   "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path])
+        let made = try await ProcessRunner.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=\(size):r=25:d=1",
+                "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", path,
+            ])
         #expect(made.status == 0, "\(made.standardError)")
         return path
     }
@@ -207,7 +216,8 @@ struct CaptureTests {
     }
 
     @Test func framesArriveOverUDP() async throws {
-        let capture = CameraCapture(camera: Self.camera("h264-720p", id: "udp"), settings: CaptureSettings(transport: .udp, samplingInterval: 5))
+        let capture = CameraCapture(
+            camera: Self.camera("h264-720p", id: "udp"), settings: CaptureSettings(transport: .udp, samplingInterval: 5))
         capture.start()
         #expect(await Self.eventually(60) { capture.hasPicture })
         // Pictures keep arriving over UDP: a second keyframe (2 s GOP) comes within 60 more packets.
@@ -223,7 +233,8 @@ struct CaptureTests {
 
     @Test func keyframesOnlyWhenSamplingIsSlowerThanTheGOPAndAllFramesWhenFaster() async throws {
         let slow = CameraCapture(camera: Self.camera("h264-720p"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 5))
-        let fast = CameraCapture(camera: Self.camera("h264-720p", id: "fast"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 0.5))
+        let fast = CameraCapture(
+            camera: Self.camera("h264-720p", id: "fast"), settings: CaptureSettings(keyframeInterval: 2, samplingInterval: 0.5))
         slow.start()
         fast.start()
         #expect(await Self.eventually(60) { slow.hasPicture && fast.hasPicture })
@@ -253,7 +264,8 @@ struct CaptureTests {
 
     @Test func aLongGOPFallsBackToAllFrames() async throws {
         // The capture believes in a 1 s GOP, but the stream has 2 s: sampling every 1.5 s needs every frame.
-        let capture = CameraCapture(camera: Self.camera("h264-720p", id: "long-gop"), settings: CaptureSettings(keyframeInterval: 1, samplingInterval: 1.5))
+        let capture = CameraCapture(
+            camera: Self.camera("h264-720p", id: "long-gop"), settings: CaptureSettings(keyframeInterval: 1, samplingInterval: 1.5))
         let events = EventLog()
         let observed = CameraCapture(camera: capture.camera, settings: capture.settings) { events.add($0) }
         observed.start()
@@ -269,8 +281,9 @@ struct CaptureTests {
     @Test func aRestartedServerIsReconnectedWithoutLeaks() async throws {
         let server = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"])
         let events = EventLog()
-        let settings = CaptureSettings(openTimeout: 3, stallTimeout: 2, keyframeInterval: 1,
-                                       backoff: ExponentialBackoff(initial: 0.5, cap: 2), samplingInterval: 5)
+        let settings = CaptureSettings(
+            openTimeout: 3, stallTimeout: 2, keyframeInterval: 1,
+            backoff: ExponentialBackoff(initial: 0.5, cap: 2), samplingInterval: 5)
         let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings) { events.add($0) }
         let threadsBefore = ProcessResources.threads
         let descriptorsBefore = ProcessResources.fileDescriptors
@@ -313,8 +326,9 @@ struct CaptureTests {
 
     @Test func aFrozenServerIsNoticedWithinTheStallTimeoutAndPicturesResumeWhenItThaws() async throws {
         let server = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"])
-        let settings = CaptureSettings(openTimeout: 5, stallTimeout: 2, keyframeInterval: 1,
-                                       backoff: ExponentialBackoff(initial: 0.5, cap: 1), samplingInterval: 5)
+        let settings = CaptureSettings(
+            openTimeout: 5, stallTimeout: 2, keyframeInterval: 1,
+            backoff: ExponentialBackoff(initial: 0.5, cap: 1), samplingInterval: 5)
         let events = EventLog()
         let capture = CameraCapture(camera: Self.camera("cam", base: server.url), settings: settings) { events.add($0) }
         capture.start()
@@ -343,23 +357,30 @@ struct CaptureTests {
     }
 
     @Test func badCamerasFailClearlyWithoutPasswordsOrBlockingOthers() async throws {
-        let secured = try await RTSPTestServer.start(cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:right")
+        let secured = try await RTSPTestServer.start(
+            cameras: ["path=cam,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:right")
         let silent = try SilentListener()
         let closedPort = TestEnvironment.freePort()
-        let settings = CaptureSettings(openTimeout: 2, stallTimeout: 2, backoff: ExponentialBackoff(initial: 5, cap: 5), samplingInterval: 5)
+        let settings = CaptureSettings(
+            openTimeout: 2, stallTimeout: 2, backoff: ExponentialBackoff(initial: 5, cap: 5), samplingInterval: 5)
         // The silent camera waits out a long open timeout (FFmpeg's own socket timeout, 3 x the stall
         // timeout, is longer still): the healthy one must have its picture meanwhile.
-        let silentSettings = CaptureSettings(openTimeout: 15, stallTimeout: 10, backoff: ExponentialBackoff(initial: 5, cap: 5), samplingInterval: 5)
+        let silentSettings = CaptureSettings(
+            openTimeout: 15, stallTimeout: 10, backoff: ExponentialBackoff(initial: 5, cap: 5), samplingInterval: 5)
         let cases: [(String, CaptureError.Kind, String)] = [
-            ("\(TestEnvironment.rtspURL!.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:Secr3tPass@"))/no-such-path", .notFound, "404"),
+            (
+                "\(TestEnvironment.rtspURL!.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:Secr3tPass@"))/no-such-path",
+                .notFound, "404"
+            ),
             ("rtsp://admin:Secr3tPass@127.0.0.1:\(secured.port)/cam", .unauthorized, "401"),
             ("rtsp://admin:Secr3tPass@127.0.0.1:\(closedPort)/cam", .unreachable, "connection refused"),
             ("rtsp://admin:Secr3tPass@127.0.0.1:\(silent.port)/cam", .unreachable, "did not answer within 15 s"),
         ]
         let healthy = CameraCapture(camera: Self.camera("h264-640x480", id: "healthy"), settings: settings)
         let broken = cases.enumerated().map { index, item in
-            CameraCapture(camera: CameraConfiguration(id: "bad\(index)", name: "bad", url: try! StreamURL.parse(item.0), client: "acme"),
-                          settings: index == cases.count - 1 ? silentSettings : settings)
+            CameraCapture(
+                camera: CameraConfiguration(id: "bad\(index)", name: "bad", url: try! StreamURL.parse(item.0), client: "acme"),
+                settings: index == cases.count - 1 ? silentSettings : settings)
         }
         let silentCapture = try #require(broken.last)
         broken.forEach { $0.start() }
@@ -374,8 +395,10 @@ struct CaptureTests {
             #expect(error.contains("***"))
             #expect(capture.status.state == .backingOff)
         }
-        let right = CameraCapture(camera: CameraConfiguration(id: "right", name: "right", url: try StreamURL.parse("rtsp://admin:right@127.0.0.1:\(secured.port)/cam"), client: "acme"),
-                                  settings: settings)
+        let right = CameraCapture(
+            camera: CameraConfiguration(
+                id: "right", name: "right", url: try StreamURL.parse("rtsp://admin:right@127.0.0.1:\(secured.port)/cam"), client: "acme"),
+            settings: settings)
         right.start()
         #expect(await Self.eventually(60) { right.hasPicture })
         await right.stop()
@@ -424,7 +447,9 @@ final class SilentListener: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
         listen(descriptor, 16)
         port = Int(UInt16(bigEndian: address.sin_port))
     }

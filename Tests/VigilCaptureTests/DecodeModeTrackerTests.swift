@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCapture
 
 /// The decode-mode and keyframe decisions over synthetic picture sequences: no stream, no FFmpeg.
@@ -20,15 +21,17 @@ import Testing
     }
 
     static func tracker(sampling: Double, keyframeInterval: Double, mode: DecodeMode? = nil) -> DecodeModeTracker {
-        DecodeModeTracker(samplingInterval: sampling, configuredKeyframeInterval: keyframeInterval, timeBase: 1.0 / 90_000,
-                          mode: mode ?? DecodeMode.choose(interval: sampling, keyframeInterval: keyframeInterval), openedAt: 0)
+        DecodeModeTracker(
+            samplingInterval: sampling, configuredKeyframeInterval: keyframeInterval, timeBase: 1.0 / 90_000,
+            mode: mode ?? DecodeMode.choose(interval: sampling, keyframeInterval: keyframeInterval), openedAt: 0)
     }
 
     /// Feeds `pictures`; returns every step.
     static func feed(_ tracker: inout DecodeModeTracker, _ pictures: [Picture], distrustAt: Int? = nil) -> [DecodeModeTracker.Step] {
         pictures.map { picture in
-            tracker.take(isKey: picture.isKey, isWhole: picture.isWhole, timestamp: picture.timestamp, now: picture.arrival,
-                         keyframeDistrusted: distrustAt.map { picture.index >= $0 } ?? false)
+            tracker.take(
+                isKey: picture.isKey, isWhole: picture.isWhole, timestamp: picture.timestamp, now: picture.arrival,
+                keyframeDistrusted: distrustAt.map { picture.index >= $0 } ?? false)
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import VigilCore
-@testable import VigilCapture
 import VigilTestSupport
+
+@testable import VigilCapture
 
 @Suite(.enabled(if: TestEnvironment.hasRTSP, "needs the RTSP test server: run ./scripts/test"), .timeLimit(.minutes(2)))
 struct TileTests {
@@ -15,7 +16,8 @@ struct TileTests {
             try? FileManager.default.removeItem(atPath: output)
         }
         try Data(jpeg).write(to: URL(fileURLWithPath: input))
-        let result = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", output])
+        let result = try await ProcessRunner.run(
+            "/usr/bin/ffmpeg", ["-v", "error", "-y", "-i", input, "-f", "rawvideo", "-pix_fmt", "rgb24", output])
         guard result.status == 0 else { throw TestFailure(result.standardError) }
         return Array(try Data(contentsOf: URL(fileURLWithPath: output)))
     }
@@ -26,13 +28,16 @@ struct TileTests {
     }
 
     static func near(_ color: (Int, Int, Int), _ hex: Int, tolerance: Int = 40) -> Bool {
-        abs(color.0 - (hex >> 16)) <= tolerance && abs(color.1 - ((hex >> 8) & 0xFF)) <= tolerance && abs(color.2 - (hex & 0xFF)) <= tolerance
+        abs(color.0 - (hex >> 16)) <= tolerance && abs(color.1 - ((hex >> 8) & 0xFF)) <= tolerance
+            && abs(color.2 - (hex & 0xFF)) <= tolerance
     }
 
     @Test func fourCamerasOfDifferentSizesAreTiledInOrderWithoutStretching() async throws {
         // 1920x1080 red, 1280x720 green (H.265), 640x480 yellow (MJPEG, 4:3), and a camera that is missing.
         let paths = ["h264-1080p", "h265-720p", "mjpeg-480p"]
-        let captures = paths.map { CameraCapture(camera: CaptureTests.camera($0, id: "tile-\($0)"), settings: CaptureSettings(samplingInterval: 5)) }
+        let captures = paths.map {
+            CameraCapture(camera: CaptureTests.camera($0, id: "tile-\($0)"), settings: CaptureSettings(samplingInterval: 5))
+        }
         captures.forEach { $0.start() }
         #expect(await CaptureTests.eventually(60) { captures.allSatisfy(\.hasPicture) })
         let ids = captures.map(\.camera.id) + ["gone"]
@@ -63,7 +68,8 @@ struct TileTests {
     }
 
     @Test func aSingleCameraKeepsItsAspectAtTheMaximumSide() async throws {
-        let capture = CameraCapture(camera: CaptureTests.camera("mjpeg-480p", id: "single-4x3"), settings: CaptureSettings(samplingInterval: 5))
+        let capture = CameraCapture(
+            camera: CaptureTests.camera("mjpeg-480p", id: "single-4x3"), settings: CaptureSettings(samplingInterval: 5))
         capture.start()
         #expect(await CaptureTests.eventually(60) { capture.hasPicture })
         let image = try await ImagePipeline(maxImageSide: 320).sample(capture, maxAge: 30)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCore
 
 @Suite struct AnalysisPlanTests {
@@ -13,7 +14,8 @@ import Testing
     }
 
     @Test func autoGroupTilesEachClientInFoursInOrder() throws {
-        let cameras = (1...6).map { #"{"id": "a\#($0)", "url": "rtsp://h/\#($0)", "client": "acme"}"# }
+        let cameras =
+            (1...6).map { #"{"id": "a\#($0)", "url": "rtsp://h/\#($0)", "client": "acme"}"# }
             + (1...5).map { #"{"id": "b\#($0)", "url": "rtsp://h/b\#($0)", "client": "bolt"}"# }
         var configuration = try ConfigurationLoader.parse(
             validConfiguration(cameras: "[\(cameras.joined(separator: ","))]", groups: "[]"), file: "t")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCore
 
 /// A valid configuration with two clients, five cameras and one group; tests break one thing at a time.
@@ -6,27 +7,27 @@ func validConfiguration(
     cameras: String? = nil, groups: String? = nil, clients: String? = nil, extra: String = ""
 ) -> String {
     let defaultClients = """
-    [{"id": "acme", "name": "Acme Garage", "plan": {"markup_percent": 25, "vat_percent": "20", "camera_monthly_fee": 4.50}},
-     {"id": "bolt", "name": "Bolt Shop", "time_zone": "Europe/Berlin"}]
-    """
+        [{"id": "acme", "name": "Acme Garage", "plan": {"markup_percent": 25, "vat_percent": "20", "camera_monthly_fee": 4.50}},
+         {"id": "bolt", "name": "Bolt Shop", "time_zone": "Europe/Berlin"}]
+        """
     let defaultCameras = """
-    [{"id": "c1", "name": "Front Door", "url": "rtsp://admin:s3cr3t@10.0.0.11:554/stream1", "client": "acme"},
-     {"id": "c2", "name": "Yard", "url": "rtsp://10.0.0.12/stream1", "client": "acme"},
-     {"id": "c3", "name": "Pumps", "url": "rtsp://10.0.0.13/stream1", "client": "acme"},
-     {"id": "c4", "name": "Office", "url": "rtsp://10.0.0.14/stream1", "client": "acme"},
-     {"id": "c5", "name": "Till", "url": "rtsp://viewer:pa%40ss@shop.example:8554/till", "client": "bolt", "transport": "udp"}]
-    """
+        [{"id": "c1", "name": "Front Door", "url": "rtsp://admin:s3cr3t@10.0.0.11:554/stream1", "client": "acme"},
+         {"id": "c2", "name": "Yard", "url": "rtsp://10.0.0.12/stream1", "client": "acme"},
+         {"id": "c3", "name": "Pumps", "url": "rtsp://10.0.0.13/stream1", "client": "acme"},
+         {"id": "c4", "name": "Office", "url": "rtsp://10.0.0.14/stream1", "client": "acme"},
+         {"id": "c5", "name": "Till", "url": "rtsp://viewer:pa%40ss@shop.example:8554/till", "client": "bolt", "transport": "udp"}]
+        """
     return """
-    {
-      "database": {"url": "postgresql://vigil@127.0.0.1:5432/vigil"},
-      "gemini": {"model": "gemini-2.5-flash", "base_url": "http://127.0.0.1:8089"},
-      "analysis": {"interval_seconds": 5},
-      "http": {"listen": "127.0.0.1:9464"},\(extra)
-      "clients": \(clients ?? defaultClients),
-      "cameras": \(cameras ?? defaultCameras),
-      "groups": \(groups ?? #"[{"id": "forecourt", "cameras": ["c1", "c2", "c3", "c4"]}]"#)
-    }
-    """
+        {
+          "database": {"url": "postgresql://vigil@127.0.0.1:5432/vigil"},
+          "gemini": {"model": "gemini-2.5-flash", "base_url": "http://127.0.0.1:8089"},
+          "analysis": {"interval_seconds": 5},
+          "http": {"listen": "127.0.0.1:9464"},\(extra)
+          "clients": \(clients ?? defaultClients),
+          "cameras": \(cameras ?? defaultCameras),
+          "groups": \(groups ?? #"[{"id": "forecourt", "cameras": ["c1", "c2", "c3", "c4"]}]"#)
+        }
+        """
 }
 
 func problems(_ text: String) -> [ConfigurationProblem] {
@@ -68,7 +69,8 @@ func problems(_ text: String) -> [ConfigurationProblem] {
         #expect(found.count == 1)
         #expect(found[0].path == "analysis_interval")
         #expect(found[0].message.contains("not a known key"))
-        let typo = problems(validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/p", "client": "acme", "nmae": "x"}]"#, groups: "[]"))
+        let typo = problems(
+            validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/p", "client": "acme", "nmae": "x"}]"#, groups: "[]"))
         #expect(typo.map(\.path) == ["cameras[0].nmae"])
         #expect(typo[0].hint.contains("did you mean \"name\""))
     }
@@ -93,22 +95,26 @@ func problems(_ text: String) -> [ConfigurationProblem] {
 
     @Test func cameraInTwoGroupsIsRefused() {
         let cameras = (1...7).map { #"{"id": "k\#($0)", "url": "rtsp://h/\#($0)", "client": "acme"}"# }.joined(separator: ",")
-        let found = problems(validConfiguration(cameras: "[\(cameras)]", groups: """
-        [{"id": "g1", "cameras": ["k1", "k2", "k3", "k4"]}, {"id": "g2", "cameras": ["k4", "k5", "k6", "k7"]}]
-        """))
+        let found = problems(
+            validConfiguration(
+                cameras: "[\(cameras)]",
+                groups: """
+                    [{"id": "g1", "cameras": ["k1", "k2", "k3", "k4"]}, {"id": "g2", "cameras": ["k4", "k5", "k6", "k7"]}]
+                    """))
         #expect(found.map(\.path) == ["groups[1].cameras[0]"])
         #expect(found[0].message.contains("second group"))
     }
 
     @Test func duplicateIdsAreRefused() {
         let cameras = """
-        [{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]
-        """
+            [{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]
+            """
         let found = problems(validConfiguration(cameras: cameras, groups: "[]"))
         #expect(found.map(\.path) == ["cameras[1].id"])
         #expect(found[0].message.contains("already the id of cameras[0]"))
         let clients = #"[{"id": "acme", "name": "A"}, {"id": "acme", "name": "B"}]"#
-        let clientProblems = problems(validConfiguration(cameras: #"[{"id": "x", "url": "rtsp://h/1", "client": "acme"}]"#, groups: "[]", clients: clients))
+        let clientProblems = problems(
+            validConfiguration(cameras: #"[{"id": "x", "url": "rtsp://h/1", "client": "acme"}]"#, groups: "[]", clients: clients))
         #expect(clientProblems.map(\.path) == ["clients[1].id"])
         let groupClash = problems(validConfiguration(groups: #"[{"id": "c5", "cameras": ["c1", "c2", "c3", "c4"]}]"#))
         #expect(groupClash.map(\.path) == ["groups[0].id"])
@@ -134,8 +140,10 @@ func problems(_ text: String) -> [ConfigurationProblem] {
         let cameras = #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "x5", "url": "rtsp://h/5", "client": "nobody"}]"#
         let camera = problems(validConfiguration(cameras: cameras, groups: "[]"))
         #expect(camera.map(\.path) == ["cameras[1].client"])
-        #expect(camera.first?.description.hasSuffix(
-            #", cameras[1] ("x5").client: names the client "nobody", which is not in clients — use one of: acme, bolt"#) == true, "\(camera)")
+        #expect(
+            camera.first?.description.hasSuffix(
+                #", cameras[1] ("x5").client: names the client "nobody", which is not in clients — use one of: acme, bolt"#) == true,
+            "\(camera)")
         let group = problems(validConfiguration(groups: #"[{"id": "g3", "cameras": ["c1", "c2", "c3"]}]"#))
         #expect(group.map(\.path) == ["groups[0].cameras"])
         #expect(group.first?.description.contains(#", groups[0] ("g3").cameras: has 3 cameras; a group has exactly 4"#) == true, "\(group)")
@@ -143,12 +151,21 @@ func problems(_ text: String) -> [ConfigurationProblem] {
         let client = problems(validConfiguration(clients: clients))
         #expect(client.map(\.path) == ["clients[1].plan.currency"])
         #expect(client.first?.description.contains(#", clients[1] ("acme").plan.currency: is not a currency label"#) == true, "\(client)")
-        let duplicate = problems(validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]"#,
-                                                    groups: #"[{"id": "g", "cameras": ["c1", "c2", "c3", "c4"]}]"#))
-        #expect(duplicate.contains { $0.description.hasSuffix(#", cameras[1] ("c1").id: "c1" is already the id of cameras[0] — give each camera its own id"#) },
-                "\(duplicate)")
-        #expect(duplicate.contains { $0.description.hasSuffix(#", groups[0] ("g").cameras[1]: names the camera "c2", which is not in cameras — check the spelling of the id"#) },
-                "\(duplicate)")
+        let duplicate = problems(
+            validConfiguration(
+                cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]"#,
+                groups: #"[{"id": "g", "cameras": ["c1", "c2", "c3", "c4"]}]"#))
+        #expect(
+            duplicate.contains {
+                $0.description.hasSuffix(#", cameras[1] ("c1").id: "c1" is already the id of cameras[0] — give each camera its own id"#)
+            },
+            "\(duplicate)")
+        #expect(
+            duplicate.contains {
+                $0.description.hasSuffix(
+                    #", groups[0] ("g").cameras[1]: names the camera "c2", which is not in cameras — check the spelling of the id"#)
+            },
+            "\(duplicate)")
     }
 
     @Test(arguments: [
@@ -170,11 +187,11 @@ func problems(_ text: String) -> [ConfigurationProblem] {
 
     @Test func existingFileAndHTTPStreamsAreAccepted() throws {
         let cameras = """
-        [{"id": "f1", "url": "\(#filePath)", "client": "acme"},
-         {"id": "f2", "url": "file:///srv/yard.mp4", "client": "acme"},
-         {"id": "h1", "url": "http://cam.local/video.mjpg", "client": "acme"},
-         {"id": "h2", "url": "https://viewer:pw@cam.example/live.m3u8", "client": "bolt"}]
-        """
+            [{"id": "f1", "url": "\(#filePath)", "client": "acme"},
+             {"id": "f2", "url": "file:///srv/yard.mp4", "client": "acme"},
+             {"id": "h1", "url": "http://cam.local/video.mjpg", "client": "acme"},
+             {"id": "h2", "url": "https://viewer:pw@cam.example/live.m3u8", "client": "bolt"}]
+            """
         let configuration = try ConfigurationLoader.parse(validConfiguration(cameras: cameras, groups: "[]"), file: "test.json")
         #expect(configuration.camera("f1")?.url.isFile == true)
         #expect(configuration.camera("f1")?.url.path == #filePath)
@@ -205,21 +222,27 @@ func problems(_ text: String) -> [ConfigurationProblem] {
             #expect(text.contains(#"cameras[0] ("c\n1\x1b[31m")."name\u{2028}": is not a known key"#), "\(text)")
             #expect(text.contains(#"cameras[0] ("c\n1\x1b[31m").transport: is "tcp\r\x85", not one of tcp, udp"#), "\(text)")
             for problem in error.problems {
-                #expect(!"\(problem.path)\(problem.message)\(problem.hint)".unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(problem)")
+                #expect(
+                    !"\(problem.path)\(problem.message)\(problem.hint)".unicodeScalars.contains {
+                        $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+                    }, "\(problem)")
             }
         }
     }
 
     @Test func unknownClientReferenceAndMissingFieldsAreAllReportedAtOnce() {
         let cameras = """
-        [{"id": "c1", "url": "rtsp://h/1", "client": "nobody"},
-         {"name": "no id", "url": "rtsp://h/2"},
-         {"id": "bad id!", "url": 42, "client": "acme", "enabled": "yes"}]
-        """
+            [{"id": "c1", "url": "rtsp://h/1", "client": "nobody"},
+             {"name": "no id", "url": "rtsp://h/2"},
+             {"id": "bad id!", "url": 42, "client": "acme", "enabled": "yes"}]
+            """
         let found = problems(validConfiguration(cameras: cameras, groups: "[]", extra: #""gemini": {"max_attempts": 0},"#))
         let paths = Set(found.map(\.path))
-        #expect(paths.isSuperset(of: ["cameras[0].client", "cameras[1].id", "cameras[1].client", "cameras[2].id",
-                                      "cameras[2].url", "cameras[2].enabled", "gemini"]), "\(found)")
+        #expect(
+            paths.isSuperset(of: [
+                "cameras[0].client", "cameras[1].id", "cameras[1].client", "cameras[2].id",
+                "cameras[2].url", "cameras[2].enabled", "gemini",
+            ]), "\(found)")
     }
 
     @Test func duplicateKeyAndSyntaxErrorsGiveLines() {
@@ -232,8 +255,9 @@ func problems(_ text: String) -> [ConfigurationProblem] {
     }
 
     @Test func apiKeyInTheFileIsRefused() {
-        let found = problems(validConfiguration(extra: #""gemini": {"api_key": "AIzaSyFAKE"},"#).replacingAll(
-            #""gemini": {"model": "gemini-2.5-flash", "base_url": "http://127.0.0.1:8089"},"#, with: ""))
+        let found = problems(
+            validConfiguration(extra: #""gemini": {"api_key": "AIzaSyFAKE"},"#).replacingAll(
+                #""gemini": {"model": "gemini-2.5-flash", "base_url": "http://127.0.0.1:8089"},"#, with: ""))
         #expect(found.map(\.path) == ["gemini.api_key"])
         #expect(!found[0].description.contains("AIzaSyFAKE"))
     }

@@ -2,8 +2,10 @@ import Testing
 import VigilCore
 
 @Suite struct MoneyTests {
-    @Test(arguments: [("0", "0"), ("12.50", "12.5"), ("-0.000597", "-0.000597"), ("3", "3"),
-                      ("0.000000000000001", "0.000000000000001"), ("1234567.891", "1234567.891")])
+    @Test(arguments: [
+        ("0", "0"), ("12.50", "12.5"), ("-0.000597", "-0.000597"), ("3", "3"),
+        ("0.000000000000001", "0.000000000000001"), ("1234567.891", "1234567.891"),
+    ])
     func parsesAndPrintsExactly(input: String, printed: String) throws {
         let money = try #require(Money(input))
         #expect(money.description == printed)

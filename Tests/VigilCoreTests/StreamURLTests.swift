@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCore
 
 @Suite struct StreamURLTests {
@@ -46,15 +47,24 @@ import Testing
     }
 
     @Test func schemeTypoIsNamedAsSuch() {
-        #expect(throws: StreamURL.ParseError(message:
-            "is neither a URL with a scheme Vigil reads (rtsp, rtsps, http, https, file) nor an existing file; 'rtsp//' lacks the ':' of 'rtsp://'")) {
+        #expect(
+            throws: StreamURL.ParseError(
+                message:
+                    "is neither a URL with a scheme Vigil reads (rtsp, rtsps, http, https, file) nor an existing file; 'rtsp//' lacks the ':' of 'rtsp://'"
+            )
+        ) {
             try StreamURL.parseRequiringExistingFile("rtsp//cam", fileExists: { _ in false })
         }
-        #expect(throws: StreamURL.ParseError(message:
-            "is neither a URL with a scheme Vigil reads (rtsp, rtsps, http, https, file) nor an existing file")) {
+        #expect(
+            throws: StreamURL.ParseError(
+                message:
+                    "is neither a URL with a scheme Vigil reads (rtsp, rtsps, http, https, file) nor an existing file")
+        ) {
             try StreamURL.parseRequiringExistingFile("cam1", fileExists: { _ in false })
         }
-        #expect(throws: StreamURL.ParseError.self) { try StreamURL.parseRequiringExistingFile("/srv", fileExists: StreamURL.isExistingFile) }
+        #expect(throws: StreamURL.ParseError.self) {
+            try StreamURL.parseRequiringExistingFile("/srv", fileExists: StreamURL.isExistingFile)
+        }
         #expect(StreamURL.isExistingFile(#filePath))
     }
 

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Testing
 import VigilCore
-@testable import VigilGemini
 import VigilTestSupport
+
+@testable import VigilGemini
 
 /// The client against the local stand-in over real HTTP through libcurl.
 @Suite(.timeLimit(.minutes(3)))
@@ -14,8 +15,12 @@ struct GeminiClientTests {
     static func jpeg(width: Int, height: Int) async throws -> GeminiImage {
         let path = NSTemporaryDirectory() + "vigil-\(UUID().uuidString).jpg"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try await ProcessRunner.run("/usr/bin/ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height)",
-                                                                     "-frames:v", "1", path])
+        let result = try await ProcessRunner.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=\(width)x\(height)",
+                "-frames:v", "1", path,
+            ])
         guard result.status == 0 else { throw TestFailure("ffmpeg: \(result.standardError)") }
         return GeminiImage(jpeg: Array(try Data(contentsOf: URL(fileURLWithPath: path))), width: width, height: height)
     }
@@ -24,22 +29,26 @@ struct GeminiClientTests {
         CameraConfiguration(id: id, name: "Camera \(id)", url: try! StreamURL.parse("rtsp://127.0.0.1/\(id)"), client: "acme")
     }
 
-    static func client(_ standIn: GeminiStandIn, model: String = "gemini-2.5-flash", timeout: Double = 10, attempts: Int = 4,
-                       logger: Logger = Logger(label: "test"), key: String = apiKey) -> GeminiClient {
+    static func client(
+        _ standIn: GeminiStandIn, model: String = "gemini-2.5-flash", timeout: Double = 10, attempts: Int = 4,
+        logger: Logger = Logger(label: "test"), key: String = apiKey
+    ) -> GeminiClient {
         var configuration = GeminiConfiguration()
         configuration.baseURL = standIn.baseURL
         configuration.model = model
         configuration.requestTimeoutSeconds = timeout
         configuration.maxAttempts = attempts
-        return GeminiClient(configuration: configuration, apiKey: key, logger: logger,
-                            policy: RetryPolicy(maxAttempts: attempts, backoff: ExponentialBackoff(initial: 0.1, cap: 0.4)))
+        return GeminiClient(
+            configuration: configuration, apiKey: key, logger: logger,
+            policy: RetryPolicy(maxAttempts: attempts, backoff: ExponentialBackoff(initial: 0.1, cap: 0.4)))
     }
 
     @Test(arguments: ["gemini-2.5-flash", "gemini-2.0-flash", "gemini-3-flash-preview"])
     func singleCameraYieldsAVerdictAndTheDocumentedImageTokens(model: String) async throws {
         let standIn = try await GeminiStandIn.start(apiKey: Self.apiKey)
         let image = try await Self.jpeg(width: 768, height: 432)
-        let outcome = await Self.client(standIn, model: model).analyze(image: image, prompt: AnalysisPrompt(source: .camera(Self.camera("door"))))
+        let outcome = await Self.client(standIn, model: model).analyze(
+            image: image, prompt: AnalysisPrompt(source: .camera(Self.camera("door"))))
         let verdicts = try #require(outcome.verdicts)
         #expect(verdicts.map(\.cameraID) == ["door"])
         #expect(CameraVerdict.incidentTypes.contains(verdicts[0].incidentType))
@@ -58,7 +67,8 @@ struct GeminiClientTests {
         let standIn = try await GeminiStandIn.start()
         let cameras = ["a", "b", "c", "d"].map(Self.camera)
         let source = AnalysisSource.group(GroupConfiguration(id: "site", cameras: cameras.map(\.id)), cameras)
-        let outcome = await Self.client(standIn).analyze(image: try await Self.jpeg(width: 1536, height: 864), prompt: AnalysisPrompt(source: source))
+        let outcome = await Self.client(standIn).analyze(
+            image: try await Self.jpeg(width: 1536, height: 864), prompt: AnalysisPrompt(source: source))
         let verdicts = try #require(outcome.verdicts)
         #expect(verdicts.map(\.cameraID) == ["a", "b", "c", "d"])
         #expect(verdicts.map(\.quadrant) == [0, 1, 2, 3])
@@ -68,8 +78,9 @@ struct GeminiClientTests {
     @Test func rateLimitThenSuccessRetriesOnceAfterTheGivenDelay() async throws {
         let standIn = try await GeminiStandIn.start()
         try await standIn.script(["429:1s", "ok"])
-        var call = Self.client(standIn).call(image: try await Self.jpeg(width: 640, height: 360),
-                                             prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        var call = Self.client(standIn).call(
+            image: try await Self.jpeg(width: 640, height: 360),
+            prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         var attempts: [AttemptReport] = []
         while let attempt = await call.next() {
             // An attempt is handed out before the next one goes on the wire.
@@ -88,8 +99,9 @@ struct GeminiClientTests {
     @Test func threeServiceUnavailablesBackOffThenFail() async throws {
         let standIn = try await GeminiStandIn.start()
         try await standIn.script(["503", "503", "503"])
-        let outcome = await Self.client(standIn, attempts: 3).analyze(image: try await Self.jpeg(width: 640, height: 360),
-                                                                     prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        let outcome = await Self.client(standIn, attempts: 3).analyze(
+            image: try await Self.jpeg(width: 640, height: 360),
+            prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         #expect(outcome.verdicts == nil)
         #expect(outcome.failure?.kind == .serverError)
         #expect(outcome.attempts.map(\.statusCode) == [503, 503, 503])
@@ -100,8 +112,9 @@ struct GeminiClientTests {
     func clientErrorsAreNotRetried(fault: String) async throws {
         let standIn = try await GeminiStandIn.start()
         try await standIn.script([fault, "ok"])
-        let outcome = await Self.client(standIn).analyze(image: try await Self.jpeg(width: 320, height: 240),
-                                                          prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        let outcome = await Self.client(standIn).analyze(
+            image: try await Self.jpeg(width: 320, height: 240),
+            prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         #expect(outcome.attempts.count == 1)
         #expect(outcome.failure?.kind == .rejected)
         #expect(outcome.attempts[0].statusCode == Int(fault))
@@ -112,8 +125,9 @@ struct GeminiClientTests {
         let standIn = try await GeminiStandIn.start()
         // A 12 s answer against a 4 s timeout; the retry's answer comes at once (4 s of slack for a loaded machine).
         try await standIn.script(["slow:12", "ok"])
-        let outcome = await Self.client(standIn, timeout: 4).analyze(image: try await Self.jpeg(width: 320, height: 240),
-                                                                    prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        let outcome = await Self.client(standIn, timeout: 4).analyze(
+            image: try await Self.jpeg(width: 320, height: 240),
+            prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         #expect(outcome.verdicts != nil)
         #expect(outcome.attempts.count == 2)
         #expect(outcome.attempts[0].failure?.kind == .timeout)
@@ -154,8 +168,9 @@ struct GeminiClientTests {
     @Test func aResponseWithoutUsageIsEstimatedAndMarked() async throws {
         let standIn = try await GeminiStandIn.start()
         try await standIn.script(["no-usage"])
-        let outcome = await Self.client(standIn).analyze(image: try await Self.jpeg(width: 768, height: 432),
-                                                          prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
+        let outcome = await Self.client(standIn).analyze(
+            image: try await Self.jpeg(width: 768, height: 432),
+            prompt: AnalysisPrompt(source: .camera(Self.camera("till"))))
         #expect(outcome.verdicts != nil)
         let usage = outcome.attempts[0].usage
         #expect(usage.estimated)
@@ -205,7 +220,9 @@ struct GeminiClientTests {
         let image = try await Self.jpeg(width: 320, height: 240)
         let successes = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<12 {
-                group.addTask { await client.analyze(image: image, prompt: AnalysisPrompt(source: .camera(Self.camera("c\(index)")))).verdicts != nil }
+                group.addTask {
+                    await client.analyze(image: image, prompt: AnalysisPrompt(source: .camera(Self.camera("c\(index)")))).verdicts != nil
+                }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
@@ -213,4 +230,3 @@ struct GeminiClientTests {
         #expect(try await standIn.stats()["requests"] == 12)
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilGemini
 
 /// The 17 real bodies recorded from the Gemini Developer API (shared/gemini/responses).
@@ -85,7 +86,10 @@ struct RecordedResponseTests {
     }
 
     @Test func snakeCaseAndTopLevelCountsAreAccepted() throws {
-        let snake = try GeminiResponse.parse(Array(#"{"usage_metadata": {"prompt_token_count": 10, "candidates_token_count": 3, "thoughts_token_count": 2, "total_token_count": 15}}"#.utf8))
+        let snake = try GeminiResponse.parse(
+            Array(
+                #"{"usage_metadata": {"prompt_token_count": 10, "candidates_token_count": 3, "thoughts_token_count": 2, "total_token_count": 15}}"#
+                    .utf8))
         #expect(snake.usage == TokenUsage(promptTokens: 10, candidatesTokens: 3, thoughtsTokens: 2, totalTokens: 15))
         let top = try JSONParser.parse(#"{"promptTokenCount": 7, "candidatesTokenCount": 1, "totalTokenCount": 8}"#)
         #expect(UsageMetadataParser.usage(in: top)?.totalTokens == 8)
@@ -101,7 +105,8 @@ struct RecordedResponseTests {
         #expect(ImageTokenRule.tokens(model: "gemini-2.0-flash", width: 3008, height: 2000) == 3354)
         #expect(ImageTokenRule.tokens(model: "gemini-2.5-flash", width: 3840, height: 2160) == 258)
         // 04: 597x566 and 400x301 on Gemini 3 at the default (high) resolution: 2190 together.
-        #expect(ImageTokenRule.tokens(model: "gemini-3-flash-preview", width: 597, height: 566)
-            + ImageTokenRule.tokens(model: "gemini-3-flash-preview", width: 400, height: 301) == 2190)
+        #expect(
+            ImageTokenRule.tokens(model: "gemini-3-flash-preview", width: 597, height: 566)
+                + ImageTokenRule.tokens(model: "gemini-3-flash-preview", width: 400, height: 301) == 2190)
     }
 }

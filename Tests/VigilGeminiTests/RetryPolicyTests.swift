@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilGemini
 
 /// When a failed Gemini attempt is tried again, decided with no server.
@@ -22,13 +23,17 @@ import VigilCore
     }
 
     @Test func aRateLimitWaitsTheServersDelayUnlessItIsTooLong() {
-        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 7, dailyQuota: false), attempt: 1, now: Self.now) == .retry(after: 7))
+        #expect(
+            Self.policy.decide(after: .http(status: 429, retryDelay: 7, dailyQuota: false), attempt: 1, now: Self.now) == .retry(after: 7))
         #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 121, dailyQuota: false), attempt: 1, now: Self.now) == .giveUp)
-        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: nil, dailyQuota: false), attempt: 2, now: Self.now) == .retry(after: 1))
+        #expect(
+            Self.policy.decide(after: .http(status: 429, retryDelay: nil, dailyQuota: false), attempt: 2, now: Self.now) == .retry(after: 1)
+        )
     }
 
     @Test func aDailyQuotaPausesEveryCall() {
-        #expect(Self.policy.decide(after: .http(status: 429, retryDelay: 30, dailyQuota: true), attempt: 1, now: Self.now)
+        #expect(
+            Self.policy.decide(after: .http(status: 429, retryDelay: 30, dailyQuota: true), attempt: 1, now: Self.now)
                 == .pause(until: Self.now.addingTimeInterval(30)))
         // Without a delay, until midnight in California (2026-09-22 07:00 UTC is midnight PDT).
         let decision = Self.policy.decide(after: .http(status: 429, retryDelay: nil, dailyQuota: true), attempt: 1, now: Self.now)
@@ -38,6 +43,8 @@ import VigilCore
     @Test func unusableAnswersAreNotAskedAgainAndNoAttemptStartsAfterTheDeadline() {
         #expect(Self.policy.decide(after: .unusableAnswer, attempt: 1, now: Self.now) == .giveUp)
         #expect(Self.policy.decide(after: .transport, attempt: 1, now: Self.now, deadline: Self.now.addingTimeInterval(0.4)) == .giveUp)
-        #expect(Self.policy.decide(after: .transport, attempt: 1, now: Self.now, deadline: Self.now.addingTimeInterval(0.6)) == .retry(after: 0.5))
+        #expect(
+            Self.policy.decide(after: .transport, attempt: 1, now: Self.now, deadline: Self.now.addingTimeInterval(0.6))
+                == .retry(after: 0.5))
     }
 }

@@ -4,14 +4,17 @@ import VigilCore
 import VigilTestSupport
 
 /// `vigil run` end to end: real RTSP cameras, the Gemini stand-in over HTTP, a real PostgreSQL.
-@Suite(.enabled(if: TestEnvironment.hasDatabase && TestEnvironment.hasRTSP, "needs PostgreSQL and RTSP: run ./scripts/test"),
-       .timeLimit(.minutes(4)))
+@Suite(
+    .enabled(if: TestEnvironment.hasDatabase && TestEnvironment.hasRTSP, "needs PostgreSQL and RTSP: run ./scripts/test"),
+    .timeLimit(.minutes(4)))
 struct DaemonTests {
     static let apiKey = "AIzaSyDAEMON-TEST-KEY-0123456789"
 
     /// A configuration for five cameras of the shared RTSP server: a group of four and one alone.
-    static func configuration(database: String, gemini: String, spool: String, rtsp: String = TestEnvironment.rtspURL!,
-                              interval: Double = 2, extraCameras: String = "", singleURL: String? = nil, httpPort: Int = 0) -> String {
+    static func configuration(
+        database: String, gemini: String, spool: String, rtsp: String = TestEnvironment.rtspURL!,
+        interval: Double = 2, extraCameras: String = "", singleURL: String? = nil, httpPort: Int = 0
+    ) -> String {
         """
         {
           "database": {"url": "\(database)", "spool_directory": "\(spool)"},
@@ -39,22 +42,27 @@ struct DaemonTests {
         let spool: String
     }
 
-    static func setUp(faults: String = "", databaseBase: String? = TestEnvironment.databaseURL, rtsp: String = TestEnvironment.rtspURL!,
-                      singleURL: String? = nil, httpPort: Int = 0) async throws -> Setup {
+    static func setUp(
+        faults: String = "", databaseBase: String? = TestEnvironment.databaseURL, rtsp: String = TestEnvironment.rtspURL!,
+        singleURL: String? = nil, httpPort: Int = 0
+    ) async throws -> Setup {
         let database = try await TestDatabase.create(on: databaseBase)
         let migrated = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["migrate", "--database-url", database.url])
         #expect(migrated.status == 0, "\(migrated.standardError)")
         let standIn = try await GeminiStandIn.start(apiKey: apiKey, faults: faults)
         let spool = NSTemporaryDirectory() + "vigil-daemon-spool-" + UUID().uuidString
         let path = NSTemporaryDirectory() + "vigil-daemon-\(UUID().uuidString).json"
-        try configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: rtsp, singleURL: singleURL, httpPort: httpPort)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try configuration(
+            database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: rtsp, singleURL: singleURL, httpPort: httpPort
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         return Setup(database: database, standIn: standIn, configPath: path, spool: spool)
     }
 
     static func start(_ setup: Setup) throws -> DaemonProcess {
-        try DaemonProcess(TestEnvironment.vigilExecutable, ["run", "--config", setup.configPath],
-                          environment: ["GEMINI_API_KEY": apiKey])
+        try DaemonProcess(
+            TestEnvironment.vigilExecutable, ["run", "--config", setup.configPath],
+            environment: ["GEMINI_API_KEY": apiKey])
     }
 
     static func stop(_ daemon: DaemonProcess) async -> Int32? {
@@ -78,23 +86,35 @@ struct DaemonTests {
         #expect(try await setup.database.psql("SELECT count(*), count(DISTINCT request_id) FROM api_usage") == "\(answered)|\(answered)")
         #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success OR unpriced OR estimated") == "0")
         // A group row carries four verdicts, one per quadrant; a single camera's row one.
-        #expect(try await setup.database.psql("""
-            SELECT string_agg(DISTINCT u.source_kind || ':' || (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id), ',')
-            FROM api_usage u
-            """) == "camera:1,group:4")
-        #expect(try await setup.database.psql("SELECT string_agg(DISTINCT camera_id, ',' ORDER BY camera_id) FROM analyses a JOIN api_usage u ON u.id = a.usage_id WHERE u.source_kind = 'group'") == "c1,c2,c3,c4")
+        #expect(
+            try await setup.database.psql(
+                """
+                SELECT string_agg(DISTINCT u.source_kind || ':' || (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id), ',')
+                FROM api_usage u
+                """) == "camera:1,group:4")
+        #expect(
+            try await setup.database.psql(
+                "SELECT string_agg(DISTINCT camera_id, ',' ORDER BY camera_id) FROM analyses a JOIN api_usage u ON u.id = a.usage_id WHERE u.source_kind = 'group'"
+            ) == "c1,c2,c3,c4")
         // Tokens in the rows equal the stand-in's sums; every call carries its stream sessions.
         let stats = try await setup.standIn.stats()
-        #expect(try await setup.database.psql("SELECT sum(prompt_tokens) || '|' || sum(total_tokens) FROM api_usage") == "\(stats["prompt_tokens"]!)|\(stats["total_tokens"]!)")
+        #expect(
+            try await setup.database.psql("SELECT sum(prompt_tokens) || '|' || sum(total_tokens) FROM api_usage")
+                == "\(stats["prompt_tokens"]!)|\(stats["total_tokens"]!)")
         // Each call names the stream sessions of the cameras whose frames it showed.
-        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE cardinality(session_ids) BETWEEN 1 AND camera_count") == "\(answered)")
-        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage u WHERE NOT (u.session_ids <@ (SELECT array_agg(id) FROM stream_sessions))") == "0")
+        #expect(
+            try await setup.database.psql("SELECT count(*) FROM api_usage WHERE cardinality(session_ids) BETWEEN 1 AND camera_count")
+                == "\(answered)")
+        #expect(
+            try await setup.database.psql(
+                "SELECT count(*) FROM api_usage u WHERE NOT (u.session_ids <@ (SELECT array_agg(id) FROM stream_sessions))") == "0")
         #expect(try await setup.database.psql("SELECT count(*) FROM stream_sessions WHERE ended_at IS NULL") == "0")
         // The log: one line per call, and never the key.
         #expect(daemon.log.contains("[group floor] tokens prompt="))
         #expect(!daemon.log.contains(Self.apiKey))
         // Tokens per camera-sample in a group compared with a single camera's call, from the rows.
-        let ratio = try await setup.database.psql("""
+        let ratio = try await setup.database.psql(
+            """
             SELECT round((avg(total_tokens) FILTER (WHERE source_kind = 'group') / 4) / avg(total_tokens) FILTER (WHERE source_kind = 'camera'), 3)
             FROM api_usage
             """)
@@ -111,13 +131,19 @@ struct DaemonTests {
         #expect(try await setup.database.psql("SELECT count(*) FROM api_usage") == "\(answered)")
         let failedByStandIn = (stats["by_status.429"] ?? 0) + (stats["by_status.503"] ?? 0) + (stats["by_fault.malformed"] ?? 0)
         #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success") == "\(failedByStandIn)")
-        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE status_code = 429 AND NOT success") == "\(stats["by_status.429"] ?? 0)")
+        #expect(
+            try await setup.database.psql("SELECT count(*) FROM api_usage WHERE status_code = 429 AND NOT success")
+                == "\(stats["by_status.429"] ?? 0)")
         // Verdicts only for successful calls: 4 per group call, 1 per single call.
-        #expect(try await setup.database.psql("""
-            SELECT count(*) FROM api_usage u
-            WHERE (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id) <> CASE WHEN NOT u.success THEN 0 WHEN u.source_kind = 'group' THEN 4 ELSE 1 END
-            """) == "0")
-        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success AND error LIKE '%raw: %'") == "\(stats["by_fault.malformed"] ?? 0)")
+        #expect(
+            try await setup.database.psql(
+                """
+                SELECT count(*) FROM api_usage u
+                WHERE (SELECT count(*) FROM analyses a WHERE a.usage_id = u.id) <> CASE WHEN NOT u.success THEN 0 WHEN u.source_kind = 'group' THEN 4 ELSE 1 END
+                """) == "0")
+        #expect(
+            try await setup.database.psql("SELECT count(*) FROM api_usage WHERE NOT success AND error LIKE '%raw: %'")
+                == "\(stats["by_fault.malformed"] ?? 0)")
     }
 
     @Test func rowsSurviveAPostgreSQLOutage() async throws {
@@ -164,15 +190,17 @@ struct DaemonTests {
         // Remove the till, add a door camera.
         let rtsp = TestEnvironment.rtspURL!
         var text = try String(contentsOfFile: setup.configPath, encoding: .utf8)
-        text = text.replacingOccurrences(of: "{\"id\": \"till\", \"name\": \"Till\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}",
-                                         with: "{\"id\": \"door\", \"name\": \"Door\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}")
+        text = text.replacingOccurrences(
+            of: "{\"id\": \"till\", \"name\": \"Till\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}",
+            with: "{\"id\": \"door\", \"name\": \"Door\", \"url\": \"\(rtsp)/h264-640x480\", \"client\": \"shop\"}")
         try text.write(toFile: setup.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLog("cameras_added=1", timeout: 60), "\(daemon.log)")
         #expect(daemon.log.contains("cameras_removed=1"))
         #expect(await daemon.waitForLog("[Door] tokens", count: 1, timeout: 60), "\(daemon.log)")
         // An invalid file is rejected, and monitoring goes on.
-        try "{\"clients\": [], \"cameras\": [{\"id\": \"x\"}], \"oops\": 1}".write(toFile: setup.configPath, atomically: true, encoding: .utf8)
+        try "{\"clients\": [], \"cameras\": [{\"id\": \"x\"}], \"oops\": 1}".write(
+            toFile: setup.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLog("the new configuration is invalid; keeping the running one", timeout: 60), "\(daemon.log)")
         let doorCalls = daemon.log.components(separatedBy: "[Door] tokens").count
@@ -182,7 +210,8 @@ struct DaemonTests {
     }
 
     @Test func secretsNeverReachTheLogs() async throws {
-        let secured = try await RTSPTestServer.start(cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
+        let secured = try await RTSPTestServer.start(
+            cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
         let setup = try await Self.setUp(singleURL: "rtsp://admin:Cam3raPassw0rd@127.0.0.1:\(secured.port)/till")
         let daemon = try Self.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 1, timeout: 60), "\(daemon.log)")
@@ -199,7 +228,8 @@ struct DaemonTests {
 
     @Test func metricsAndHealthAreServedInPrometheusFormat() async throws {
         let port = TestEnvironment.freePort()
-        let secured = try await RTSPTestServer.start(cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
+        let secured = try await RTSPTestServer.start(
+            cameras: ["path=till,codec=h264,size=640x480,gop=1,color=0x9030A0"], auth: "admin:Cam3raPassw0rd")
         let setup = try await Self.setUp(singleURL: "rtsp://admin:Cam3raPassw0rd@127.0.0.1:\(secured.port)/till", httpPort: port)
         let daemon = try Self.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
@@ -213,18 +243,22 @@ struct DaemonTests {
         #expect(ready.standardOutput == "ready\n")
         let text = metrics.standardOutput
         #expect(PrometheusText.problems(text).isEmpty, "\(PrometheusText.problems(text))")
-        for name in ["vigil_gemini_calls_total", "vigil_tokens_total", "vigil_cost_nanodollars_total", "vigil_camera_up",
-                     "vigil_frames_decoded_total", "vigil_frames_sampled_total", "vigil_camera_decode_mode", "vigil_spool_segments",
-                     "vigil_database_up", "vigil_gemini_call_duration_seconds_bucket", "vigil_usage_rows_written_total"] {
+        for name in [
+            "vigil_gemini_calls_total", "vigil_tokens_total", "vigil_cost_nanodollars_total", "vigil_camera_up",
+            "vigil_frames_decoded_total", "vigil_frames_sampled_total", "vigil_camera_decode_mode", "vigil_spool_segments",
+            "vigil_database_up", "vigil_gemini_call_duration_seconds_bucket", "vigil_usage_rows_written_total",
+        ] {
             #expect(text.contains(name + "{") || text.contains(name + " "), "missing \(name)")
         }
         #expect(text.contains("vigil_camera_up{camera=\"till\"} 1"))
         // The spend per client: the configuration's one client, "shop", has been charged.
-        #expect(PrometheusText.samples(text, of: "vigil_cost_nanodollars_total").contains { $0.labels["client"] == "shop" && $0.value > 0 },
-                "no cost for client shop")
+        #expect(
+            PrometheusText.samples(text, of: "vigil_cost_nanodollars_total").contains { $0.labels["client"] == "shop" && $0.value > 0 },
+            "no cost for client shop")
         if let promtool = try await PrometheusText.promtool(text) {
             #expect(promtool.status == 0, "promtool check metrics: \(promtool.standardOutput)\(promtool.standardError)")
-            #expect(promtool.standardOutput.isEmpty && promtool.standardError.isEmpty, "\(promtool.standardOutput)\(promtool.standardError)")
+            #expect(
+                promtool.standardOutput.isEmpty && promtool.standardError.isEmpty, "\(promtool.standardOutput)\(promtool.standardError)")
         }
         #expect(!text.contains("Cam3raPassw0rd"))
         #expect(!text.contains(Self.apiKey))
@@ -233,9 +267,12 @@ struct DaemonTests {
     @Test func pendingMigrationsStopTheStartWithTheCommandToRun() async throws {
         let database = try await TestDatabase.create()
         let path = NSTemporaryDirectory() + "vigil-unmigrated-\(UUID().uuidString).json"
-        try Self.configuration(database: database.url, gemini: "http://127.0.0.1:9", spool: NSTemporaryDirectory() + "s-" + UUID().uuidString)
-            .write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": "k"])
+        try Self.configuration(
+            database: database.url, gemini: "http://127.0.0.1:9", spool: NSTemporaryDirectory() + "s-" + UUID().uuidString
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await ProcessRunner.run(
+            TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": "k"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("Run: vigil migrate --config \(path)"))
     }
@@ -253,7 +290,8 @@ enum PrometheusText {
 
     /// A sample line's metric name, labels (`{...}`, escapes kept) and value; nil when it is not one.
     static func parse(sample line: Substring) -> (metric: String, labels: String, value: String)? {
-        let sample = #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*,?)?\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?$/#
+        let sample =
+            #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*,?)?\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?$/#
         guard let match = try? sample.wholeMatch(in: String(line)) else { return nil }
         return (String(match.1), String(match.2 ?? ""), String(match.5))
     }
@@ -268,7 +306,8 @@ enum PrometheusText {
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
                 guard parts.count == 4, (try? name.wholeMatch(in: String(parts[2]))) != nil,
-                      ["counter", "gauge", "histogram", "summary", "untyped"].contains(String(parts[3])) else {
+                    ["counter", "gauge", "histogram", "summary", "untyped"].contains(String(parts[3]))
+                else {
                     problems.append("bad TYPE line: \(line)")
                     continue
                 }
@@ -279,7 +318,8 @@ enum PrometheusText {
             if line.hasPrefix("# HELP ") {
                 let parts = line.split(separator: " ", maxSplits: 3)
                 guard parts.count == 4, (try? name.wholeMatch(in: String(parts[2]))) != nil,
-                      !parts[3].trimmingCharacters(in: .whitespaces).isEmpty else {
+                    !parts[3].trimmingCharacters(in: .whitespaces).isEmpty
+                else {
                     problems.append("bad HELP line: \(line)")
                     continue
                 }
@@ -291,8 +331,10 @@ enum PrometheusText {
                 problems.append("bad sample line: \(line)")
                 continue
             }
-            let family = [metric, metric.replacingOccurrences(of: "_bucket", with: ""), metric.replacingOccurrences(of: "_sum", with: ""),
-                          metric.replacingOccurrences(of: "_count", with: "")].first { types[$0] != nil }
+            let family = [
+                metric, metric.replacingOccurrences(of: "_bucket", with: ""), metric.replacingOccurrences(of: "_sum", with: ""),
+                metric.replacingOccurrences(of: "_count", with: ""),
+            ].first { types[$0] != nil }
             if family == nil { problems.append("sample without TYPE: \(metric)") }
             if types[metric] == "counter" && !metric.hasSuffix("_total") { problems.append("counter not ending in _total: \(metric)") }
         }
@@ -302,10 +344,11 @@ enum PrometheusText {
 
     /// The families of `text` (the names of its `# TYPE` lines).
     static func families(_ text: String) -> Set<String> {
-        Set(text.split(separator: "\n").compactMap { line in
-            let parts = line.split(separator: " ")
-            return line.hasPrefix("# TYPE ") && parts.count == 4 ? String(parts[2]) : nil
-        })
+        Set(
+            text.split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: " ")
+                return line.hasPrefix("# TYPE ") && parts.count == 4 ? String(parts[2]) : nil
+            })
     }
 
     /// The samples of `text` whose metric name is `metric`.

@@ -27,13 +27,17 @@ struct MetricsTests {
     }
 
     /// One Gemini attempt's usage record.
-    static func record(client: String, model: String = "gemini-2.5-flash", success: Bool = true, attempt: Int = 1,
-                       usage: TokenUsage = TokenUsage(promptTokens: 1_290, cachedTokens: 1_024, candidatesTokens: 120,
-                                                      thoughtsTokens: 300, toolUsePromptTokens: 8),
-                       cost: Money?, durationMilliseconds: Int = 1_250) -> UsageRecord {
-        UsageRecord(timestamp: Date(), clientID: client, sourceID: "floor", sourceKind: "group",
-                    endpoint: "/v1beta/models/\(model):generateContent", statusCode: success ? 200 : 503, model: model,
-                    usage: usage, success: success, attempt: attempt, durationMilliseconds: durationMilliseconds, cost: cost)
+    static func record(
+        client: String, model: String = "gemini-2.5-flash", success: Bool = true, attempt: Int = 1,
+        usage: TokenUsage = TokenUsage(
+            promptTokens: 1_290, cachedTokens: 1_024, candidatesTokens: 120,
+            thoughtsTokens: 300, toolUsePromptTokens: 8),
+        cost: Money?, durationMilliseconds: Int = 1_250
+    ) -> UsageRecord {
+        UsageRecord(
+            timestamp: Date(), clientID: client, sourceID: "floor", sourceKind: "group",
+            endpoint: "/v1beta/models/\(model):generateContent", statusCode: success ? 200 : 503, model: model,
+            usage: usage, success: success, attempt: attempt, durationMilliseconds: durationMilliseconds, cost: cost)
     }
 
     /// Makes every family `DaemonMetrics` exports at least once.
@@ -67,15 +71,19 @@ struct MetricsTests {
         #expect(PrometheusText.problems(text).isEmpty, "\(PrometheusText.problems(text))")
         // One table describes the families: every family exported has its line, and every line its family.
         let families = PrometheusText.families(text)
-        #expect(families.subtracting(MetricHelp.families.keys).isEmpty, "no help text: \(families.subtracting(MetricHelp.families.keys).sorted())")
-        #expect(Set(MetricHelp.families.keys).subtracting(families).isEmpty,
-                "help text of no family: \(Set(MetricHelp.families.keys).subtracting(families).sorted())")
+        #expect(
+            families.subtracting(MetricHelp.families.keys).isEmpty,
+            "no help text: \(families.subtracting(MetricHelp.families.keys).sorted())")
+        #expect(
+            Set(MetricHelp.families.keys).subtracting(families).isEmpty,
+            "help text of no family: \(Set(MetricHelp.families.keys).subtracting(families).sorted())")
         for (name, help) in MetricHelp.families {
             #expect(text.contains("# HELP \(name) \(help)\n"), "HELP of \(name)")
         }
         if let promtool = try await PrometheusText.promtool(text) {
             #expect(promtool.status == 0, "promtool check metrics: \(promtool.standardOutput)\(promtool.standardError)")
-            #expect(promtool.standardOutput.isEmpty && promtool.standardError.isEmpty, "\(promtool.standardOutput)\(promtool.standardError)")
+            #expect(
+                promtool.standardOutput.isEmpty && promtool.standardError.isEmpty, "\(promtool.standardOutput)\(promtool.standardError)")
         }
     }
 
@@ -105,18 +113,28 @@ struct MetricsTests {
 
     @Test func negativeAndAbsurdAmountsAreSkippedNotTrapped() {
         Self.installBackend()
-        let negative = TokenUsage(promptTokens: -5, cachedTokens: -1, candidatesTokens: -2, thoughtsTokens: -3,
-                                  toolUsePromptTokens: -4, totalTokens: 0)
-        DaemonMetrics.call(Self.record(client: "negative", model: "negative-model", usage: negative,
-                                       cost: Money(units: -5_000_000_000), durationMilliseconds: -20))
+        let negative = TokenUsage(
+            promptTokens: -5, cachedTokens: -1, candidatesTokens: -2, thoughtsTokens: -3,
+            toolUsePromptTokens: -4, totalTokens: 0)
+        DaemonMetrics.call(
+            Self.record(
+                client: "negative", model: "negative-model", usage: negative,
+                cost: Money(units: -5_000_000_000), durationMilliseconds: -20))
         DaemonMetrics.call(Self.record(client: "absurd", model: "absurd-model", cost: Money(units: .max)))
         let text = Self.exposition()
         #expect(PrometheusText.problems(text).isEmpty, "\(PrometheusText.problems(text))")
-        #expect(!PrometheusText.samples(text, of: "vigil_cost_nanodollars_total").contains { ["negative", "absurd"].contains($0.labels["client"]) })
+        #expect(
+            !PrometheusText.samples(text, of: "vigil_cost_nanodollars_total").contains {
+                ["negative", "absurd"].contains($0.labels["client"])
+            })
         #expect(!PrometheusText.samples(text, of: "vigil_tokens_total").contains { $0.labels["model"] == "negative-model" })
         // The calls themselves are counted, and the negative duration as none.
-        #expect(PrometheusText.samples(text, of: "vigil_gemini_calls_total").filter { $0.labels["model"] == "negative-model" }.map(\.value) == [1])
-        #expect(PrometheusText.samples(text, of: "vigil_gemini_call_duration_seconds_sum").filter { $0.labels["model"] == "negative-model" }
-            .map(\.value) == [0])
+        #expect(
+            PrometheusText.samples(text, of: "vigil_gemini_calls_total").filter { $0.labels["model"] == "negative-model" }.map(\.value) == [
+                1
+            ])
+        #expect(
+            PrometheusText.samples(text, of: "vigil_gemini_call_duration_seconds_sum").filter { $0.labels["model"] == "negative-model" }
+                .map(\.value) == [0])
     }
 }

@@ -19,8 +19,10 @@ struct SystemdUnitTests {
             .filter { $0.contains("vigil.service") && !$0.contains("Failed to resolve user") && !$0.contains("Failed to resolve group") }
         #expect(result.status == 0 || complaints.isEmpty, "\(result.standardError)")
         #expect(complaints.isEmpty, "\(complaints)")
-        for setting in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "User=vigil", "LoadCredential=gemini_api_key",
-                        "StateDirectory=vigil", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes"] {
+        for setting in [
+            "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=vigil", "LoadCredential=gemini_api_key",
+            "StateDirectory=vigil", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+        ] {
             #expect(unit.contains(setting), "missing \(setting)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VigilStore
 
 /// The ledger's state changes (spooling, writing, stopping) driven by hand: no disk, no database.
@@ -14,18 +15,30 @@ import Testing
 
     @Test func aRecordWaitsTheFlushIntervalForCompanyUnlessTheSegmentIsFull() {
         var state = State()
-        guard case .wait(nil) = Self.spool(&state) else { Issue.record("an empty ledger has nothing to spool"); return }
+        guard case .wait(nil) = Self.spool(&state) else {
+            Issue.record("an empty ledger has nothing to spool")
+            return
+        }
         let accepted = state.record([1, 2], waiter: "a", now: Self.start)
         #expect(accepted)
-        guard case .wait(let until) = Self.spool(&state, at: 0.01) else { Issue.record("spooled before the interval"); return }
+        guard case .wait(let until) = Self.spool(&state, at: 0.01) else {
+            Issue.record("spooled before the interval")
+            return
+        }
         #expect(until == Self.start.addingTimeInterval(0.02))
-        guard case .spool(let records, let waiters) = Self.spool(&state, at: 0.02) else { Issue.record("not spooled after the interval"); return }
+        guard case .spool(let records, let waiters) = Self.spool(&state, at: 0.02) else {
+            Issue.record("not spooled after the interval")
+            return
+        }
         #expect(records == [1, 2] && waiters == ["a"])
         #expect(state.spooling && state.inbox.isEmpty)
         // A full segment goes at once.
         let fullAccepted = state.record(Array(0..<10), waiter: "b", now: Self.start.addingTimeInterval(1))
         #expect(fullAccepted)
-        guard case .spool(let full, _) = Self.spool(&state, at: 1) else { Issue.record("a full segment waited"); return }
+        guard case .spool(let full, _) = Self.spool(&state, at: 1) else {
+            Issue.record("a full segment waited")
+            return
+        }
         #expect(full.count == 10)
     }
 
@@ -36,27 +49,46 @@ import Testing
         let answer = state.flush("f")
         #expect(answer == nil)
         // The flush makes the spooler go at once; the writer waits until the spooler is done.
-        guard case .spool = Self.spool(&state, at: 0.001) else { Issue.record("a flush did not hurry the spooler"); return }
-        guard case .wait = state.nextWriterAction(now: Self.start) else { Issue.record("the writer answered before the records were spooled"); return }
+        guard case .spool = Self.spool(&state, at: 0.001) else {
+            Issue.record("a flush did not hurry the spooler")
+            return
+        }
+        guard case .wait = state.nextWriterAction(now: Self.start) else {
+            Issue.record("the writer answered before the records were spooled")
+            return
+        }
         state.spooled([7])
-        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else { Issue.record("the writer does not write"); return }
+        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else {
+            Issue.record("the writer does not write")
+            return
+        }
         #expect(flushing == ["f"])
         state.written { $0 == 7 }
         let round = state.roundEnded()
         #expect(round.empty && !round.exit && round.flushing.isEmpty)
-        guard case .wait(nil) = state.nextWriterAction(now: Self.start) else { Issue.record("the writer has nothing to do"); return }
+        guard case .wait(nil) = state.nextWriterAction(now: Self.start) else {
+            Issue.record("the writer has nothing to do")
+            return
+        }
     }
 
     @Test func aFailedWriteWaitsItsDelayAndKeepsTheSegments() {
         var state = State(pending: [1, 2])
-        guard case .write = state.nextWriterAction(now: Self.start) else { Issue.record("segments left by a run are not written"); return }
+        guard case .write = state.nextWriterAction(now: Self.start) else {
+            Issue.record("segments left by a run are not written")
+            return
+        }
         state.writeFailed(now: Self.start, delay: 5)
         #expect(state.failures == 1 && state.pending == [1, 2])
         guard case .wait(let until) = state.nextWriterAction(now: Self.start.addingTimeInterval(4)) else {
-            Issue.record("retried before the delay"); return
+            Issue.record("retried before the delay")
+            return
         }
         #expect(until == Self.start.addingTimeInterval(5))
-        guard case .write = state.nextWriterAction(now: Self.start.addingTimeInterval(5)) else { Issue.record("not retried"); return }
+        guard case .write = state.nextWriterAction(now: Self.start.addingTimeInterval(5)) else {
+            Issue.record("not retried")
+            return
+        }
         state.written { $0 == 1 }
         #expect(state.failures == 0 && state.retryAt == nil && state.pending == [2])
         state.discard { $0 == 2 }
@@ -73,12 +105,21 @@ import Testing
         let afterStop = state.record([2], waiter: "b", now: Self.start)
         #expect(!afterStop)
         // Stopping does not wait out the flush interval.
-        guard case .spool(let records, _) = Self.spool(&state) else { Issue.record("not spooled at stop"); return }
+        guard case .spool(let records, _) = Self.spool(&state) else {
+            Issue.record("not spooled at stop")
+            return
+        }
         #expect(records == [1])
         state.spooled([9])
-        guard case .exit = Self.spool(&state) else { Issue.record("the spooler goes on after stop"); return }
+        guard case .exit = Self.spool(&state) else {
+            Issue.record("the spooler goes on after stop")
+            return
+        }
         #expect(state.phase == .stopping(spoolerExited: true))
-        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else { Issue.record("the writer does not write at stop"); return }
+        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else {
+            Issue.record("the writer does not write at stop")
+            return
+        }
         #expect(flushing == ["f1"])
         // PostgreSQL is down: the segment stays for the next start, and the writer ends anyway.
         state.writeFailed(now: Self.start, delay: 1)
@@ -93,9 +134,18 @@ import Testing
     @Test func theWriterWaitsForTheSpoolerToEndBeforeItEnds() {
         var state = State()
         state.stop()
-        guard case .wait(nil) = state.nextWriterAction(now: Self.start) else { Issue.record("the writer ended before the spooler"); return }
-        guard case .exit = Self.spool(&state) else { Issue.record("an empty spooler did not end"); return }
-        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else { Issue.record("no last round"); return }
+        guard case .wait(nil) = state.nextWriterAction(now: Self.start) else {
+            Issue.record("the writer ended before the spooler")
+            return
+        }
+        guard case .exit = Self.spool(&state) else {
+            Issue.record("an empty spooler did not end")
+            return
+        }
+        guard case .write(let flushing) = state.nextWriterAction(now: Self.start) else {
+            Issue.record("no last round")
+            return
+        }
         #expect(flushing.isEmpty)
         let last = state.roundEnded()
         #expect(last.exit)

@@ -3,23 +3,30 @@ import Logging
 import Testing
 import VigilBilling
 import VigilCore
-@testable import VigilStore
 import VigilTestSupport
+
+@testable import VigilStore
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs PostgreSQL: run ./scripts/test"))
 struct LedgerTests {
-    static func sampleRecord(index: Int, requestID: String? = nil, model: String = "gemini-2.5-flash", description: String = "quiet") -> UsageRecord {
+    static func sampleRecord(index: Int, requestID: String? = nil, model: String = "gemini-2.5-flash", description: String = "quiet")
+        -> UsageRecord
+    {
         UsageRecord(
             requestID: requestID ?? "req-\(index)-\(UUID().uuidString.prefix(8))",
             timestamp: Date(timeIntervalSince1970: 1_790_000_000 + Double(index) * 0.5),
             clientID: "acme", sourceID: "cam-\(index % 5)", sourceKind: "camera",
             endpoint: "/v1beta/models/\(model):generateContent", statusCode: 200, model: model,
-            usage: TokenUsage(promptTokens: 1300, candidatesTokens: 60, thoughtsTokens: 0, totalTokens: 1360,
-                              promptDetails: [.init(modality: "IMAGE", tokens: 258), .init(modality: "TEXT", tokens: 1042)],
-                              modelVersion: model, responseID: "resp-\(index)"),
+            usage: TokenUsage(
+                promptTokens: 1300, candidatesTokens: 60, thoughtsTokens: 0, totalTokens: 1360,
+                promptDetails: [.init(modality: "IMAGE", tokens: 258), .init(modality: "TEXT", tokens: 1042)],
+                modelVersion: model, responseID: "resp-\(index)"),
             success: true, durationMilliseconds: 800, sessionIDs: [UUID()], cameraCount: 1, imageWidth: 768, imageHeight: 432,
-            verdicts: [CameraVerdict(cameraID: "cam-\(index % 5)", incidentDetected: false, incidentType: "none", confidence: "0.9",
-                                     description: description, frameSize: "1920x1080")])
+            verdicts: [
+                CameraVerdict(
+                    cameraID: "cam-\(index % 5)", incidentDetected: false, incidentType: "none", confidence: "0.9",
+                    description: description, frameSize: "1920x1080")
+            ])
     }
 
     static func migratedDatabase(on base: String? = TestEnvironment.databaseURL) async throws -> TestDatabase {
@@ -38,7 +45,9 @@ struct LedgerTests {
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "10")
         #expect(try await database.psql("SELECT count(*) FROM analyses") == "10")
         // 1300 × 0.30 + 60 × 2.50 per million = 0.00054 exactly, under the seeded gemini-2.5-flash price.
-        #expect(try await database.psql("SELECT DISTINCT cost::text || '|' || unpriced || '|' || (price_id IS NOT NULL) FROM api_usage") == "0.00054000|false|true")
+        #expect(
+            try await database.psql("SELECT DISTINCT cost::text || '|' || unpriced || '|' || (price_id IS NOT NULL) FROM api_usage")
+                == "0.00054000|false|true")
         #expect(try await database.psql("SELECT DISTINCT c.code FROM api_usage u JOIN clients c ON c.id = u.client_id") == "acme")
         #expect(ledger.statistics.rowsWritten == 10)
     }
@@ -142,7 +151,9 @@ struct LedgerTests {
         try await ledger.record(Self.sampleRecord(index: 9))
         #expect(await ledger.close())
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "4")
-        #expect(try await database.psql("SELECT request_id FROM api_usage WHERE request_id = '\(records[2].requestID)'") == records[2].requestID)
+        #expect(
+            try await database.psql("SELECT request_id FROM api_usage WHERE request_id = '\(records[2].requestID)'") == records[2].requestID
+        )
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
     }
 
@@ -182,10 +193,12 @@ struct LedgerTests {
     @Test func aSegmentThatCannotBeReadIsMovedAsideAndNoLongerWaits() async throws {
         let spool = Self.spoolDirectory()
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-        try "vigil-usage-spool 2 rows=3 verdicts=0\ncut short".write(toFile: spool + "/00000000000000000004.spool", atomically: true, encoding: .utf8)
+        try "vigil-usage-spool 2 rows=3 verdicts=0\ncut short".write(
+            toFile: spool + "/00000000000000000004.spool", atomically: true, encoding: .utf8)
         // Nothing listens on port 1.
-        let ledger = try UsageLedger(connectionString: "postgresql://vigil@127.0.0.1:1/none?connect_timeout=2", spoolDirectory: spool,
-                                     logger: Logger(label: "test"))
+        let ledger = try UsageLedger(
+            connectionString: "postgresql://vigil@127.0.0.1:1/none?connect_timeout=2", spoolDirectory: spool,
+            logger: Logger(label: "test"))
         #expect(await ledger.close(), "the unreadable segment is still waiting")
         #expect(ledger.statistics.segmentsWaiting == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool) == ["00000000000000000004.spool.rejected"])

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import VigilCore
-@testable import VigilStore
 import VigilTestSupport
+
+@testable import VigilStore
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs PostgreSQL: run ./scripts/test"))
 struct MigrationTests {
@@ -21,8 +22,12 @@ struct MigrationTests {
         for migration in Migration.builtIn {
             #expect(first.standardOutput.contains("applied \(migration.file)"))
         }
-        let tables = try await database.psql("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'")
-        for table in ["analyses", "api_keys", "api_usage", "camera_groups", "cameras", "clients", "model_prices", "schema_migrations", "stream_sessions"] {
+        let tables = try await database.psql(
+            "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'")
+        for table in [
+            "analyses", "api_keys", "api_usage", "camera_groups", "cameras", "clients", "model_prices", "schema_migrations",
+            "stream_sessions",
+        ] {
             #expect(tables.split(separator: ",").contains(Substring(table)), "missing \(table) in \(tables)")
         }
 
@@ -40,7 +45,9 @@ struct MigrationTests {
         let database = try await TestDatabase.create()
         try await Migrator(client: DatabaseClient(connectionString: database.url)).migrate()
         try await database.psql("INSERT INTO clients (code, name) VALUES ('acme', 'Acme')")
-        for statement in ["DELETE FROM clients", "UPDATE clients SET id = id + 100", "TRUNCATE clients CASCADE", "TRUNCATE invoices CASCADE"] {
+        for statement in [
+            "DELETE FROM clients", "UPDATE clients SET id = id + 100", "TRUNCATE clients CASCADE", "TRUNCATE invoices CASCADE",
+        ] {
             await #expect(throws: (any Error).self, "\(statement)") { try await database.psql(statement) }
         }
         #expect(try await database.psql("SELECT count(*) FROM clients") == "1")
@@ -56,7 +63,9 @@ struct MigrationTests {
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.standardError))")
         let appliedLines = results.map { $0.standardOutput.components(separatedBy: "\n").filter { $0.hasPrefix("applied 0") }.count }
         #expect(appliedLines.reduce(0, +) == Migration.builtIn.count)
-        #expect(try await database.psql("SELECT count(*), count(DISTINCT version) FROM schema_migrations") == "\(Migration.builtIn.count)|\(Migration.builtIn.count)")
+        #expect(
+            try await database.psql("SELECT count(*), count(DISTINCT version) FROM schema_migrations")
+                == "\(Migration.builtIn.count)|\(Migration.builtIn.count)")
     }
 
     @Test func aChangedAppliedMigrationIsRefusedByName() async throws {
@@ -72,7 +81,10 @@ struct MigrationTests {
 
     @Test func aFailingMigrationNamesItsFileAndRollsBack() async throws {
         let database = try await TestDatabase.create()
-        let broken = Migration.builtIn + [Migration(version: 999, file: "0999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT no_such_function();")]
+        let broken =
+            Migration.builtIn + [
+                Migration(version: 999, file: "0999_broken.sql", sql: "CREATE TABLE half_done (id int); SELECT no_such_function();")
+            ]
         let client = DatabaseClient(connectionString: database.url)
         do {
             try await Migrator(client: client, migrations: broken).migrate()

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import VigilStore
 import VigilTestSupport
+
+@testable import VigilStore
 
 /// The predecessor system's database, upgraded in place by `vigil migrate`.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs PostgreSQL: run ./scripts/test"))
@@ -38,7 +39,8 @@ struct PredecessorUpgradeTests {
     func upgradeKeepsEveryRowWithItsCostAndTime(withTokenColumns: Bool) async throws {
         let database = try await TestDatabase.create()
         try await database.psql(Self.predecessorSchema + (withTokenColumns ? Self.oldTokenColumns : ""))
-        let before = try await database.psql("""
+        let before = try await database.psql(
+            """
             SELECT md5(string_agg(id || ':' || api_key_id || ':' || cost::text || ':' || to_char("timestamp", 'YYYY-MM-DD HH24:MI:SS.US')
                                   || ':' || status_code || ':' || request_data, ',' ORDER BY id)) FROM api_usage
             """)
@@ -48,25 +50,33 @@ struct PredecessorUpgradeTests {
 
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "3000")
         // Same ids, keys, costs (as the doubles they were), UTC times, statuses and payloads.
-        let after = try await database.psql("""
+        let after = try await database.psql(
+            """
             SELECT md5(string_agg(id || ':' || api_key_id || ':' || cost::float8::text || ':' || to_char("timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
                                   || ':' || status_code || ':' || request_data, ',' ORDER BY id)) FROM api_usage
             """)
         #expect(after == before)
-        #expect(try await database.psql("SELECT data_type FROM information_schema.columns WHERE table_name = 'api_usage' AND column_name = 'cost'") == "numeric")
+        #expect(
+            try await database.psql(
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'api_usage' AND column_name = 'cost'") == "numeric")
         // Old rows are attributed to their client through their key, and success follows the status.
-        #expect(try await database.psql("SELECT count(*) FROM api_usage u JOIN api_keys k ON k.id = u.api_key_id WHERE u.client_id IS DISTINCT FROM k.client_id") == "0")
+        #expect(
+            try await database.psql(
+                "SELECT count(*) FROM api_usage u JOIN api_keys k ON k.id = u.api_key_id WHERE u.client_id IS DISTINCT FROM k.client_id")
+                == "0")
         #expect(try await database.psql("SELECT count(*) FROM api_usage WHERE success = (status_code = 200)") == "3000")
         if withTokenColumns {
-            #expect(try await database.psql("SELECT count(*) FROM api_usage WHERE prompt_tokens = id * 3 AND total_tokens = id * 4") == "3000")
+            #expect(
+                try await database.psql("SELECT count(*) FROM api_usage WHERE prompt_tokens = id * 3 AND total_tokens = id * 4") == "3000")
         }
         // The predecessor's other tables are untouched.
         #expect(try await database.psql("SELECT count(*) FROM payment_details") == "1")
         #expect(try await database.psql("SELECT count(*) FROM clients") == "5")
 
         // New rows go in next to the old ones.
-        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: NSTemporaryDirectory() + "spool-" + UUID().uuidString,
-                                     logger: .init(label: "test"))
+        let ledger = try UsageLedger(
+            connectionString: database.url, spoolDirectory: NSTemporaryDirectory() + "spool-" + UUID().uuidString,
+            logger: .init(label: "test"))
         try await ledger.record(LedgerTests.sampleRecord(index: 1))
         #expect(await ledger.close())
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "3001")

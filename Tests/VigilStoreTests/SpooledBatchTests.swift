@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilStore
 
 struct SpooledBatchTests {
@@ -18,14 +19,18 @@ struct SpooledBatchTests {
 
     @Test func aBatchSurvivesItsFileAndSplitsByRow() throws {
         let records = (0..<3).map { index in
-            UsageRecord(requestID: "req-\(index)", timestamp: Date(timeIntervalSince1970: 1_790_000_000), clientID: "acme",
-                        sourceID: "group-1", sourceKind: "group", endpoint: "/e", statusCode: 200, model: "gemini-2.5-flash",
-                        usage: TokenUsage(promptTokens: 10, candidatesTokens: 2, totalTokens: 12), success: index != 1,
-                        durationMilliseconds: 5,
-                        verdicts: index == 1 ? [] : (0..<4).map { (quadrant: Int) in
-                            CameraVerdict(cameraID: "cam-\(quadrant)", quadrant: quadrant, incidentDetected: false, incidentType: "none",
-                                          description: "line one\nline two")
-                        })
+            UsageRecord(
+                requestID: "req-\(index)", timestamp: Date(timeIntervalSince1970: 1_790_000_000), clientID: "acme",
+                sourceID: "group-1", sourceKind: "group", endpoint: "/e", statusCode: 200, model: "gemini-2.5-flash",
+                usage: TokenUsage(promptTokens: 10, candidatesTokens: 2, totalTokens: 12), success: index != 1,
+                durationMilliseconds: 5,
+                verdicts: index == 1
+                    ? []
+                    : (0..<4).map { (quadrant: Int) in
+                        CameraVerdict(
+                            cameraID: "cam-\(quadrant)", quadrant: quadrant, incidentDetected: false, incidentType: "none",
+                            description: "line one\nline two")
+                    })
         }
         let batch = LedgerBatch.encode(records)
         #expect(batch.rows == 3 && batch.verdictCount == 8)
@@ -38,8 +43,11 @@ struct SpooledBatchTests {
     }
 
     @Test func aTruncatedFileIsNotABatch() {
-        let batch = LedgerBatch.encode([UsageRecord(timestamp: Date(), clientID: "acme", sourceID: "c", sourceKind: "camera", endpoint: "/e",
-                                                    statusCode: nil, model: "m", usage: TokenUsage(), success: false, durationMilliseconds: 1)])
+        let batch = LedgerBatch.encode([
+            UsageRecord(
+                timestamp: Date(), clientID: "acme", sourceID: "c", sourceKind: "camera", endpoint: "/e",
+                statusCode: nil, model: "m", usage: TokenUsage(), success: false, durationMilliseconds: 1)
+        ])
         let contents = batch.fileContents
         #expect(throws: SpooledBatchError.self) { try SpooledBatch(fileContents: Array(contents.dropLast(3))) }
         #expect(throws: SpooledBatchError.self) { try SpooledBatch(fileContents: Array("something else\n".utf8)) }
@@ -48,21 +56,27 @@ struct SpooledBatchTests {
     /// Format 2 as every version since it was introduced has written it: the field order is the
     /// spool format, so a segment left by an earlier version replays into the right columns.
     @Test func aSegmentOfFormatTwoIsReadInItsColumnOrder() throws {
-        var usage = TokenUsage(promptTokens: 345, cachedTokens: 191, candidatesTokens: 80, thoughtsTokens: 141, toolUsePromptTokens: 0,
-                               totalTokens: 566, promptDetails: [.init(modality: "IMAGE", tokens: 258)])
+        var usage = TokenUsage(
+            promptTokens: 345, cachedTokens: 191, candidatesTokens: 80, thoughtsTokens: 141, toolUsePromptTokens: 0,
+            totalTokens: 566, promptDetails: [.init(modality: "IMAGE", tokens: 258)])
         usage.modelVersion = "gemini-2.5-flash"
         usage.responseID = "resp-1"
-        let record = UsageRecord(requestID: "0190d3b2-7c00-7000-8000-000000000001", timestamp: Date(timeIntervalSince1970: 1_790_000_000.25),
-                                 clientID: "acme", sourceID: "floor", sourceKind: "group", endpoint: "/v1beta/models/gemini-2.5-flash:generateContent",
-                                 statusCode: 200, model: "gemini-2.5-flash", usage: usage, success: true, error: nil, finishReason: "STOP",
-                                 attempt: 2, durationMilliseconds: 812, cost: Money("0.00060443"), priceID: 7,
-                                 sessionIDs: [UUID(uuidString: "11111111-2222-3333-4444-555555555555")!], cameraCount: 4,
-                                 imageWidth: 1536, imageHeight: 864,
-                                 verdicts: [CameraVerdict(cameraID: "c1", quadrant: 0, incidentDetected: true, incidentType: "theft",
-                                                          confidence: "0.91", description: "bag\tat till", frameSize: "1920x1080", frameCount: 1,
-                                                          analysisText: nil)])
+        let record = UsageRecord(
+            requestID: "0190d3b2-7c00-7000-8000-000000000001", timestamp: Date(timeIntervalSince1970: 1_790_000_000.25),
+            clientID: "acme", sourceID: "floor", sourceKind: "group", endpoint: "/v1beta/models/gemini-2.5-flash:generateContent",
+            statusCode: 200, model: "gemini-2.5-flash", usage: usage, success: true, error: nil, finishReason: "STOP",
+            attempt: 2, durationMilliseconds: 812, cost: Money("0.00060443"), priceID: 7,
+            sessionIDs: [UUID(uuidString: "11111111-2222-3333-4444-555555555555")!], cameraCount: 4,
+            imageWidth: 1536, imageHeight: 864,
+            verdicts: [
+                CameraVerdict(
+                    cameraID: "c1", quadrant: 0, incidentDetected: true, incidentType: "theft",
+                    confidence: "0.91", description: "bag\tat till", frameSize: "1920x1080", frameCount: 1,
+                    analysisText: nil)
+            ])
         let written = String(decoding: LedgerBatch.encode([record]).fileContents, as: UTF8.self)
-        let expected = "vigil-usage-spool 2 rows=1 verdicts=1\n"
+        let expected =
+            "vigil-usage-spool 2 rows=1 verdicts=1\n"
             + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
             + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
             + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\n"

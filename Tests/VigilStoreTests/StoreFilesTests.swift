@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilTestSupport
+
 @testable import VigilStore
 
 /// The store's checks that need no PostgreSQL: the migrations built into the binary, and a spool

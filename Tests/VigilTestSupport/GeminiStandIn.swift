@@ -13,7 +13,9 @@ public final class GeminiStandIn: Sendable {
 
     /// Starts a stand-in; `faults` like `503=0.1,429=0.05`.
     public static func start(apiKey: String = "", faults: String = "", slowSeconds: Double = 30) async throws -> GeminiStandIn {
-        var arguments = [TestEnvironment.repositoryRoot + "/scripts/gemini-standin.py", "--port", "0", "--slow-seconds", String(slowSeconds)]
+        var arguments = [
+            TestEnvironment.repositoryRoot + "/scripts/gemini-standin.py", "--port", "0", "--slow-seconds", String(slowSeconds),
+        ]
         if !apiKey.isEmpty { arguments += ["--api-key", apiKey] }
         if !faults.isEmpty { arguments += ["--faults", faults] }
         return GeminiStandIn(process: try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 120))

@@ -13,7 +13,8 @@ public final class PrivateCluster: Sendable {
 
     /// Creates and starts a cluster in a new temporary directory.
     public static func start() async throws -> PrivateCluster {
-        let cluster = PrivateCluster(directory: NSTemporaryDirectory() + "vigil-pg-" + UUID().uuidString.prefix(8), port: TestEnvironment.freePort())
+        let cluster = PrivateCluster(
+            directory: NSTemporaryDirectory() + "vigil-pg-" + UUID().uuidString.prefix(8), port: TestEnvironment.freePort())
         try await cluster.run("init", cluster.directory, String(cluster.port))
         return cluster
     }

@@ -14,8 +14,10 @@ let spawnLock = NSLock()
 /// Runs programs for tests with `posix_spawn`, on a thread of its own (never a cooperative one).
 public enum ProcessRunner {
     /// Runs `executable` with `arguments` (and extra environment) to completion.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           input: String? = nil) async throws -> ProcessOutput {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        input: String? = nil
+    ) async throws -> ProcessOutput {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result { try runBlocking(executable, arguments, environment: environment, input: input) })
@@ -34,8 +36,10 @@ public enum ProcessRunner {
     }
 
     /// The same, blocking the calling thread.
-    public static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                                   input: String? = nil) throws -> ProcessOutput {
+    public static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        input: String? = nil
+    ) throws -> ProcessOutput {
         var outputPipe: [Int32] = [0, 0]
         var errorPipe: [Int32] = [0, 0]
         var inputPipe: [Int32] = [0, 0]
@@ -114,8 +118,9 @@ public enum ProcessRunner {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return ProcessOutput(status: exitStatus, standardOutput: String(decoding: output, as: UTF8.self),
-                             standardError: String(decoding: error, as: UTF8.self))
+        return ProcessOutput(
+            status: exitStatus, standardOutput: String(decoding: output, as: UTF8.self),
+            standardError: String(decoding: error, as: UTF8.self))
     }
 }
 

@@ -16,7 +16,7 @@ public final class RTSPTestServer: @unchecked Sendable {
                 try await server.start()
                 return server
             } catch {
-                lastError = error   // the port was taken meanwhile: try another
+                lastError = error  // the port was taken meanwhile: try another
             }
         }
         throw lastError ?? TestFailure("cannot start the RTSP test server")
@@ -33,8 +33,10 @@ public final class RTSPTestServer: @unchecked Sendable {
 
     /// (Re)starts the server on the same port.
     public func start() async throws {
-        var arguments = [TestEnvironment.repositoryRoot + "/scripts/rtsp-test-server.py", "--port", String(port),
-                         "--clips", TestEnvironment.rtspClips]
+        var arguments = [
+            TestEnvironment.repositoryRoot + "/scripts/rtsp-test-server.py", "--port", String(port),
+            "--clips", TestEnvironment.rtspClips,
+        ]
         for camera in cameras { arguments += ["--camera", camera] }
         if let auth { arguments += ["--auth", auth] }
         process = try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 300)

@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// How much of a stream is decoded.
 package enum DecodeMode: String, Sendable, Equatable {
     /// Only keyframes are decoded, and only the newest one when a sample is taken.

@@ -89,10 +89,15 @@ package struct DecodeModeTracker: Sendable, Equatable {
         if keyframesMissing || distrusted { wanted = .allFrames }
         var change: ModeChange?
         if wanted != mode {
-            let reason = distrusted ? "a keyframe packet did not decode to a keyframe"
-                : keyframesMissing ? "no whole keyframe for \(Int(keyless)) s"
-                : measuredKeyframeInterval.map { "keyframe interval \(Self.tenths($0)) s, sampling every \(Self.tenths(samplingInterval)) s" }
-                    ?? "configured"
+            let reason =
+                distrusted
+                ? "a keyframe packet did not decode to a keyframe"
+                : keyframesMissing
+                    ? "no whole keyframe for \(Int(keyless)) s"
+                    : measuredKeyframeInterval.map {
+                        "keyframe interval \(Self.tenths($0)) s, sampling every \(Self.tenths(samplingInterval)) s"
+                    }
+                        ?? "configured"
             mode = wanted
             change = ModeChange(mode: wanted, reason: reason)
         }

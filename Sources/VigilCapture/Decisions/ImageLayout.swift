@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// Where each camera's picture goes in the image sent to Gemini.
 ///
 /// A single camera is scaled, aspect kept, so its longer side is `maxSide` (never enlarged). A group

@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// How long a camera's reader rests after the network made it wait, so that it wakes once per
 /// batch of packets instead of once per frame.
 ///

@@ -31,7 +31,10 @@ final class Decoder {
         guard result >= 0 else {
             var doomed: UnsafeMutablePointer<AVCodecContext>? = context
             avcodec_free_context(&doomed)
-            return .failure(CaptureError(kind: .unsupported, message: "cannot open the \(String(cString: codec.pointee.name)) decoder: \(ffmpegMessage(result))"))
+            return .failure(
+                CaptureError(
+                    kind: .unsupported, message: "cannot open the \(String(cString: codec.pointee.name)) decoder: \(ffmpegMessage(result))")
+            )
         }
         return .success(Decoder(context: context, codecName: String(cString: codec.pointee.name)))
     }

@@ -47,8 +47,10 @@ package final class ImagePipeline: Sendable {
         try await sample([camera], ids: [camera.camera.id], maxAge: maxAge)
     }
 
-    private static func compose(_ cameras: [CameraCapture?], ids: [String], maxAge: Double, maxSide: Int, quality: Int,
-                                state: ThreadState) throws -> SampledImage {
+    private static func compose(
+        _ cameras: [CameraCapture?], ids: [String], maxAge: Double, maxSide: Int, quality: Int,
+        state: ThreadState
+    ) throws -> SampledImage {
         let started = Monotonic.nanoseconds()
         var frames: [(frame: Frame, age: Double)?] = []
         var parts: [SampledImage.Part] = []
@@ -57,10 +59,12 @@ package final class ImagePipeline: Sendable {
             let status = capture?.status
             let sampled = capture?.store.newestFrame(maxAge: maxAge)
             frames.append(sampled)
-            parts.append(SampledImage.Part(cameraID: id, present: sampled != nil,
-                                           frameSize: sampled.map { "\($0.frame.width)x\($0.frame.height)" },
-                                           age: sampled?.age, decodeMode: status?.decodeMode ?? .keyframes,
-                                           sessionID: status?.sessionID))
+            parts.append(
+                SampledImage.Part(
+                    cameraID: id, present: sampled != nil,
+                    frameSize: sampled.map { "\($0.frame.width)x\($0.frame.height)" },
+                    age: sampled?.age, decodeMode: status?.decodeMode ?? .keyframes,
+                    sessionID: status?.sessionID))
         }
         let canvas: Canvas?
         if ids.count == 1 {
@@ -76,7 +80,8 @@ package final class ImagePipeline: Sendable {
             if let canvas {
                 for (index, sampled) in frames.enumerated() {
                     guard let frame = sampled?.frame else { continue }
-                    let rect = ImageLayout.fit(width: frame.width, height: frame.height, into: ImageLayout.quadrant(index, maxSide: maxSide))
+                    let rect = ImageLayout.fit(
+                        width: frame.width, height: frame.height, into: ImageLayout.quadrant(index, maxSide: maxSide))
                     _ = canvas.draw(frame, in: rect, with: scaler(ids[index], state))
                 }
             }
@@ -90,8 +95,9 @@ package final class ImagePipeline: Sendable {
         for (index, capture) in cameras.enumerated() {
             if let capture, let frame = frames[index]?.frame { capture.countSample(width: frame.width, height: frame.height) }
         }
-        return SampledImage(jpeg: jpeg, width: canvas.width, height: canvas.height, parts: parts,
-                            composeMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6)
+        return SampledImage(
+            jpeg: jpeg, width: canvas.width, height: canvas.height, parts: parts,
+            composeMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6)
     }
 
     private static func scaler(_ id: String, _ state: ThreadState) -> Scaler {

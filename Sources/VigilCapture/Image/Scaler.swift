@@ -13,11 +13,13 @@ final class Scaler {
         let s = source.pointer.pointee
         guard s.width > 0, s.height > 0 else { return false }
         let format = AVPixelFormat(rawValue: s.format)
-        context = sws_getCachedContext(context, s.width, s.height, format, Int32(width), Int32(height),
-                                       AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
+        context = sws_getCachedContext(
+            context, s.width, s.height, format, Int32(width), Int32(height),
+            AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
         guard let context else { return false }
-        let fullRangeSource: Int32 = (s.color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P
-                                      || format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P) ? 1 : 0
+        let fullRangeSource: Int32 =
+            (s.color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P
+                || format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P) ? 1 : 0
         let coefficients = sws_getCoefficients(SWS_CS_DEFAULT)
         _ = sws_setColorspaceDetails(context, coefficients, fullRangeSource, coefficients, 1, 0, 1 << 16, 1 << 16)
         let sourcePlanes: [UnsafePointer<UInt8>?] = [

@@ -116,9 +116,14 @@ package final class CameraCapture: Sendable {
         var reportedState: CameraState?
         var reportedError: String?
         func report(_ state: CameraState, _ error: String?) {
-            update { $0.state = state; if let error { $0.lastError = error } }
+            update {
+                $0.state = state
+                if let error { $0.lastError = error }
+            }
             // Connecting and backing off alternate on every retry: report the first, not each one.
-            let quiet = (state == .connecting && reportedState == .backingOff) || (state == .backingOff && reportedState == .connecting && error == reportedError)
+            let quiet =
+                (state == .connecting && reportedState == .backingOff)
+                || (state == .backingOff && reportedState == .connecting && error == reportedError)
             if quiet && reportedState != nil { return }
             if state == reportedState && error == reportedError { return }
             reportedState = state
@@ -130,8 +135,9 @@ package final class CameraCapture: Sendable {
             report(.connecting, nil)
             // The stall timeout is the interrupter's; FFmpeg's own socket timeout is set well beyond
             // it, so that one clock decides.
-            let opened = StreamReader.open(url: camera.url, transport: settings.transport, openTimeout: settings.openTimeout,
-                                           socketTimeout: settings.stallTimeout * 3, interrupter: interrupter)
+            let opened = StreamReader.open(
+                url: camera.url, transport: settings.transport, openTimeout: settings.openTimeout,
+                socketTimeout: settings.stallTimeout * 3, interrupter: interrupter)
             switch opened {
             case .failure(let error):
                 if interrupter.isStopped { break }
@@ -186,8 +192,9 @@ package final class CameraCapture: Sendable {
     private func read(_ reader: StreamReader, flowing: () -> Void) -> (reason: String, stalled: Bool, ended: Bool) {
         let packet = Packet()
         let assembler = AccessUnitAssembler(parameters: reader.parameters)
-        var tracker = DecodeModeTracker(samplingInterval: settings.samplingInterval, configuredKeyframeInterval: settings.keyframeInterval,
-                                        timeBase: reader.timeBase, mode: store.mode, openedAt: Monotonic.nanoseconds())
+        var tracker = DecodeModeTracker(
+            samplingInterval: settings.samplingInterval, configuredKeyframeInterval: settings.keyframeInterval,
+            timeBase: reader.timeBase, mode: store.mode, openedAt: Monotonic.nanoseconds())
         var decoder: Decoder?
         var counters = ReadCounters()
         var pacing = FilePacing()
@@ -198,8 +205,9 @@ package final class CameraCapture: Sendable {
             let unit = access.packet
             if !access.isWhole { counters.incomplete += 1 }
             // A sampler may have found a "keyframe" that was not one: asked once per keyframe, not per packet.
-            let step = tracker.take(isKey: unit.isKey, isWhole: access.isWhole, timestamp: unit.timestamp, now: Monotonic.nanoseconds(),
-                                    keyframeDistrusted: unit.isKey && store.keyframeDistrusted)
+            let step = tracker.take(
+                isKey: unit.isKey, isWhole: access.isWhole, timestamp: unit.timestamp, now: Monotonic.nanoseconds(),
+                keyframeDistrusted: unit.isKey && store.keyframeDistrusted)
             if let change = step.modeChange {
                 store.setMode(change.mode)
                 update { $0.decodeMode = change.mode }

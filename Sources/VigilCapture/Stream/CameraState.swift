@@ -1,4 +1,5 @@
 package import VigilCore
+
 /// Where a camera's stream is in its life.
 package enum CameraState: String, Sendable, Equatable {
     /// Opening the stream (first time, or again after a failure).

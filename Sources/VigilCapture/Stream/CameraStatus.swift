@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// A camera's state and counters, for logs, `vigil check`, metrics and `/readyz`.
 package struct CameraStatus: Sendable, Equatable {

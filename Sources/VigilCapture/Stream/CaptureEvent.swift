@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// Something that happened to a camera's stream, reported once per change (never once per retry).
 package enum CaptureEvent: Sendable, Equatable {

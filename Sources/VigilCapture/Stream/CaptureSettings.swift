@@ -13,9 +13,11 @@ package struct CaptureSettings: Sendable, Equatable {
     /// Loop a file at its end (true), or stop (false).
     package var loopFiles: Bool
 
-    package init(transport: CaptureConfiguration.Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 6,
-                keyframeInterval: Double = 2, backoff: ExponentialBackoff = ExponentialBackoff(initial: 1, cap: 60),
-                samplingInterval: Double = 10, loopFiles: Bool = true) {
+    package init(
+        transport: CaptureConfiguration.Transport = .tcp, openTimeout: Double = 10, stallTimeout: Double = 6,
+        keyframeInterval: Double = 2, backoff: ExponentialBackoff = ExponentialBackoff(initial: 1, cap: 60),
+        samplingInterval: Double = 10, loopFiles: Bool = true
+    ) {
         self.transport = transport
         self.openTimeout = openTimeout
         self.stallTimeout = stallTimeout
@@ -27,12 +29,14 @@ package struct CaptureSettings: Sendable, Equatable {
 
     /// The settings for `camera` under a whole configuration.
     package init(camera: CameraConfiguration, configuration: VigilConfiguration) {
-        self.init(transport: camera.transport ?? configuration.capture.transport,
-                  openTimeout: configuration.capture.openTimeoutSeconds,
-                  stallTimeout: configuration.capture.stallTimeoutSeconds,
-                  keyframeInterval: configuration.capture.keyframeIntervalSeconds,
-                  backoff: ExponentialBackoff(initial: configuration.capture.reconnectInitialSeconds,
-                                              cap: configuration.capture.reconnectMaxSeconds),
-                  samplingInterval: configuration.analysis.intervalSeconds)
+        self.init(
+            transport: camera.transport ?? configuration.capture.transport,
+            openTimeout: configuration.capture.openTimeoutSeconds,
+            stallTimeout: configuration.capture.stallTimeoutSeconds,
+            keyframeInterval: configuration.capture.keyframeIntervalSeconds,
+            backoff: ExponentialBackoff(
+                initial: configuration.capture.reconnectInitialSeconds,
+                cap: configuration.capture.reconnectMaxSeconds),
+            samplingInterval: configuration.analysis.intervalSeconds)
     }
 }

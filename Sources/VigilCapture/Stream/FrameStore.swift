@@ -110,7 +110,8 @@ final class FrameStore: @unchecked Sendable {
             return (copy, age)
         case .keyframes:
             guard let keyUnit, keyArrival > 0, let source = parameters,
-                  Double(now &- keyArrival) / 1e9 <= maxAge else {
+                Double(now &- keyArrival) / 1e9 <= maxAge
+            else {
                 lock.unlock()
                 return nil
             }
@@ -121,7 +122,8 @@ final class FrameStore: @unchecked Sendable {
             lock.unlock()
             defer { avcodec_parameters_free(&copy) }
             guard let copy, let unit, case .success(let decoder) = Decoder.make(parameters: copy, forSample: true),
-                  let frame = decoder.decodeAlone(unit) else { return nil }
+                let frame = decoder.decodeAlone(unit)
+            else { return nil }
             lock.lock()
             decoded += 1
             if frame.isDamaged { damaged += 1 }

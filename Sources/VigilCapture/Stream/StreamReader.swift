@@ -20,8 +20,10 @@ final class StreamReader {
     let isFile: Bool
 
     /// Opens `url`; on failure, a ``CaptureError`` whose message names the URL without its password.
-    static func open(url: StreamURL, transport: CaptureConfiguration.Transport, openTimeout: Double, socketTimeout: Double,
-                     interrupter: Interrupter) -> Result<StreamReader, CaptureError> {
+    static func open(
+        url: StreamURL, transport: CaptureConfiguration.Transport, openTimeout: Double, socketTimeout: Double,
+        interrupter: Interrupter
+    ) -> Result<StreamReader, CaptureError> {
         _ = FFmpegLogging.silenced
         guard let context = avformat_alloc_context() else {
             return .failure(CaptureError(kind: .failed, message: "cannot allocate an input for \(url.redacted)"))
@@ -56,7 +58,8 @@ final class StreamReader {
         }
         let index = av_find_best_stream(opened, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         guard index >= 0, let stream = opened.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar,
-              parameters.pointee.codec_id != AV_CODEC_ID_NONE else {
+            parameters.pointee.codec_id != AV_CODEC_ID_NONE
+        else {
             var doomed: UnsafeMutablePointer<AVFormatContext>? = opened
             avformat_close_input(&doomed)
             return .failure(CaptureError(kind: .unsupported, message: "\(url.redacted) has no video stream FFmpeg can decode"))
@@ -67,14 +70,18 @@ final class StreamReader {
         }
         let codec = String(cString: avcodec_get_name(parameters.pointee.codec_id))
         let timeBase = Double(stream.pointee.time_base.num) / Double(max(1, stream.pointee.time_base.den))
-        return .success(StreamReader(context: opened, interrupter: interrupter, videoStream: index, parameters: parameters,
-                                     timeBase: timeBase,
-                                     description: parameters.pointee.width > 0 ? "\(codec) \(parameters.pointee.width)x\(parameters.pointee.height)" : codec,
-                                     isFile: url.isFile))
+        return .success(
+            StreamReader(
+                context: opened, interrupter: interrupter, videoStream: index, parameters: parameters,
+                timeBase: timeBase,
+                description: parameters.pointee.width > 0 ? "\(codec) \(parameters.pointee.width)x\(parameters.pointee.height)" : codec,
+                isFile: url.isFile))
     }
 
-    private init(context: UnsafeMutablePointer<AVFormatContext>, interrupter: Interrupter, videoStream: Int32,
-                 parameters: UnsafeMutablePointer<AVCodecParameters>, timeBase: Double, description: String, isFile: Bool) {
+    private init(
+        context: UnsafeMutablePointer<AVFormatContext>, interrupter: Interrupter, videoStream: Int32,
+        parameters: UnsafeMutablePointer<AVCodecParameters>, timeBase: Double, description: String, isFile: Bool
+    ) {
         self.context = context
         self.interrupter = interrupter
         self.videoStream = videoStream
@@ -152,22 +159,31 @@ final class StreamReader {
         let target = url.redacted
         if interrupter.isStopped { return CaptureError(kind: .failed, message: "opening \(target) was cancelled") }
         if code == vigil_averror_exit() || interrupter.deadlinePassed {
-            return CaptureError(kind: .unreachable, message: "\(target) did not answer within \(Self.format(timeout)) s — check the host, port and firewall")
+            return CaptureError(
+                kind: .unreachable, message: "\(target) did not answer within \(Self.format(timeout)) s — check the host, port and firewall"
+            )
         }
         if code == vigil_averror_http_unauthorized() {
-            return CaptureError(kind: .unauthorized, message: "\(target) refused the credentials (RTSP 401 Unauthorized) — check the user name and password in the camera's url")
+            return CaptureError(
+                kind: .unauthorized,
+                message: "\(target) refused the credentials (RTSP 401 Unauthorized) — check the user name and password in the camera's url")
         }
         if code == vigil_averror_http_not_found() {
-            return CaptureError(kind: .notFound, message: "\(target) does not exist on the server (RTSP 404 Not Found) — check the stream path")
+            return CaptureError(
+                kind: .notFound, message: "\(target) does not exist on the server (RTSP 404 Not Found) — check the stream path")
         }
         if code == vigil_averror(ECONNREFUSED) {
-            return CaptureError(kind: .unreachable, message: "nothing accepts connections at \(target) (connection refused) — check the host and port, and that the camera is on")
+            return CaptureError(
+                kind: .unreachable,
+                message:
+                    "nothing accepts connections at \(target) (connection refused) — check the host and port, and that the camera is on")
         }
         if code == vigil_averror(ENOENT) && url.isFile {
             return CaptureError(kind: .notFound, message: "the file \(target) does not exist")
         }
         if [EHOSTUNREACH, ENETUNREACH, ETIMEDOUT].map({ vigil_averror($0) }).contains(code) {
-            return CaptureError(kind: .unreachable, message: "\(target) is unreachable (\(ffmpegMessage(code))) — check the network path to the camera")
+            return CaptureError(
+                kind: .unreachable, message: "\(target) is unreachable (\(ffmpegMessage(code))) — check the network path to the camera")
         }
         return CaptureError(kind: .failed, message: "cannot open \(target): \(ffmpegMessage(code))")
     }

@@ -11,7 +11,10 @@ package struct AnalysisConfiguration: Sendable, Equatable {
     /// Tile a client's ungrouped cameras in fours, in configuration order. Default false.
     package var autoGroup: Bool
 
-    package init(intervalSeconds: Double = 10, maxImageSide: Int = 768, jpegQuality: Int = 80, maxFrameAgeSeconds: Double? = nil, autoGroup: Bool = false) {
+    package init(
+        intervalSeconds: Double = 10, maxImageSide: Int = 768, jpegQuality: Int = 80, maxFrameAgeSeconds: Double? = nil,
+        autoGroup: Bool = false
+    ) {
         self.intervalSeconds = intervalSeconds
         self.maxImageSide = maxImageSide
         self.jpegQuality = jpegQuality

@@ -27,8 +27,9 @@ package struct BillingPlan: Sendable, Equatable {
             if currency.count <= 8, currency.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
                 plan.currency = currency
             } else {
-                object.reader.report(object.path("currency"), line: object.line("currency"), "is not a currency label",
-                                     hint: "a short code such as USD or EUR")
+                object.reader.report(
+                    object.path("currency"), line: object.line("currency"), "is not a currency label",
+                    hint: "a short code such as USD or EUR")
             }
         }
         if let value = object.money("markup_percent", maximum: Money(whole: 10_000)) { plan.markupPercent = value }
@@ -37,7 +38,8 @@ package struct BillingPlan: Sendable, Equatable {
         for key in ["markup_percent", "vat_percent"] {
             let value = key == "markup_percent" ? plan.markupPercent : plan.vatPercent
             if value.units % 1_000_000_000 != 0 {
-                object.reader.report(object.path(key), line: object.line(key), "has more than 6 decimal places", hint: "round it to 6 decimals")
+                object.reader.report(
+                    object.path(key), line: object.line(key), "has more than 6 decimal places", hint: "round it to 6 decimals")
             }
         }
         return plan

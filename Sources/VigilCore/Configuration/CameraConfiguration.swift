@@ -14,7 +14,9 @@ package struct CameraConfiguration: Sendable, Equatable {
     /// A disabled camera is kept in the configuration but not opened. Default true.
     package var enabled: Bool
 
-    package init(id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true) {
+    package init(
+        id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true
+    ) {
         self.id = id
         self.name = name
         self.url = url
@@ -33,10 +35,11 @@ package struct CameraConfiguration: Sendable, Equatable {
             do {
                 url = try StreamURL.parseRequiringExistingFile(text)
             } catch {
-                object.reader.report(object.path("url"), line: object.line("url"),
-                                     "the stream URL \"\(StreamURL.redactingPassword(in: text))\" \(error.message)",
-                                     hint: "write rtsp://USER:PASSWORD@HOST:554/PATH (percent-encode special characters in the password), "
-                                         + "or rtsps://, http://, https:// or file:///PATH, or the path of an existing video file")
+                object.reader.report(
+                    object.path("url"), line: object.line("url"),
+                    "the stream URL \"\(StreamURL.redactingPassword(in: text))\" \(error.message)",
+                    hint: "write rtsp://USER:PASSWORD@HOST:554/PATH (percent-encode special characters in the password), "
+                        + "or rtsps://, http://, https:// or file:///PATH, or the path of an existing video file")
             }
         }
         let client = object.string("client", required: true)

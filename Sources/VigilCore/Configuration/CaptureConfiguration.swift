@@ -19,8 +19,10 @@ package struct CaptureConfiguration: Sendable, Equatable {
     /// Longest reconnect delay in seconds. Default 60.
     package var reconnectMaxSeconds: Double
 
-    package init(transport: Transport = .tcp, keyframeIntervalSeconds: Double = 2, stallTimeoutSeconds: Double? = nil,
-                openTimeoutSeconds: Double = 10, reconnectInitialSeconds: Double = 1, reconnectMaxSeconds: Double = 60) {
+    package init(
+        transport: Transport = .tcp, keyframeIntervalSeconds: Double = 2, stallTimeoutSeconds: Double? = nil,
+        openTimeoutSeconds: Double = 10, reconnectInitialSeconds: Double = 1, reconnectMaxSeconds: Double = 60
+    ) {
         self.transport = transport
         self.keyframeIntervalSeconds = keyframeIntervalSeconds
         self.stallTimeoutSeconds = stallTimeoutSeconds ?? 2 * keyframeIntervalSeconds + 2
@@ -29,8 +31,10 @@ package struct CaptureConfiguration: Sendable, Equatable {
         self.reconnectMaxSeconds = reconnectMaxSeconds
     }
 
-    static let keys = ["transport", "keyframe_interval_seconds", "stall_timeout_seconds", "open_timeout_seconds",
-                       "reconnect_initial_seconds", "reconnect_max_seconds"]
+    static let keys = [
+        "transport", "keyframe_interval_seconds", "stall_timeout_seconds", "open_timeout_seconds",
+        "reconnect_initial_seconds", "reconnect_max_seconds",
+    ]
 
     static func read(_ object: ConfigurationObject?) -> CaptureConfiguration {
         guard let object else { return CaptureConfiguration() }
@@ -43,8 +47,9 @@ package struct CaptureConfiguration: Sendable, Equatable {
             reconnectMaxSeconds: object.seconds("reconnect_max_seconds", in: 0.1...3600) ?? 60
         )
         if result.reconnectMaxSeconds < result.reconnectInitialSeconds {
-            object.reader.report(object.path("reconnect_max_seconds"), line: object.line("reconnect_max_seconds"),
-                                 "is shorter than reconnect_initial_seconds", hint: "make it at least \(result.reconnectInitialSeconds)")
+            object.reader.report(
+                object.path("reconnect_max_seconds"), line: object.line("reconnect_max_seconds"),
+                "is shorter than reconnect_initial_seconds", hint: "make it at least \(result.reconnectInitialSeconds)")
             result.reconnectMaxSeconds = result.reconnectInitialSeconds
         }
         return result

@@ -35,8 +35,9 @@ package struct ClientConfiguration: Sendable, Equatable {
             if TimeZone(identifier: zone) != nil {
                 timeZone = zone
             } else {
-                object.reader.report(object.path("time_zone"), line: object.line("time_zone"), "\"\(zone)\" is not a known time zone",
-                                     hint: "an IANA name such as Europe/Berlin or America/New_York")
+                object.reader.report(
+                    object.path("time_zone"), line: object.line("time_zone"), "\"\(zone)\" is not a known time zone",
+                    hint: "an IANA name such as Europe/Berlin or America/New_York")
             }
         }
         let plan = BillingPlan.read(object.object("plan", keys: BillingPlan.keys))
@@ -49,12 +50,14 @@ extension ConfigurationObject {
     /// A required identifier: 1 to 64 letters, digits, `-`, `_` or `.`, starting with a letter or digit.
     func identifier(_ key: String) -> String? {
         guard let value = string(key, required: true) else { return nil }
-        let valid = value.count <= 64
+        let valid =
+            value.count <= 64
             && value.first.map({ $0.isASCII && ($0.isLetter || $0.isNumber) }) == true
             && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
         guard valid else {
-            reader.report(path(key), line: line(key), "\"\(value)\" is not a valid id",
-                          hint: "use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")
+            reader.report(
+                path(key), line: line(key), "\"\(value)\" is not a valid id",
+                hint: "use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")
             return nil
         }
         return value

@@ -22,10 +22,13 @@ package enum ConfigurationLoader {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read (check its permissions)" : "does not exist"
-            throw ConfigurationError(file: path, problems: [
-                ConfigurationProblem(path: "", line: nil, message: "the file \(reason)",
-                                     hint: "pass --config FILE or set VIGIL_CONFIG; config.example.json shows every key"),
-            ])
+            throw ConfigurationError(
+                file: path,
+                problems: [
+                    ConfigurationProblem(
+                        path: "", line: nil, message: "the file \(reason)",
+                        hint: "pass --config FILE or set VIGIL_CONFIG; config.example.json shows every key")
+                ])
         }
         return try parse(Array(data), file: path)
     }
@@ -40,10 +43,14 @@ package enum ConfigurationLoader {
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw ConfigurationError(file: file, problems: [
-                ConfigurationProblem(path: "", line: error.line, message: "is not valid JSON: \(error.message) (column \(error.column))",
-                                     hint: "JSON allows no comments and no trailing commas").escapingControlCharacters(),
-            ])
+            throw ConfigurationError(
+                file: file,
+                problems: [
+                    ConfigurationProblem(
+                        path: "", line: error.line, message: "is not valid JSON: \(error.message) (column \(error.column))",
+                        hint: "JSON allows no comments and no trailing commas"
+                    ).escapingControlCharacters()
+                ])
         }
         let reader = ConfigurationReader()
         let configuration = VigilConfiguration.read(root, reader: reader)

@@ -76,7 +76,8 @@ struct ConfigurationObject {
             return nil
         }
         guard range.contains(value) else {
-            reader.report(path(key), line: node.line, "is \(text) s, outside \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) s")
+            reader.report(
+                path(key), line: node.line, "is \(text) s, outside \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) s")
             return nil
         }
         return value
@@ -98,7 +99,8 @@ struct ConfigurationObject {
             return nil
         }
         guard let value = Money(text) else {
-            reader.report(path(key), line: node.line, "is not a plain decimal with at most 15 decimal places: \(text)", hint: "write it like 12.50")
+            reader.report(
+                path(key), line: node.line, "is not a plain decimal with at most 15 decimal places: \(text)", hint: "write it like 12.50")
             return nil
         }
         guard value >= .zero else {

@@ -25,8 +25,9 @@ package struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertibl
     /// This problem with control characters in every text written visibly (`\n`, `\x1b`,
     /// `\u{2028}`), so that it prints on one line whatever the file held.
     package func escapingControlCharacters() -> ConfigurationProblem {
-        ConfigurationProblem(path: path.escapingControlCharacters(), shownPath: shownPath.escapingControlCharacters(), line: line,
-                             message: message.escapingControlCharacters(), hint: hint.escapingControlCharacters())
+        ConfigurationProblem(
+            path: path.escapingControlCharacters(), shownPath: shownPath.escapingControlCharacters(), line: line,
+            message: message.escapingControlCharacters(), hint: hint.escapingControlCharacters())
     }
 
     /// `line 14, cameras[2] ("yard").url: ... — ...`, always one line: control characters are escaped.

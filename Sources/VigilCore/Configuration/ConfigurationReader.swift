@@ -50,7 +50,9 @@ final class ConfigurationReader {
             }
             guard keys.contains(member.key) else {
                 let suggestion = Self.nearest(member.key, in: keys).map { "did you mean \"\($0)\"? " } ?? ""
-                report(memberPath, line: member.line, "is not a known key", hint: "\(suggestion)known keys here: \(keys.joined(separator: ", "))")
+                report(
+                    memberPath, line: member.line, "is not a known key",
+                    hint: "\(suggestion)known keys here: \(keys.joined(separator: ", "))")
                 continue
             }
             byKey[member.key] = member

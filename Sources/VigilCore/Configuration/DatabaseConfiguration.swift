@@ -14,7 +14,9 @@ package struct DatabaseConfiguration: Sendable, Equatable {
 
     package static let defaultSpoolDirectory = "/var/lib/vigil/spool"
 
-    package init(url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20) {
+    package init(
+        url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20
+    ) {
         self.url = url
         self.spoolDirectory = spoolDirectory
         self.batchSize = batchSize
@@ -30,9 +32,10 @@ package struct DatabaseConfiguration: Sendable, Equatable {
             if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.contains("=") {
                 result.url = url
             } else {
-                object.reader.report(object.path("url"), line: object.line("url"),
-                                     "is not a PostgreSQL connection URL",
-                                     hint: "write postgresql://USER@HOST:5432/DBNAME (keep the password in ~/.pgpass or PGPASSWORD)")
+                object.reader.report(
+                    object.path("url"), line: object.line("url"),
+                    "is not a PostgreSQL connection URL",
+                    hint: "write postgresql://USER@HOST:5432/DBNAME (keep the password in ~/.pgpass or PGPASSWORD)")
             }
         }
         if let value = object.string("spool_directory") { result.spoolDirectory = value }

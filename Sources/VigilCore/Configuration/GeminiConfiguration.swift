@@ -46,28 +46,33 @@ package struct GeminiConfiguration: Sendable, Equatable {
         systemPrompt = nil
     }
 
-    static let keys = ["base_url", "model", "api_key_file", "connect_timeout_seconds", "request_timeout_seconds",
-                       "max_concurrent_requests", "max_attempts", "max_output_tokens", "thinking_budget",
-                       "thinking_level", "media_resolution", "system_prompt", "api_key"]
+    static let keys = [
+        "base_url", "model", "api_key_file", "connect_timeout_seconds", "request_timeout_seconds",
+        "max_concurrent_requests", "max_attempts", "max_output_tokens", "thinking_budget",
+        "thinking_level", "media_resolution", "system_prompt", "api_key",
+    ]
 
     static func read(_ object: ConfigurationObject?) -> GeminiConfiguration {
         var result = GeminiConfiguration()
         guard let object else { return result }
         if object.has("api_key") {
-            object.reader.report(object.path("api_key"), line: object.line("api_key"),
-                                 "an API key does not belong in the configuration file",
-                                 hint: "set GEMINI_API_KEY, a systemd credential gemini_api_key, or gemini.api_key_file")
+            object.reader.report(
+                object.path("api_key"), line: object.line("api_key"),
+                "an API key does not belong in the configuration file",
+                hint: "set GEMINI_API_KEY, a systemd credential gemini_api_key, or gemini.api_key_file")
         }
         if let url = object.string("base_url") {
             let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
             if !(trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://")) || trimmed.contains("?") || trimmed.contains("@") {
-                object.reader.report(object.path("base_url"), line: object.line("base_url"),
-                                     "must be an http(s) URL without credentials or query",
-                                     hint: "for example \(defaultBaseURL)")
+                object.reader.report(
+                    object.path("base_url"), line: object.line("base_url"),
+                    "must be an http(s) URL without credentials or query",
+                    hint: "for example \(defaultBaseURL)")
             } else if trimmed.hasSuffix("/v1beta") {
-                object.reader.report(object.path("base_url"), line: object.line("base_url"),
-                                     "must not end in /v1beta; Vigil adds the API version itself",
-                                     hint: "write \(trimmed.dropLast("/v1beta".count))")
+                object.reader.report(
+                    object.path("base_url"), line: object.line("base_url"),
+                    "must not end in /v1beta; Vigil adds the API version itself",
+                    hint: "write \(trimmed.dropLast("/v1beta".count))")
             } else {
                 result.baseURL = trimmed
             }
@@ -76,8 +81,9 @@ package struct GeminiConfiguration: Sendable, Equatable {
             if model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) {
                 result.model = model
             } else {
-                object.reader.report(object.path("model"), line: object.line("model"), "is not a model name",
-                                     hint: "for example gemini-2.5-flash (without the models/ prefix)")
+                object.reader.report(
+                    object.path("model"), line: object.line("model"), "is not a model name",
+                    hint: "for example gemini-2.5-flash (without the models/ prefix)")
             }
         }
         result.apiKeyFile = object.string("api_key_file")

@@ -29,16 +29,18 @@ package struct GroupConfiguration: Sendable, Equatable {
             var ids: [String] = []
             for (index, element) in elements.enumerated() {
                 guard case .string(let cameraID) = element.value else {
-                    object.reader.report("\(object.path("cameras"))[\(index)]", line: element.line,
-                                         "must be a camera id string, found \(element.kindDescription)")
+                    object.reader.report(
+                        "\(object.path("cameras"))[\(index)]", line: element.line,
+                        "must be a camera id string, found \(element.kindDescription)")
                     continue
                 }
                 ids.append(cameraID)
             }
             if elements.count != size {
-                object.reader.report(object.path("cameras"), line: object.line("cameras"),
-                                     "has \(elements.count) camera\(elements.count == 1 ? "" : "s"); a group has exactly \(size), one per quadrant of the 2x2 image",
-                                     hint: "list four camera ids, or remove the group and let the cameras be analysed alone")
+                object.reader.report(
+                    object.path("cameras"), line: object.line("cameras"),
+                    "has \(elements.count) camera\(elements.count == 1 ? "" : "s"); a group has exactly \(size), one per quadrant of the 2x2 image",
+                    hint: "list four camera ids, or remove the group and let the cameras be analysed alone")
             } else if ids.count == size {
                 cameras = ids
             }

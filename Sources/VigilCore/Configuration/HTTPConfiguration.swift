@@ -17,8 +17,9 @@ package struct HTTPConfiguration: Sendable, Equatable {
     static func read(_ object: ConfigurationObject?) -> HTTPConfiguration {
         guard let object, let listen = object.string("listen") else { return HTTPConfiguration() }
         guard let parsed = parse(listen) else {
-            object.reader.report(object.path("listen"), line: object.line("listen"), "\"\(listen)\" is not HOST:PORT",
-                                 hint: "for example 127.0.0.1:9464, or [::1]:9464; port 0 picks a free one")
+            object.reader.report(
+                object.path("listen"), line: object.line("listen"), "\"\(listen)\" is not HOST:PORT",
+                hint: "for example 127.0.0.1:9464, or [::1]:9464; port 0 picks a free one")
             return HTTPConfiguration()
         }
         return parsed

@@ -12,10 +12,12 @@ package struct VigilConfiguration: Sendable, Equatable {
     package var cameras: [CameraConfiguration]
     package var groups: [GroupConfiguration]
 
-    package init(database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
-                analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
-                http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
-                cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = []) {
+    package init(
+        database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
+        analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
+        http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
+        cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = []
+    ) {
         self.database = database
         self.gemini = gemini
         self.analysis = analysis
@@ -57,7 +59,9 @@ package struct VigilConfiguration: Sendable, Equatable {
         configuration.cameras = cameras.map(\.value)
         configuration.groups = groups.map(\.value)
         if configuration.clients.isEmpty, object.array("clients")?.isEmpty == true {
-            reader.report("clients", line: object.line("clients"), "is empty", hint: "add at least one client: {\"id\": \"acme\", \"name\": \"Acme Ltd\"}")
+            reader.report(
+                "clients", line: object.line("clients"), "is empty",
+                hint: "add at least one client: {\"id\": \"acme\", \"name\": \"Acme Ltd\"}")
         }
         crossCheck(configuration, clients: clients, cameras: cameras, groups: groups, reader: reader)
         return configuration
@@ -65,8 +69,10 @@ package struct VigilConfiguration: Sendable, Equatable {
 
     /// Reads each element of the array `key` that is valid, with its JSON path and line. Every
     /// problem at or under an element is shown with the element's id: `cameras[5] ("x5").url`.
-    private static func readList<T>(_ object: ConfigurationObject, _ key: String, required: Bool, keys: [String],
-                                    _ read: (ConfigurationObject) -> T?) -> [(value: T, path: String, line: Int)] {
+    private static func readList<T>(
+        _ object: ConfigurationObject, _ key: String, required: Bool, keys: [String],
+        _ read: (ConfigurationObject) -> T?
+    ) -> [(value: T, path: String, line: Int)] {
         guard let elements = object.array(key, required: required) else { return [] }
         var result: [(T, String, Int)] = []
         for (index, element) in elements.enumerated() {
@@ -77,31 +83,39 @@ package struct VigilConfiguration: Sendable, Equatable {
         return result
     }
 
-    private static func crossCheck(_ configuration: VigilConfiguration, clients: [(value: ClientConfiguration, path: String, line: Int)],
-                                   cameras: [(value: CameraConfiguration, path: String, line: Int)],
-                                   groups: [(value: GroupConfiguration, path: String, line: Int)], reader: ConfigurationReader) {
+    private static func crossCheck(
+        _ configuration: VigilConfiguration, clients: [(value: ClientConfiguration, path: String, line: Int)],
+        cameras: [(value: CameraConfiguration, path: String, line: Int)],
+        groups: [(value: GroupConfiguration, path: String, line: Int)], reader: ConfigurationReader
+    ) {
         var clientIDs: Set<String> = []
         for client in clients where !clientIDs.insert(client.value.id).inserted {
-            reader.report("\(client.path).id", line: client.line, "\"\(client.value.id)\" is used by another client too", hint: "give each client its own id")
+            reader.report(
+                "\(client.path).id", line: client.line, "\"\(client.value.id)\" is used by another client too",
+                hint: "give each client its own id")
         }
         var sourceIDs: [String: String] = [:]
         for camera in cameras {
             if let other = sourceIDs[camera.value.id] {
-                reader.report("\(camera.path).id", line: camera.line, "\"\(camera.value.id)\" is already the id of \(other)", hint: "give each camera its own id")
+                reader.report(
+                    "\(camera.path).id", line: camera.line, "\"\(camera.value.id)\" is already the id of \(other)",
+                    hint: "give each camera its own id")
             } else {
                 sourceIDs[camera.value.id] = camera.path
             }
             if !clientIDs.contains(camera.value.client) {
-                reader.report("\(camera.path).client", line: camera.line, "names the client \"\(camera.value.client)\", which is not in clients",
-                              hint: "use one of: \(configuration.clients.map(\.id).joined(separator: ", "))")
+                reader.report(
+                    "\(camera.path).client", line: camera.line, "names the client \"\(camera.value.client)\", which is not in clients",
+                    hint: "use one of: \(configuration.clients.map(\.id).joined(separator: ", "))")
             }
         }
         let cameraByID = Dictionary(cameras.map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         var groupOfCamera: [String: String] = [:]
         for group in groups {
             if let other = sourceIDs[group.value.id] {
-                reader.report("\(group.path).id", line: group.line, "\"\(group.value.id)\" is already the id of \(other)",
-                              hint: "camera and group ids share one namespace; rename the group")
+                reader.report(
+                    "\(group.path).id", line: group.line, "\"\(group.value.id)\" is already the id of \(other)",
+                    hint: "camera and group ids share one namespace; rename the group")
             } else {
                 sourceIDs[group.value.id] = group.path
             }
@@ -110,23 +124,28 @@ package struct VigilConfiguration: Sendable, Equatable {
             for (index, cameraID) in group.value.cameras.enumerated() {
                 let path = "\(group.path).cameras[\(index)]"
                 guard let camera = cameraByID[cameraID] else {
-                    reader.report(path, line: group.line, "names the camera \"\(cameraID)\", which is not in cameras", hint: "check the spelling of the id")
+                    reader.report(
+                        path, line: group.line, "names the camera \"\(cameraID)\", which is not in cameras",
+                        hint: "check the spelling of the id")
                     continue
                 }
                 clients.insert(camera.client)
                 if !seen.insert(cameraID).inserted {
-                    reader.report(path, line: group.line, "lists the camera \"\(cameraID)\" twice", hint: "a group has four different cameras")
+                    reader.report(
+                        path, line: group.line, "lists the camera \"\(cameraID)\" twice", hint: "a group has four different cameras")
                 } else if let other = groupOfCamera[cameraID] {
-                    reader.report(path, line: group.line, "puts the camera \"\(cameraID)\" in a second group (it is already in \"\(other)\")",
-                                  hint: "a camera belongs to at most one group")
+                    reader.report(
+                        path, line: group.line, "puts the camera \"\(cameraID)\" in a second group (it is already in \"\(other)\")",
+                        hint: "a camera belongs to at most one group")
                 } else {
                     groupOfCamera[cameraID] = group.value.id
                 }
             }
             if clients.count > 1 {
-                reader.report("\(group.path).cameras", line: group.line,
-                              "mixes cameras of different clients (\(clients.sorted().joined(separator: ", ")))",
-                              hint: "a group's image and its cost belong to one client: group cameras of one client only")
+                reader.report(
+                    "\(group.path).cameras", line: group.line,
+                    "mixes cameras of different clients (\(clients.sorted().joined(separator: ", ")))",
+                    hint: "a group's image and its cost belong to one client: group cameras of one client only")
             }
         }
     }

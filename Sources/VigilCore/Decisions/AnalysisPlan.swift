@@ -32,8 +32,9 @@ package struct AnalysisPlan: Sendable, Equatable {
             let fullGroups = cameras.count / GroupConfiguration.size
             for index in 0..<fullGroups {
                 let members = Array(cameras[index * GroupConfiguration.size..<(index + 1) * GroupConfiguration.size])
-                let group = GroupConfiguration(id: "auto-\(members[0].id)", name: "auto \(members.map(\.name).joined(separator: ", "))",
-                                               cameras: members.map(\.id))
+                let group = GroupConfiguration(
+                    id: "auto-\(members[0].id)", name: "auto \(members.map(\.name).joined(separator: ", "))",
+                    cameras: members.map(\.id))
                 sources.append(.group(group, members))
             }
             sources += cameras[(fullGroups * GroupConfiguration.size)...].map(AnalysisSource.camera)

@@ -19,8 +19,10 @@ package struct CameraVerdict: Sendable, Equatable, Codable {
     /// The model's answer text the verdict was parsed from.
     package var analysisText: String?
 
-    package init(cameraID: String, quadrant: Int? = nil, incidentDetected: Bool, incidentType: String, confidence: String? = nil,
-                description: String, frameSize: String? = nil, frameCount: Int = 1, analysisText: String? = nil) {
+    package init(
+        cameraID: String, quadrant: Int? = nil, incidentDetected: Bool, incidentType: String, confidence: String? = nil,
+        description: String, frameSize: String? = nil, frameCount: Int = 1, analysisText: String? = nil
+    ) {
         self.cameraID = cameraID
         self.quadrant = quadrant
         self.incidentDetected = incidentDetected

@@ -42,7 +42,8 @@ package struct SecretRedactor: Sendable {
         while let marker = rest.range(of: "://") {
             output += rest[..<marker.upperBound]
             rest = rest[marker.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" || $0 == "?" }) ?? rest.endIndex
+            let authorityEnd =
+                rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" || $0 == "?" }) ?? rest.endIndex
             let authority = rest[..<authorityEnd]
             if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
                 output += authority[..<colon] + ":***@"

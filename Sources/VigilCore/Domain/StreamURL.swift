@@ -51,7 +51,10 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
         }
         let schemeText = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard let scheme = Scheme(rawValue: schemeText) else {
-            throw ParseError(message: "has the scheme '\(shown(schemeText, of: trimmed))'; only \(Scheme.allCases.map { "\($0.rawValue)://" }.joined(separator: ", ")) are supported")
+            throw ParseError(
+                message:
+                    "has the scheme '\(shown(schemeText, of: trimmed))'; only \(Scheme.allCases.map { "\($0.rawValue)://" }.joined(separator: ", ")) are supported"
+            )
         }
         let rest = trimmed[schemeEnd.upperBound...]
         if scheme == .file {
@@ -100,7 +103,10 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
             guard !host.isEmpty else { throw ParseError(message: "has no host; write rtsp://host:554/path") }
             let allowed = host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }
             guard allowed else {
-                throw ParseError(message: "has an invalid host name (only letters, digits, '-', '_' and '.'; put IPv6 in [brackets]; percent-encode '@', ':' or '/' in a password)")
+                throw ParseError(
+                    message:
+                        "has an invalid host name (only letters, digits, '-', '_' and '.'; put IPv6 in [brackets]; percent-encode '@', ':' or '/' in a password)"
+                )
             }
         }
         var port: Int?
@@ -123,7 +129,8 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
     ) throws(ParseError) -> StreamURL {
         let url = try parse(text)
         guard url.isFile, !text.contains("://"), !fileExists(url.path) else { return url }
-        var message = "is neither a URL with a scheme Vigil reads (\(Scheme.allCases.map(\.rawValue).joined(separator: ", "))) nor an existing file"
+        var message =
+            "is neither a URL with a scheme Vigil reads (\(Scheme.allCases.map(\.rawValue).joined(separator: ", "))) nor an existing file"
         if let slashes = url.path.range(of: "//"), let scheme = Scheme(rawValue: url.path[..<slashes.lowerBound].lowercased()) {
             message += "; '\(url.path[..<slashes.upperBound])' lacks the ':' of '\(scheme.rawValue)://'"
         }
@@ -152,7 +159,8 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
         guard let at = text.lastIndex(of: "@") else { return nil }
         var start = text.startIndex
         if let schemeEnd = text[..<at].firstIndex(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0))) }),
-           schemeEnd > start, text[schemeEnd...].hasPrefix("/") || text[schemeEnd...].hasPrefix(":/") {
+            schemeEnd > start, text[schemeEnd...].hasPrefix("/") || text[schemeEnd...].hasPrefix(":/")
+        {
             start = text[schemeEnd..<at].firstIndex(where: { $0 != ":" && $0 != "/" }) ?? at
         }
         guard let colon = text[start..<at].firstIndex(of: ":") else { return nil }
@@ -237,8 +245,8 @@ extension StringProtocol {
         for byte in utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 text.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF".utf8)

@@ -38,11 +38,13 @@ package struct TokenUsage: Sendable, Equatable, Hashable, Codable {
     /// True when the response carried no usage and these counts are Vigil's estimate.
     package var estimated: Bool
 
-    package init(promptTokens: Int = 0, cachedTokens: Int = 0, candidatesTokens: Int = 0, thoughtsTokens: Int = 0,
-                toolUsePromptTokens: Int = 0, totalTokens: Int? = nil, promptDetails: [ModalityCount] = [],
-                cacheDetails: [ModalityCount] = [], candidatesDetails: [ModalityCount] = [],
-                toolUsePromptDetails: [ModalityCount] = [], modelVersion: String? = nil, responseID: String? = nil,
-                estimated: Bool = false) {
+    package init(
+        promptTokens: Int = 0, cachedTokens: Int = 0, candidatesTokens: Int = 0, thoughtsTokens: Int = 0,
+        toolUsePromptTokens: Int = 0, totalTokens: Int? = nil, promptDetails: [ModalityCount] = [],
+        cacheDetails: [ModalityCount] = [], candidatesDetails: [ModalityCount] = [],
+        toolUsePromptDetails: [ModalityCount] = [], modelVersion: String? = nil, responseID: String? = nil,
+        estimated: Bool = false
+    ) {
         self.promptTokens = promptTokens
         self.cachedTokens = cachedTokens
         self.candidatesTokens = candidatesTokens

@@ -49,11 +49,13 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     /// The verdicts, one per camera, when ``success``.
     package var verdicts: [CameraVerdict]
 
-    package init(requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
-                sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
-                usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
-                durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],
-                cameraCount: Int = 1, imageWidth: Int? = nil, imageHeight: Int? = nil, verdicts: [CameraVerdict] = []) {
+    package init(
+        requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
+        sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
+        usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
+        durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],
+        cameraCount: Int = 1, imageWidth: Int? = nil, imageHeight: Int? = nil, verdicts: [CameraVerdict] = []
+    ) {
         self.requestID = requestID ?? RequestID.make(at: timestamp)
         self.timestamp = timestamp
         self.clientID = clientID

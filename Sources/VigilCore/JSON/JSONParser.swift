@@ -62,9 +62,15 @@ package struct JSONParser {
         case UInt8(ascii: "{"): return JSONNode(try parseObject(), line: startLine)
         case UInt8(ascii: "["): return JSONNode(try parseArray(), line: startLine)
         case UInt8(ascii: "\""): return JSONNode(.string(try parseString()), line: startLine)
-        case UInt8(ascii: "t"): try expectWord("true"); return JSONNode(.bool(true), line: startLine)
-        case UInt8(ascii: "f"): try expectWord("false"); return JSONNode(.bool(false), line: startLine)
-        case UInt8(ascii: "n"): try expectWord("null"); return JSONNode(.null, line: startLine)
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return JSONNode(.bool(true), line: startLine)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return JSONNode(.bool(false), line: startLine)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return JSONNode(.null, line: startLine)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return JSONNode(.number(try parseNumber()), line: startLine)
         default:
@@ -225,7 +231,10 @@ package struct JSONParser {
                 }
                 runStart = index
             case 0x00..<0x20:
-                throw error(byte == 0x0A ? "a string runs past the end of its line (a missing quote?)" : "a control character inside a string must be escaped")
+                throw error(
+                    byte == 0x0A
+                        ? "a string runs past the end of its line (a missing quote?)"
+                        : "a control character inside a string must be escaped")
             default:
                 index += 1
             }

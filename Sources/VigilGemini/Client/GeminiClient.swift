@@ -77,8 +77,10 @@ package final class GeminiClient: Sendable {
 
     /// Sends attempt number `exchange.attempt + 1` (waiting first when a retry is due) and decides
     /// what follows: the report, or nil with the outcome final.
-    func nextAttempt(_ exchange: inout Exchange, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?,
-                     outcome: inout AnalysisOutcome) async -> AttemptReport? {
+    func nextAttempt(
+        _ exchange: inout Exchange, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?,
+        outcome: inout AnalysisOutcome
+    ) async -> AttemptReport? {
         while !exchange.isFinished {
             if exchange.attempt == 0, let until = pause.until(now: Date()) {
                 outcome.failure = GeminiFailure(kind: .paused, message: "calls are paused until \(until.formatted(.iso8601)) (daily quota)")
@@ -97,9 +99,10 @@ package final class GeminiClient: Sendable {
             let body = exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
             exchange.body = body
             let started = Date()
-            let result = await transport.post(url: configuration.baseURL + endpointPath, headers: headers, body: body,
-                                              connectTimeout: configuration.connectTimeoutSeconds,
-                                              totalTimeout: configuration.requestTimeoutSeconds)
+            let result = await transport.post(
+                url: configuration.baseURL + endpointPath, headers: headers, body: body,
+                connectTimeout: configuration.connectTimeoutSeconds,
+                totalTimeout: configuration.requestTimeoutSeconds)
             var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
             report.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
             if report.reachedServer { outcome.attempts.append(report) }
@@ -112,12 +115,18 @@ package final class GeminiClient: Sendable {
                 outcome.failure = failure
                 switch policy.decide(after: policyFailure(report, result), attempt: exchange.attempt, now: Date(), deadline: deadline) {
                 case .retry(let delay):
-                    logger.info("retrying Gemini call", metadata: ["attempt": "\(exchange.attempt)", "delay_s": "\(String(format: "%.2f", delay))",
-                                                                    "reason": "\(failure)", "model": "\(configuration.model)"])
+                    logger.info(
+                        "retrying Gemini call",
+                        metadata: [
+                            "attempt": "\(exchange.attempt)", "delay_s": "\(String(format: "%.2f", delay))",
+                            "reason": "\(failure)", "model": "\(configuration.model)",
+                        ])
                     exchange.delay = delay
                 case .pause(let until):
                     pause.pause(until: until)
-                    logger.warning("Gemini daily quota exhausted; pausing calls", metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
+                    logger.warning(
+                        "Gemini daily quota exhausted; pausing calls",
+                        metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
                     exchange.finish()
                 case .giveUp:
                     exchange.finish()
@@ -136,17 +145,21 @@ package final class GeminiClient: Sendable {
         case .failure: return .transport
         case .success(let response) where response.status != 200:
             let error = GeminiErrorBody.parse(response.body)
-            return .http(status: response.status, retryDelay: error?.retryDelaySeconds ?? response.retryAfterSeconds,
-                         dailyQuota: error?.isDailyQuota ?? false)
+            return .http(
+                status: response.status, retryDelay: error?.retryDelaySeconds ?? response.retryAfterSeconds,
+                dailyQuota: error?.isDailyQuota ?? false)
         case .success:
             return .unusableAnswer
         }
     }
 
-    private func interpret(_ result: Result<HTTPResponse, TransportError>, attempt: Int, started: Date, image: GeminiImage,
-                           prompt: AnalysisPrompt) -> AttemptReport {
-        var report = AttemptReport(attempt: attempt, startedAt: started, durationMilliseconds: 0, statusCode: nil, usage: .none,
-                                   finishReason: nil, reachedServer: true, verdicts: nil, failure: nil, rawText: nil)
+    private func interpret(
+        _ result: Result<HTTPResponse, TransportError>, attempt: Int, started: Date, image: GeminiImage,
+        prompt: AnalysisPrompt
+    ) -> AttemptReport {
+        var report = AttemptReport(
+            attempt: attempt, startedAt: started, durationMilliseconds: 0, statusCode: nil, usage: .none,
+            finishReason: nil, reachedServer: true, verdicts: nil, failure: nil, rawText: nil)
         let response: HTTPResponse
         switch result {
         case .failure(let error):
@@ -160,13 +173,18 @@ package final class GeminiClient: Sendable {
         report.statusCode = response.status
         guard response.status == 200 else {
             let error = GeminiErrorBody.parse(response.body)
-            let message = redactor.redact(error.map { "HTTP \(response.status) \($0.status ?? ""): \($0.message ?? "")" + ($0.reasons.isEmpty ? "" : " (\($0.reasons.joined(separator: ", ")))") }
-                ?? "HTTP \(response.status)")
-            let kind: GeminiFailure.Kind = switch response.status {
-            case 429: (error?.isDailyQuota ?? false) ? .dailyQuota : .rateLimited
-            case 500...599: .serverError
-            default: .rejected
-            }
+            let message = redactor.redact(
+                error.map {
+                    "HTTP \(response.status) \($0.status ?? ""): \($0.message ?? "")"
+                        + ($0.reasons.isEmpty ? "" : " (\($0.reasons.joined(separator: ", ")))")
+                }
+                    ?? "HTTP \(response.status)")
+            let kind: GeminiFailure.Kind =
+                switch response.status {
+                case 429: (error?.isDailyQuota ?? false) ? .dailyQuota : .rateLimited
+                case 500...599: .serverError
+                default: .rejected
+                }
             var hint = ""
             if response.status == 404 { hint = " — check gemini.model (\(configuration.model))" }
             if error?.reasons.contains("API_KEY_INVALID") == true { hint = " — check GEMINI_API_KEY" }
@@ -185,8 +203,11 @@ package final class GeminiClient: Sendable {
         report.finishReason = parsed.blockReason ?? parsed.finishReason
         if var usage = parsed.usage {
             if !usage.isTotalConsistent {
-                logger.warning("Gemini usage does not add up; keeping the reported total",
-                               metadata: ["total": "\(usage.totalTokens)", "sum": "\(usage.computedTotal)", "response_id": "\(parsed.responseID ?? "-")"])
+                logger.warning(
+                    "Gemini usage does not add up; keeping the reported total",
+                    metadata: [
+                        "total": "\(usage.totalTokens)", "sum": "\(usage.computedTotal)", "response_id": "\(parsed.responseID ?? "-")",
+                    ])
             }
             usage.modelVersion = usage.modelVersion ?? parsed.modelVersion
             usage.responseID = usage.responseID ?? parsed.responseID
@@ -201,7 +222,8 @@ package final class GeminiClient: Sendable {
             return report
         }
         guard let text = parsed.text else {
-            report.failure = GeminiFailure(kind: .unusableAnswer, message: "no answer text (finish reason \(parsed.finishReason ?? "none"))")
+            report.failure = GeminiFailure(
+                kind: .unusableAnswer, message: "no answer text (finish reason \(parsed.finishReason ?? "none"))")
             return report
         }
         do {
@@ -215,13 +237,15 @@ package final class GeminiClient: Sendable {
 
     /// Usage for a 200 that reported none: the image by the family's rule, text at ~4 characters a token.
     private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String) -> TokenUsage {
-        let imageTokens = ImageTokenRule.tokens(model: configuration.model, width: image.width, height: image.height,
-                                                mediaResolution: configuration.mediaResolution)
+        let imageTokens = ImageTokenRule.tokens(
+            model: configuration.model, width: image.width, height: image.height,
+            mediaResolution: configuration.mediaResolution)
         let textTokens = (prompt.systemInstruction.utf8.count + prompt.userText.utf8.count + 3) / 4
         let answerTokens = (answer.utf8.count + 3) / 4
-        return TokenUsage(promptTokens: imageTokens + textTokens, candidatesTokens: answerTokens,
-                          promptDetails: [.init(modality: "IMAGE", tokens: imageTokens), .init(modality: "TEXT", tokens: textTokens)],
-                          estimated: true)
+        return TokenUsage(
+            promptTokens: imageTokens + textTokens, candidatesTokens: answerTokens,
+            promptDetails: [.init(modality: "IMAGE", tokens: imageTokens), .init(modality: "TEXT", tokens: textTokens)],
+            estimated: true)
     }
 }
 

@@ -19,13 +19,19 @@ package enum GeminiRequestBody {
         }
         let body = JSONNode.object([
             "systemInstruction": .object(["parts": .array([.object(["text": .string(prompt.systemInstruction)])])]),
-            "contents": .array([.object([
-                "role": .string("user"),
-                "parts": .array([
-                    .object(["inlineData": .object(["mimeType": .string("image/jpeg"), "data": .string(Data(image.jpeg).base64EncodedString())])]),
-                    .object(["text": .string(prompt.userText)]),
-                ]),
-            ])]),
+            "contents": .array([
+                .object([
+                    "role": .string("user"),
+                    "parts": .array([
+                        .object([
+                            "inlineData": .object([
+                                "mimeType": .string("image/jpeg"), "data": .string(Data(image.jpeg).base64EncodedString()),
+                            ])
+                        ]),
+                        .object(["text": .string(prompt.userText)]),
+                    ]),
+                ])
+            ]),
             "generationConfig": .object(pairs: generation),
         ])
         return body.serialized()

@@ -23,7 +23,8 @@ final class CurlEasy {
 
     /// POSTs `body` to `url` with `headers` and returns the response, or why there was none.
     func post(url: String, headers: [String], body requestBody: [UInt8], connectTimeout: Double, totalTimeout: Double)
-        -> Result<HTTPResponse, TransportError> {
+        -> Result<HTTPResponse, TransportError>
+    {
         body.removeAll(keepingCapacity: true)
         retryAfter = nil
         var list: UnsafeMutablePointer<curl_slist>?

@@ -34,7 +34,8 @@ final class HTTPTransport: Sendable {
 
     /// POSTs `body` and returns the response (any status), or why none came.
     func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double) async
-        -> Result<HTTPResponse, TransportError> {
+        -> Result<HTTPResponse, TransportError>
+    {
         let handles = self.handles
         do {
             return try await workers.run { thread in

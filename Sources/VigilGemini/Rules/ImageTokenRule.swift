@@ -10,11 +10,12 @@ package enum ImageTokenRule {
     package static func tokens(model: String, width: Int, height: Int, mediaResolution: String? = nil) -> Int {
         guard width > 0, height > 0 else { return 0 }
         if model.hasPrefix("gemini-3") {
-            let budget: Double = switch mediaResolution {
-            case "LOW": 280
-            case "MEDIUM": 560
-            default: 1120
-            }
+            let budget: Double =
+                switch mediaResolution {
+                case "LOW": 280
+                case "MEDIUM": 560
+                default: 1120
+                }
             let w = Double(width), h = Double(height)
             return Int((budget * w / h).squareRoot().rounded(.down)) * Int((budget * h / w).squareRoot().rounded(.down))
         }

@@ -1,5 +1,5 @@
-package import VigilCore
 package import Foundation
+package import VigilCore
 
 /// Whether and when a failed Gemini attempt is tried again.
 ///
@@ -37,7 +37,8 @@ package struct RetryPolicy: Sendable, Equatable {
     /// Longest `retryDelay` honoured by retrying; a longer one gives up (the next sample will try).
     package var maxRetryDelay: Double
 
-    package init(maxAttempts: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(initial: 0.5, cap: 8), maxRetryDelay: Double = 120) {
+    package init(maxAttempts: Int = 4, backoff: ExponentialBackoff = ExponentialBackoff(initial: 0.5, cap: 8), maxRetryDelay: Double = 120)
+    {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
         self.maxRetryDelay = maxRetryDelay
@@ -45,8 +46,10 @@ package struct RetryPolicy: Sendable, Equatable {
 
     /// The decision after attempt number `attempt` (1-based) failed with `failure` at `now`;
     /// `deadline` is the latest time another attempt may start.
-    package func decide(after failure: Failure, attempt: Int, now: Date, deadline: Date?,
-                       using generator: inout some RandomNumberGenerator) -> Decision {
+    package func decide(
+        after failure: Failure, attempt: Int, now: Date, deadline: Date?,
+        using generator: inout some RandomNumberGenerator
+    ) -> Decision {
         let delay: Double
         switch failure {
         case .http(429, let retryDelay, true):

@@ -66,9 +66,12 @@ package struct AnalysisPrompt: Sendable {
         return .object([
             "type": .string("object"),
             "properties": .object([
-                "incident_detected": .object(["type": .string("boolean"), "description": .string("true when an incident is happening now")]),
-                "incident_type": .object(["type": .string("string"), "enum": .array(CameraVerdict.incidentTypes.map(JSONNode.string)),
-                                          "description": .string("none when there is no incident")]),
+                "incident_detected": .object(["type": .string("boolean"), "description": .string("true when an incident is happening now")]
+                ),
+                "incident_type": .object([
+                    "type": .string("string"), "enum": .array(CameraVerdict.incidentTypes.map(JSONNode.string)),
+                    "description": .string("none when there is no incident"),
+                ]),
                 "confidence": .object(["type": .string("number"), "minimum": .number(0), "maximum": .number(1)]),
                 "description": .object(["type": .string("string"), "description": .string("what is seen, briefly")]),
             ]),

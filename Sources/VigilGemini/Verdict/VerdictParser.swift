@@ -11,7 +11,9 @@ package enum VerdictParser {
         package var description: String { reason }
     }
 
-    package static func verdicts(from text: String, prompt: AnalysisPrompt, frameSizes: [String: String] = [:]) throws(Invalid) -> [CameraVerdict] {
+    package static func verdicts(from text: String, prompt: AnalysisPrompt, frameSizes: [String: String] = [:]) throws(Invalid)
+        -> [CameraVerdict]
+    {
         var body = text.trimmingWhitespace()
         if body.hasPrefix("```") {
             body = String(body.drop { $0 != "\n" }.dropFirst())
@@ -34,7 +36,9 @@ package enum VerdictParser {
         }
     }
 
-    private static func verdict(_ node: JSONNode, cameraID: String, quadrant: Int?, frameSize: String?, text: String) throws(Invalid) -> CameraVerdict {
+    private static func verdict(_ node: JSONNode, cameraID: String, quadrant: Int?, frameSize: String?, text: String) throws(Invalid)
+        -> CameraVerdict
+    {
         let context = quadrant == nil ? "" : " for camera \(cameraID)"
         guard let detected = node["incident_detected"]?.bool else {
             throw Invalid(reason: "incident_detected\(context) is missing or not true/false")
@@ -51,7 +55,8 @@ package enum VerdictParser {
         if detected == (type == "none") {
             throw Invalid(reason: "incident_detected\(context) contradicts incident_type \(type)")
         }
-        return CameraVerdict(cameraID: cameraID, quadrant: quadrant, incidentDetected: detected, incidentType: type,
-                             confidence: confidence, description: description, frameSize: frameSize, analysisText: text)
+        return CameraVerdict(
+            cameraID: cameraID, quadrant: quadrant, incidentDetected: detected, incidentType: type,
+            confidence: confidence, description: description, frameSize: frameSize, analysisText: text)
     }
 }

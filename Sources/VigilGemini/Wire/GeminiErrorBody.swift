@@ -18,8 +18,9 @@ package struct GeminiErrorBody: Sendable, Equatable {
     /// Parses an error body; nil when the body is not one.
     package static func parse(_ body: [UInt8]) -> GeminiErrorBody? {
         guard let root = try? JSONParser.parse(body), let error = root["error"] else { return nil }
-        var result = GeminiErrorBody(code: error["code"]?.int, status: error["status"]?.string, message: error["message"]?.string,
-                                     retryDelaySeconds: nil, quotaIDs: [], reasons: [])
+        var result = GeminiErrorBody(
+            code: error["code"]?.int, status: error["status"]?.string, message: error["message"]?.string,
+            retryDelaySeconds: nil, quotaIDs: [], reasons: [])
         for detail in error["details"]?.array ?? [] {
             let type = detail["@type"]?.string ?? ""
             if type.hasSuffix("google.rpc.RetryInfo"), let delay = detail["retryDelay"]?.string {

@@ -29,8 +29,10 @@ package struct AnalysisPipeline: Sendable {
     package var stages: [any AnalysisStage]
     package var logger: Logger
 
-    package init(gemini: GeminiClient, images: ImagePipeline, prices: PriceBook, ledger: UsageLedger?, maxFrameAge: Double,
-                 systemInstruction: String?, stages: [any AnalysisStage] = [], logger: Logger) {
+    package init(
+        gemini: GeminiClient, images: ImagePipeline, prices: PriceBook, ledger: UsageLedger?, maxFrameAge: Double,
+        systemInstruction: String?, stages: [any AnalysisStage] = [], logger: Logger
+    ) {
         self.gemini = gemini
         self.images = images
         self.prices = prices
@@ -53,21 +55,25 @@ package struct AnalysisPipeline: Sendable {
             return .imageFailed("\(error)")
         }
         if image.isEmpty { return .noFrame }
-        let sample = AnalysisSample(source: source, image: image,
-                                    prompt: AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: systemInstruction))
+        let sample = AnalysisSample(
+            source: source, image: image,
+            prompt: AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: systemInstruction))
         for stage in stages {
             if let reason = await stage.admit(sample) { return .held(reason) }
         }
 
-        let frameSizes = Dictionary(image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },
-                                    uniquingKeysWith: { first, _ in first })
-        var call = gemini.call(image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: sample.prompt,
-                               deadline: deadline)
+        let frameSizes = Dictionary(
+            image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        var call = gemini.call(
+            image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: sample.prompt,
+            deadline: deadline)
         var records: [UsageRecord] = []
         while var attempt = await call.next() {
             attempt.verdicts = attempt.verdicts.map { Self.sized($0, frameSizes) }
-            let record = UsageRecordFactory.record(attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath,
-                                                   prices: prices)
+            let record = UsageRecordFactory.record(
+                attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath,
+                prices: prices)
             let spooled = await self.record(record, label: sample.label)
             records.append(record)
             for stage in stages { await stage.recorded(record, attempt: attempt, sample: sample, spooled: spooled) }
@@ -86,8 +92,9 @@ package struct AnalysisPipeline: Sendable {
             try await ledger.record(record)
             return true
         } catch {
-            logger.critical("\(label) a usage record could not be spooled: it is lost",
-                            metadata: ["request_id": "\(record.requestID)", "error": "\(error)"])
+            logger.critical(
+                "\(label) a usage record could not be spooled: it is lost",
+                metadata: ["request_id": "\(record.requestID)", "error": "\(error)"])
             return false
         }
     }

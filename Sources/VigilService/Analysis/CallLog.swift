@@ -30,8 +30,9 @@ package struct CallLog: AnalysisStage {
         let source = analysis.sample.source
         for verdict in analysis.outcome.verdicts ?? [] where verdict.incidentDetected {
             let camera = source.cameras.first { $0.id == verdict.cameraID }?.name ?? verdict.cameraID
-            logger.warning("[\(camera)] INCIDENT \(verdict.incidentType) (confidence \(verdict.confidence ?? "?")): \(verdict.description)",
-                           metadata: ["camera": "\(verdict.cameraID)", "incident_type": "\(verdict.incidentType)", "source": "\(source.id)"])
+            logger.warning(
+                "[\(camera)] INCIDENT \(verdict.incidentType) (confidence \(verdict.confidence ?? "?")): \(verdict.description)",
+                metadata: ["camera": "\(verdict.cameraID)", "incident_type": "\(verdict.incidentType)", "source": "\(source.id)"])
         }
         if analysis.outcome.verdicts == nil, let failure = analysis.outcome.failure, failure.kind == .paused {
             logger.debug("\(analysis.sample.label) not sent: \(failure)")

@@ -1,13 +1,15 @@
 import Foundation
-package import VigilCapture
 package import VigilBilling
+package import VigilCapture
 package import VigilCore
 package import VigilGemini
 
 /// Turns one Gemini attempt into its `api_usage` record, costed from the price book.
 package enum UsageRecordFactory {
-    package static func record(_ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
-                       prices: PriceBook) -> UsageRecord {
+    package static func record(
+        _ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
+        prices: PriceBook
+    ) -> UsageRecord {
         let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
         var error = attempt.failure?.description
         if let raw = attempt.rawText, attempt.failure?.kind == .unusableAnswer {
@@ -26,7 +28,8 @@ package enum UsageRecordFactory {
     package static func logLine(_ record: UsageRecord) -> String {
         let usage = record.usage
         let cost = record.cost.map { "$\($0)" } ?? "UNPRICED"
-        var line = "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "
+        var line =
+            "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "
             + "thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens) cost=\(cost) in \(record.durationMilliseconds) ms"
         if usage.estimated { line += " (estimated)" }
         return line

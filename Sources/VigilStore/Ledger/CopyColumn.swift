@@ -20,8 +20,10 @@ struct CopyColumn<Record>: Sendable {
     let encode: @Sendable (inout CopyTextWriter, Record) -> Void
 
     /// A column copied into `target` (by default its own name) as `expression` (by default itself).
-    init(_ name: String, _ sqlType: String, into target: String? = nil, as expression: String? = nil,
-         encode: @escaping @Sendable (inout CopyTextWriter, Record) -> Void) {
+    init(
+        _ name: String, _ sqlType: String, into target: String? = nil, as expression: String? = nil,
+        encode: @escaping @Sendable (inout CopyTextWriter, Record) -> Void
+    ) {
         self.name = name
         self.sqlType = sqlType
         self.target = target ?? name

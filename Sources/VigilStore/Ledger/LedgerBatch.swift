@@ -16,7 +16,9 @@ enum LedgerBatch {
     /// that came without one.
     static let usageColumns: [CopyColumn<UsageRecord>] = [
         .init("request_id", "text") { $0.field($1.requestID) },
-        .init("ts_us", "bigint", into: "\"timestamp\"", as: "ts") { $0.field(Int64((($1.timestamp.timeIntervalSince1970 * 1_000_000).rounded()))) },
+        .init("ts_us", "bigint", into: "\"timestamp\"", as: "ts") {
+            $0.field(Int64((($1.timestamp.timeIntervalSince1970 * 1_000_000).rounded())))
+        },
         .init("client", "text", into: "client_id", as: "client_key") { $0.field($1.clientID) },
         .init("source_id", "text") { $0.field($1.sourceID) },
         .init("source_kind", "text") { $0.field($1.sourceKind) },
@@ -63,7 +65,8 @@ enum LedgerBatch {
     ]
 
     /// The temporary tables the batches are copied into; emptied by every commit.
-    static let createIncoming = usageColumns.createIncoming("vigil_incoming_usage") + ";\n"
+    static let createIncoming =
+        usageColumns.createIncoming("vigil_incoming_usage") + ";\n"
         + verdictColumns.createIncoming("vigil_incoming_verdicts")
 
     /// Encodes `records` in the column order of the temporary tables.

@@ -43,8 +43,9 @@ struct SpooledBatch {
         let header = String(decoding: contents[..<headerEnd], as: UTF8.self)
         let parts = header.split(separator: " ")
         guard header.hasPrefix(Self.magic + " "), parts.count == 4,
-              parts[2].hasPrefix("rows="), let rows = Int(parts[2].dropFirst(5)), rows >= 0,
-              parts[3].hasPrefix("verdicts="), let verdictCount = Int(parts[3].dropFirst(9)), verdictCount >= 0 else {
+            parts[2].hasPrefix("rows="), let rows = Int(parts[2].dropFirst(5)), rows >= 0,
+            parts[3].hasPrefix("verdicts="), let verdictCount = Int(parts[3].dropFirst(9)), verdictCount >= 0
+        else {
             throw SpooledBatchError(reason: "unrecognised header \"\(header.prefix(80))\"")
         }
         let body = contents[(headerEnd + 1)...]
@@ -71,8 +72,9 @@ struct SpooledBatch {
         }
         return usage.split(separator: 0x0A).map { line in
             let own = verdictsByRequest[Self.firstField(line)] ?? []
-            return SpooledBatch(usage: Array(line) + [0x0A], rows: 1,
-                                verdicts: own.flatMap { Array($0) + [0x0A] }, verdictCount: own.count)
+            return SpooledBatch(
+                usage: Array(line) + [0x0A], rows: 1,
+                verdicts: own.flatMap { Array($0) + [0x0A] }, verdictCount: own.count)
         }
     }
 

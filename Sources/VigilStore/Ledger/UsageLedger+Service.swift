@@ -10,8 +10,10 @@ extension UsageLedger: Service {
         try? await gracefulShutdown()
         let complete = await close()
         let waiting = statistics.segmentsWaiting
-        logger.notice(complete ? "usage ledger closed; every usage record is in the database"
-                               : "usage ledger closed; some usage records wait in the spool for the next start",
-                      metadata: ["spooled_segments": "\(waiting)"])
+        logger.notice(
+            complete
+                ? "usage ledger closed; every usage record is in the database"
+                : "usage ledger closed; some usage records wait in the spool for the next start",
+            metadata: ["spooled_segments": "\(waiting)"])
     }
 }

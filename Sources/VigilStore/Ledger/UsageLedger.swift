@@ -68,8 +68,10 @@ package final class UsageLedger: Sendable {
     ///     (PostgreSQL spends most of a row's cost in its own process: a second connection uses a
     ///     second core).
     /// - Throws: ``SpoolError`` when the spool directory cannot be created or written.
-    package init(connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
-                transactionRows: Int = 10_000, connections: Int = 2, redactor: SecretRedactor = SecretRedactor(), logger: Logger) throws {
+    package init(
+        connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
+        transactionRows: Int = 10_000, connections: Int = 2, redactor: SecretRedactor = SecretRedactor(), logger: Logger
+    ) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
         let keepers = (0..<max(1, connections)).map { _ in
             ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
@@ -78,7 +80,8 @@ package final class UsageLedger: Sendable {
         self.state = state
         self.logger = logger
         if !state.machine.pending.isEmpty {
-            logger.notice("replaying spooled usage", metadata: ["segments": "\(state.machine.pending.count)", "spool": "\(spoolDirectory)"])
+            logger.notice(
+                "replaying spooled usage", metadata: ["segments": "\(state.machine.pending.count)", "spool": "\(spoolDirectory)"])
         }
         let spooler = Spooler(state: state, spool: spool, batchSize: max(1, batchSize), flushInterval: flushInterval, logger: logger)
         let writer = Writer(state: state, spool: spool, keepers: keepers, transactionRows: max(1, transactionRows), logger: logger)
@@ -352,14 +355,17 @@ package final class UsageLedger: Sendable {
                     continue
                 }
                 do {
-                    batches.append(try spool.read(pending.segment) { line, problem in
-                        logger.error("skipping an unreadable spooled record",
-                                     metadata: ["segment": "\(pending.segment.path)", "line": "\(line)", "error": "\(problem)"])
-                    })
+                    batches.append(
+                        try spool.read(pending.segment) { line, problem in
+                            logger.error(
+                                "skipping an unreadable spooled record",
+                                metadata: ["segment": "\(pending.segment.path)", "line": "\(line)", "error": "\(problem)"])
+                        })
                     readable.append(pending)
                 } catch {
-                    logger.error("a spooled segment cannot be read; moved aside as .rejected",
-                                 metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
+                    logger.error(
+                        "a spooled segment cannot be read; moved aside as .rejected",
+                        metadata: ["segment": "\(pending.segment.path)", "error": "\(error)"])
                     spool.reject(pending.segment)
                     state.condition.lock()
                     state.machine.discard { $0.segment.sequence == pending.segment.sequence }
@@ -393,8 +399,9 @@ package final class UsageLedger: Sendable {
                             return false
                         }
                     }
-                    let kept = SpooledBatch(usage: refused.flatMap(\.usage), rows: refused.count,
-                                            verdicts: refused.flatMap(\.verdicts), verdictCount: refused.reduce(0) { $0 + $1.verdictCount })
+                    let kept = SpooledBatch(
+                        usage: refused.flatMap(\.usage), rows: refused.count,
+                        verdicts: refused.flatMap(\.verdicts), verdictCount: refused.reduce(0) { $0 + $1.verdictCount })
                     do {
                         try spool.reject(kept, of: pending.segment, reason: reasons.joined(separator: "\n"))
                     } catch {
@@ -402,9 +409,12 @@ package final class UsageLedger: Sendable {
                         failed(error)
                         return false
                     }
-                    logger.error("PostgreSQL refused usage rows; kept aside for an operator",
-                                 metadata: ["rows": "\(refused.count)", "file": "\(pending.segment.path).rejected",
-                                            "error": "\(reasons.first ?? "")"])
+                    logger.error(
+                        "PostgreSQL refused usage rows; kept aside for an operator",
+                        metadata: [
+                            "rows": "\(refused.count)", "file": "\(pending.segment.path).rejected",
+                            "error": "\(reasons.first ?? "")",
+                        ])
                     finish([pending], inserted: inserted, rejected: refused.count, milliseconds: Date().timeIntervalSince(started) * 1000)
                 } catch {
                     failed(error)
@@ -444,8 +454,9 @@ package final class UsageLedger: Sendable {
             let waiting = state.machine.pending.count
             state.condition.unlock()
             if wasReachable {
-                logger.warning("cannot write usage to PostgreSQL; spooling to disk until it is back",
-                               metadata: ["error": "\(error)", "segments_waiting": "\(waiting)"])
+                logger.warning(
+                    "cannot write usage to PostgreSQL; spooling to disk until it is back",
+                    metadata: ["error": "\(error)", "segments_waiting": "\(waiting)"])
             }
         }
     }

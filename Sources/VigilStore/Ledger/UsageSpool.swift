@@ -29,9 +29,11 @@ final class UsageSpool: @unchecked Sendable {
     init(directory: String) throws(SpoolError) {
         self.directory = directory
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw SpoolError(directory: directory, reason: "cannot be created (\(error.localizedDescription)); create it writable by the vigil user")
+            throw SpoolError(
+                directory: directory, reason: "cannot be created (\(error.localizedDescription)); create it writable by the vigil user")
         }
         guard access(directory, W_OK) == 0 else {
             throw SpoolError(directory: directory, reason: "is not writable; make it writable by the vigil user")
@@ -110,7 +112,9 @@ final class UsageSpool: @unchecked Sendable {
     /// reason in a `.reason` file beside it), durably, so the segment itself can be deleted.
     func reject(_ rows: SpooledBatch, of segment: Segment, reason: String) throws(SpoolError) {
         let path = segment.path.replacingOccurrences(of: ".jsonl", with: ".spool") + ".rejected"
-        if let failure = Self.writeDurably(rows.fileContents, to: path) ?? Self.writeDurably(Array((reason + "\n").utf8), to: path + ".reason") {
+        if let failure = Self.writeDurably(rows.fileContents, to: path)
+            ?? Self.writeDurably(Array((reason + "\n").utf8), to: path + ".reason")
+        {
             throw SpoolError(directory: directory, reason: "cannot keep rejected rows: \(failure)")
         }
         syncDirectory()

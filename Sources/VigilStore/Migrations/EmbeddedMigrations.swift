@@ -3,503 +3,517 @@
 /// The migrations built into this binary, in order.
 enum EmbeddedMigrations {
     static let all: [Migration] = [
-        Migration(version: 1, file: "0001_base_tables.sql", sql: #####"""
--- The tables Vigil shares with the predecessor system. On a fresh database this creates them; on a
--- predecessor's database they already exist and nothing here changes them.
-CREATE TABLE IF NOT EXISTS clients (
-    id         serial PRIMARY KEY,
-    name       text NOT NULL,
-    email      text UNIQUE,
-    created_at timestamp DEFAULT now()
-);
+        Migration(
+            version: 1, file: "0001_base_tables.sql",
+            sql: #####"""
+                -- The tables Vigil shares with the predecessor system. On a fresh database this creates them; on a
+                -- predecessor's database they already exist and nothing here changes them.
+                CREATE TABLE IF NOT EXISTS clients (
+                    id         serial PRIMARY KEY,
+                    name       text NOT NULL,
+                    email      text UNIQUE,
+                    created_at timestamp DEFAULT now()
+                );
 
-CREATE TABLE IF NOT EXISTS api_keys (
-    id         serial PRIMARY KEY,
-    client_id  integer REFERENCES clients (id),
-    key_hash   text,
-    name       text,
-    is_active  boolean DEFAULT true,
-    created_at timestamp DEFAULT now()
-);
+                CREATE TABLE IF NOT EXISTS api_keys (
+                    id         serial PRIMARY KEY,
+                    client_id  integer REFERENCES clients (id),
+                    key_hash   text,
+                    name       text,
+                    is_active  boolean DEFAULT true,
+                    created_at timestamp DEFAULT now()
+                );
 
-CREATE TABLE IF NOT EXISTS api_usage (
-    id           serial PRIMARY KEY,
-    api_key_id   integer REFERENCES api_keys (id),
-    endpoint     text,
-    method       text,
-    status_code  integer,
-    cost         double precision,
-    "timestamp"  timestamp DEFAULT now(),
-    request_data text
-);
-"""#####),
-        Migration(version: 2, file: "0002_usage_ledger.sql", sql: #####"""
--- Vigil's usage ledger on top of the predecessor's api_usage: exact money, time zones, token kinds.
--- Every change keeps old rows and their meaning: costs keep their value (now exact NUMERIC), times
--- stored without a zone are read as UTC (what the predecessor wrote), token columns the old scripts
--- may already have added are kept.
+                CREATE TABLE IF NOT EXISTS api_usage (
+                    id           serial PRIMARY KEY,
+                    api_key_id   integer REFERENCES api_keys (id),
+                    endpoint     text,
+                    method       text,
+                    status_code  integer,
+                    cost         double precision,
+                    "timestamp"  timestamp DEFAULT now(),
+                    request_data text
+                );
+                """#####),
+        Migration(
+            version: 2, file: "0002_usage_ledger.sql",
+            sql: #####"""
+                -- Vigil's usage ledger on top of the predecessor's api_usage: exact money, time zones, token kinds.
+                -- Every change keeps old rows and their meaning: costs keep their value (now exact NUMERIC), times
+                -- stored without a zone are read as UTC (what the predecessor wrote), token columns the old scripts
+                -- may already have added are kept.
 
--- Clients get the id the configuration uses for them.
-ALTER TABLE clients ADD COLUMN IF NOT EXISTS code text;
-ALTER TABLE clients ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'UTC';
-ALTER TABLE clients ADD COLUMN IF NOT EXISTS updated_at timestamptz;
-CREATE UNIQUE INDEX IF NOT EXISTS clients_code_key ON clients (code);
+                -- Clients get the id the configuration uses for them.
+                ALTER TABLE clients ADD COLUMN IF NOT EXISTS code text;
+                ALTER TABLE clients ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'UTC';
+                ALTER TABLE clients ADD COLUMN IF NOT EXISTS updated_at timestamptz;
+                CREATE UNIQUE INDEX IF NOT EXISTS clients_code_key ON clients (code);
 
--- api_usage: one row per Gemini call attempt that reached the network.
-ALTER TABLE api_usage ALTER COLUMN "timestamp" TYPE timestamptz USING "timestamp" AT TIME ZONE 'UTC';
-ALTER TABLE api_usage ALTER COLUMN "timestamp" SET DEFAULT now();
-ALTER TABLE api_usage ALTER COLUMN id TYPE bigint;
--- float8 -> text -> numeric keeps the shortest text that reads back as the same double: no cost changes.
-ALTER TABLE api_usage ALTER COLUMN cost TYPE numeric USING cost::text::numeric;
-ALTER TABLE api_usage ALTER COLUMN api_key_id DROP NOT NULL;
+                -- api_usage: one row per Gemini call attempt that reached the network.
+                ALTER TABLE api_usage ALTER COLUMN "timestamp" TYPE timestamptz USING "timestamp" AT TIME ZONE 'UTC';
+                ALTER TABLE api_usage ALTER COLUMN "timestamp" SET DEFAULT now();
+                ALTER TABLE api_usage ALTER COLUMN id TYPE bigint;
+                -- float8 -> text -> numeric keeps the shortest text that reads back as the same double: no cost changes.
+                ALTER TABLE api_usage ALTER COLUMN cost TYPE numeric USING cost::text::numeric;
+                ALTER TABLE api_usage ALTER COLUMN api_key_id DROP NOT NULL;
 
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS prompt_tokens integer DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS completion_tokens integer DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS total_tokens integer DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS request_id text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS client_id integer REFERENCES clients (id);
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS source_id text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS source_kind text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS model text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS model_version text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS response_id text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS cached_tokens integer NOT NULL DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS thoughts_tokens integer NOT NULL DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS tool_use_tokens integer NOT NULL DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_tokens integer NOT NULL DEFAULT 0;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS estimated boolean NOT NULL DEFAULT false;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS success boolean;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS error text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS finish_reason text;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 1;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS duration_ms integer;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS price_id integer;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS unpriced boolean NOT NULL DEFAULT false;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS session_ids uuid[] NOT NULL DEFAULT '{}';
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS camera_count integer;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_width integer;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_height integer;
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS recorded_at timestamptz NOT NULL DEFAULT now();
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS prompt_tokens integer DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS completion_tokens integer DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS total_tokens integer DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS request_id text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS client_id integer REFERENCES clients (id);
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS source_id text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS source_kind text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS model text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS model_version text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS response_id text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS cached_tokens integer NOT NULL DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS thoughts_tokens integer NOT NULL DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS tool_use_tokens integer NOT NULL DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_tokens integer NOT NULL DEFAULT 0;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS estimated boolean NOT NULL DEFAULT false;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS success boolean;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS error text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS finish_reason text;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 1;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS duration_ms integer;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS price_id integer;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS unpriced boolean NOT NULL DEFAULT false;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS session_ids uuid[] NOT NULL DEFAULT '{}';
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS camera_count integer;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_width integer;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS image_height integer;
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS recorded_at timestamptz NOT NULL DEFAULT now();
 
--- Old rows: the predecessor's client through its API key, success from the HTTP status.
-UPDATE api_usage u SET client_id = k.client_id FROM api_keys k WHERE u.client_id IS NULL AND u.api_key_id = k.id;
-UPDATE api_usage SET success = (status_code BETWEEN 200 AND 299) WHERE success IS NULL AND status_code IS NOT NULL;
+                -- Old rows: the predecessor's client through its API key, success from the HTTP status.
+                UPDATE api_usage u SET client_id = k.client_id FROM api_keys k WHERE u.client_id IS NULL AND u.api_key_id = k.id;
+                UPDATE api_usage SET success = (status_code BETWEEN 200 AND 299) WHERE success IS NULL AND status_code IS NOT NULL;
 
-CREATE UNIQUE INDEX IF NOT EXISTS api_usage_request_id_key ON api_usage (request_id);
-CREATE INDEX IF NOT EXISTS api_usage_client_time ON api_usage (client_id, "timestamp");
-CREATE INDEX IF NOT EXISTS api_usage_source_time ON api_usage (source_id, "timestamp");
-CREATE INDEX IF NOT EXISTS api_usage_time ON api_usage ("timestamp");
-CREATE INDEX IF NOT EXISTS api_usage_sessions ON api_usage USING gin (session_ids);
+                CREATE UNIQUE INDEX IF NOT EXISTS api_usage_request_id_key ON api_usage (request_id);
+                CREATE INDEX IF NOT EXISTS api_usage_client_time ON api_usage (client_id, "timestamp");
+                CREATE INDEX IF NOT EXISTS api_usage_source_time ON api_usage (source_id, "timestamp");
+                CREATE INDEX IF NOT EXISTS api_usage_time ON api_usage ("timestamp");
+                CREATE INDEX IF NOT EXISTS api_usage_sessions ON api_usage USING gin (session_ids);
 
--- Cameras and groups, synced from the configuration at start.
-CREATE TABLE IF NOT EXISTS cameras (
-    id         text PRIMARY KEY,
-    client_id  integer NOT NULL REFERENCES clients (id),
-    name       text NOT NULL,
-    stream     text NOT NULL,
-    enabled    boolean NOT NULL DEFAULT true,
-    active     boolean NOT NULL DEFAULT true,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
+                -- Cameras and groups, synced from the configuration at start.
+                CREATE TABLE IF NOT EXISTS cameras (
+                    id         text PRIMARY KEY,
+                    client_id  integer NOT NULL REFERENCES clients (id),
+                    name       text NOT NULL,
+                    stream     text NOT NULL,
+                    enabled    boolean NOT NULL DEFAULT true,
+                    active     boolean NOT NULL DEFAULT true,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
 
-CREATE TABLE IF NOT EXISTS camera_groups (
-    id         text PRIMARY KEY,
-    client_id  integer NOT NULL REFERENCES clients (id),
-    name       text NOT NULL,
-    camera_ids text[] NOT NULL,
-    active     boolean NOT NULL DEFAULT true,
-    updated_at timestamptz NOT NULL DEFAULT now()
-);
+                CREATE TABLE IF NOT EXISTS camera_groups (
+                    id         text PRIMARY KEY,
+                    client_id  integer NOT NULL REFERENCES clients (id),
+                    name       text NOT NULL,
+                    camera_ids text[] NOT NULL,
+                    active     boolean NOT NULL DEFAULT true,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
 
--- One camera connection's life: from connecting to disconnecting or shutdown.
-CREATE TABLE IF NOT EXISTS stream_sessions (
-    id         uuid PRIMARY KEY,
-    camera_id  text NOT NULL,
-    started_at timestamptz NOT NULL,
-    ended_at   timestamptz,
-    end_reason text
-);
-CREATE INDEX IF NOT EXISTS stream_sessions_camera ON stream_sessions (camera_id, started_at);
+                -- One camera connection's life: from connecting to disconnecting or shutdown.
+                CREATE TABLE IF NOT EXISTS stream_sessions (
+                    id         uuid PRIMARY KEY,
+                    camera_id  text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    ended_at   timestamptz,
+                    end_reason text
+                );
+                CREATE INDEX IF NOT EXISTS stream_sessions_camera ON stream_sessions (camera_id, started_at);
 
--- The verdict of each successful call, one row per camera (four for a group).
-CREATE TABLE IF NOT EXISTS analyses (
-    id                bigserial PRIMARY KEY,
-    usage_id          bigint NOT NULL REFERENCES api_usage (id),
-    request_id        text NOT NULL,
-    "timestamp"       timestamptz NOT NULL,
-    client_id         integer REFERENCES clients (id),
-    camera_id         text NOT NULL,
-    source_id         text NOT NULL,
-    quadrant          integer,
-    frame_count       integer NOT NULL DEFAULT 1,
-    frame_size        text,
-    incident_detected boolean NOT NULL,
-    incident_type     text NOT NULL,
-    confidence        numeric,
-    description       text,
-    analysis_text     text,
-    UNIQUE (request_id, camera_id)
-);
-CREATE INDEX IF NOT EXISTS analyses_camera_time ON analyses (camera_id, "timestamp");
-CREATE INDEX IF NOT EXISTS analyses_incidents ON analyses ("timestamp") WHERE incident_detected;
+                -- The verdict of each successful call, one row per camera (four for a group).
+                CREATE TABLE IF NOT EXISTS analyses (
+                    id                bigserial PRIMARY KEY,
+                    usage_id          bigint NOT NULL REFERENCES api_usage (id),
+                    request_id        text NOT NULL,
+                    "timestamp"       timestamptz NOT NULL,
+                    client_id         integer REFERENCES clients (id),
+                    camera_id         text NOT NULL,
+                    source_id         text NOT NULL,
+                    quadrant          integer,
+                    frame_count       integer NOT NULL DEFAULT 1,
+                    frame_size        text,
+                    incident_detected boolean NOT NULL,
+                    incident_type     text NOT NULL,
+                    confidence        numeric,
+                    description       text,
+                    analysis_text     text,
+                    UNIQUE (request_id, camera_id)
+                );
+                CREATE INDEX IF NOT EXISTS analyses_camera_time ON analyses (camera_id, "timestamp");
+                CREATE INDEX IF NOT EXISTS analyses_incidents ON analyses ("timestamp") WHERE incident_detected;
 
--- Effective-dated model prices in USD per million tokens; the billing migrations fill it.
-CREATE TABLE IF NOT EXISTS model_prices (
-    id                     serial PRIMARY KEY,
-    model                  text NOT NULL,
-    effective_from         timestamptz NOT NULL,
-    input_per_million      numeric NOT NULL CHECK (input_per_million >= 0),
-    output_per_million     numeric NOT NULL CHECK (output_per_million >= 0),
-    cached_per_million     numeric CHECK (cached_per_million >= 0),
-    long_context_threshold integer,
-    input_long_per_million  numeric,
-    output_long_per_million numeric,
-    cached_long_per_million numeric,
-    note                   text,
-    created_at             timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (model, effective_from)
-);
+                -- Effective-dated model prices in USD per million tokens; the billing migrations fill it.
+                CREATE TABLE IF NOT EXISTS model_prices (
+                    id                     serial PRIMARY KEY,
+                    model                  text NOT NULL,
+                    effective_from         timestamptz NOT NULL,
+                    input_per_million      numeric NOT NULL CHECK (input_per_million >= 0),
+                    output_per_million     numeric NOT NULL CHECK (output_per_million >= 0),
+                    cached_per_million     numeric CHECK (cached_per_million >= 0),
+                    long_context_threshold integer,
+                    input_long_per_million  numeric,
+                    output_long_per_million numeric,
+                    cached_long_per_million numeric,
+                    note                   text,
+                    created_at             timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (model, effective_from)
+                );
 
--- The predecessor's serial id is 32-bit; the ledger outgrows that.
-DO $$
-DECLARE sequence_name text := pg_get_serial_sequence('api_usage', 'id');
-BEGIN
-    IF sequence_name IS NOT NULL THEN
-        EXECUTE format('ALTER SEQUENCE %s AS bigint', sequence_name);
-    END IF;
-END
-$$;
-"""#####),
-        Migration(version: 3, file: "0003_prices.sql", sql: #####"""
--- The price book and the one formula that costs a call from it.
+                -- The predecessor's serial id is 32-bit; the ledger outgrows that.
+                DO $$
+                DECLARE sequence_name text := pg_get_serial_sequence('api_usage', 'id');
+                BEGIN
+                    IF sequence_name IS NOT NULL THEN
+                        EXECUTE format('ALTER SEQUENCE %s AS bigint', sequence_name);
+                    END IF;
+                END
+                $$;
+                """#####),
+        Migration(
+            version: 3, file: "0003_prices.sql",
+            sql: #####"""
+                -- The price book and the one formula that costs a call from it.
 
--- The price of a model in effect at a time: the newest row whose effective_from is not after it.
-CREATE OR REPLACE FUNCTION vigil_price_at(p_model text, p_at timestamptz) RETURNS model_prices
-LANGUAGE sql STABLE AS $$
-    SELECT * FROM model_prices
-    WHERE model = p_model AND effective_from <= p_at
-    ORDER BY effective_from DESC
-    LIMIT 1
-$$;
+                -- The price of a model in effect at a time: the newest row whose effective_from is not after it.
+                CREATE OR REPLACE FUNCTION vigil_price_at(p_model text, p_at timestamptz) RETURNS model_prices
+                LANGUAGE sql STABLE AS $$
+                    SELECT * FROM model_prices
+                    WHERE model = p_model AND effective_from <= p_at
+                    ORDER BY effective_from DESC
+                    LIMIT 1
+                $$;
 
--- The provider cost of one call, exact, in USD:
---   (prompt - cached + tool_use) x input + cached x cached_input + (candidates + thoughts) x output,
--- each price per million tokens; above long_context_threshold prompt tokens the long-context prices
--- apply to the whole request. A model without a cached rate bills cached tokens at its input rate.
--- NULL when there is no price (the row is then unpriced, never $0).
-CREATE OR REPLACE FUNCTION vigil_call_cost(p model_prices, prompt_tokens bigint, cached_tokens bigint,
-                                           output_tokens bigint, tool_use_tokens bigint) RETURNS numeric
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN p.id IS NULL THEN NULL ELSE
-        ((prompt_tokens - cached_tokens + tool_use_tokens)
-            * CASE WHEN long_context THEN coalesce(p.input_long_per_million, p.input_per_million) ELSE p.input_per_million END
-         + cached_tokens
-            * CASE WHEN long_context
-                   THEN coalesce(p.cached_long_per_million, p.cached_per_million, p.input_long_per_million, p.input_per_million)
-                   ELSE coalesce(p.cached_per_million, p.input_per_million) END
-         + output_tokens
-            * CASE WHEN long_context THEN coalesce(p.output_long_per_million, p.output_per_million) ELSE p.output_per_million END
-        ) * 0.000001
-    END
-    FROM (SELECT p.long_context_threshold IS NOT NULL AND prompt_tokens > p.long_context_threshold AS long_context) AS tier
-$$;
+                -- The provider cost of one call, exact, in USD:
+                --   (prompt - cached + tool_use) x input + cached x cached_input + (candidates + thoughts) x output,
+                -- each price per million tokens; above long_context_threshold prompt tokens the long-context prices
+                -- apply to the whole request. A model without a cached rate bills cached tokens at its input rate.
+                -- NULL when there is no price (the row is then unpriced, never $0).
+                CREATE OR REPLACE FUNCTION vigil_call_cost(p model_prices, prompt_tokens bigint, cached_tokens bigint,
+                                                           output_tokens bigint, tool_use_tokens bigint) RETURNS numeric
+                LANGUAGE sql IMMUTABLE AS $$
+                    SELECT CASE WHEN p.id IS NULL THEN NULL ELSE
+                        ((prompt_tokens - cached_tokens + tool_use_tokens)
+                            * CASE WHEN long_context THEN coalesce(p.input_long_per_million, p.input_per_million) ELSE p.input_per_million END
+                         + cached_tokens
+                            * CASE WHEN long_context
+                                   THEN coalesce(p.cached_long_per_million, p.cached_per_million, p.input_long_per_million, p.input_per_million)
+                                   ELSE coalesce(p.cached_per_million, p.input_per_million) END
+                         + output_tokens
+                            * CASE WHEN long_context THEN coalesce(p.output_long_per_million, p.output_per_million) ELSE p.output_per_million END
+                        ) * 0.000001
+                    END
+                    FROM (SELECT p.long_context_threshold IS NOT NULL AND prompt_tokens > p.long_context_threshold AS long_context) AS tier
+                $$;
 
--- List prices, USD per million tokens, standard tier (shared/gemini/README.md). Later changes are
--- new rows with a later effective_from, added with `vigil prices set`.
-INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cached_per_million,
-                          long_context_threshold, input_long_per_million, output_long_per_million, cached_long_per_million, note)
-VALUES
-    ('gemini-2.0-flash',        '2025-01-01T00:00:00Z', 0.10,  0.40, 0.025, NULL,   NULL, NULL, NULL, 'retired 2026-06'),
-    ('gemini-2.0-flash-lite',   '2025-01-01T00:00:00Z', 0.075, 0.30, NULL,  NULL,   NULL, NULL, NULL, 'retired 2026-06'),
-    ('gemini-2.5-flash',        '2025-01-01T00:00:00Z', 0.30,  2.50, 0.03,  NULL,   NULL, NULL, NULL, NULL),
-    ('gemini-2.5-flash-lite',   '2025-01-01T00:00:00Z', 0.10,  0.40, 0.01,  NULL,   NULL, NULL, NULL, NULL),
-    ('gemini-2.5-pro',          '2025-01-01T00:00:00Z', 1.25, 10.00, 0.125, 200000, 2.50, 15.00, 0.25, NULL),
-    ('gemini-3-flash-preview',  '2025-01-01T00:00:00Z', 0.50,  3.00, 0.05,  NULL,   NULL, NULL, NULL, NULL),
-    ('gemini-3.1-pro-preview',  '2025-01-01T00:00:00Z', 2.00, 12.00, 0.20,  200000, 4.00, 18.00, 0.40, NULL),
-    ('gemini-3.1-flash-lite',   '2025-01-01T00:00:00Z', 0.25,  1.50, 0.025, NULL,   NULL, NULL, NULL, NULL),
-    ('gemini-3.5-flash',        '2025-01-01T00:00:00Z', 1.50,  9.00, 0.15,  NULL,   NULL, NULL, NULL, NULL),
-    ('gemini-3.5-flash-lite',   '2025-01-01T00:00:00Z', 0.30,  2.50, 0.03,  NULL,   NULL, NULL, NULL, NULL)
-ON CONFLICT (model, effective_from) DO NOTHING;
-"""#####),
-        Migration(version: 4, file: "0004_invoices.sql", sql: #####"""
--- Issued invoices: numbered gaplessly per year, frozen, and linked to the usage rows they bill.
+                -- List prices, USD per million tokens, standard tier (shared/gemini/README.md). Later changes are
+                -- new rows with a later effective_from, added with `vigil prices set`.
+                INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cached_per_million,
+                                          long_context_threshold, input_long_per_million, output_long_per_million, cached_long_per_million, note)
+                VALUES
+                    ('gemini-2.0-flash',        '2025-01-01T00:00:00Z', 0.10,  0.40, 0.025, NULL,   NULL, NULL, NULL, 'retired 2026-06'),
+                    ('gemini-2.0-flash-lite',   '2025-01-01T00:00:00Z', 0.075, 0.30, NULL,  NULL,   NULL, NULL, NULL, 'retired 2026-06'),
+                    ('gemini-2.5-flash',        '2025-01-01T00:00:00Z', 0.30,  2.50, 0.03,  NULL,   NULL, NULL, NULL, NULL),
+                    ('gemini-2.5-flash-lite',   '2025-01-01T00:00:00Z', 0.10,  0.40, 0.01,  NULL,   NULL, NULL, NULL, NULL),
+                    ('gemini-2.5-pro',          '2025-01-01T00:00:00Z', 1.25, 10.00, 0.125, 200000, 2.50, 15.00, 0.25, NULL),
+                    ('gemini-3-flash-preview',  '2025-01-01T00:00:00Z', 0.50,  3.00, 0.05,  NULL,   NULL, NULL, NULL, NULL),
+                    ('gemini-3.1-pro-preview',  '2025-01-01T00:00:00Z', 2.00, 12.00, 0.20,  200000, 4.00, 18.00, 0.40, NULL),
+                    ('gemini-3.1-flash-lite',   '2025-01-01T00:00:00Z', 0.25,  1.50, 0.025, NULL,   NULL, NULL, NULL, NULL),
+                    ('gemini-3.5-flash',        '2025-01-01T00:00:00Z', 1.50,  9.00, 0.15,  NULL,   NULL, NULL, NULL, NULL),
+                    ('gemini-3.5-flash-lite',   '2025-01-01T00:00:00Z', 0.30,  2.50, 0.03,  NULL,   NULL, NULL, NULL, NULL)
+                ON CONFLICT (model, effective_from) DO NOTHING;
+                """#####),
+        Migration(
+            version: 4, file: "0004_invoices.sql",
+            sql: #####"""
+                -- Issued invoices: numbered gaplessly per year, frozen, and linked to the usage rows they bill.
 
-CREATE TABLE IF NOT EXISTS invoice_numbers (
-    year        integer PRIMARY KEY,
-    last_number integer NOT NULL
-);
+                CREATE TABLE IF NOT EXISTS invoice_numbers (
+                    year        integer PRIMARY KEY,
+                    last_number integer NOT NULL
+                );
 
-CREATE TABLE IF NOT EXISTS invoices (
-    id            serial PRIMARY KEY,
-    number        text NOT NULL UNIQUE,
-    year          integer NOT NULL,
-    sequence      integer NOT NULL,
-    client_id     integer NOT NULL REFERENCES clients (id),
-    month         text NOT NULL,
-    period_start  timestamptz NOT NULL,
-    period_end    timestamptz NOT NULL,
-    currency      text NOT NULL,
-    provider_cost numeric NOT NULL,
-    subtotal      numeric NOT NULL,
-    vat           numeric NOT NULL,
-    total         numeric NOT NULL,
-    document      text NOT NULL,
-    issued_at     timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (client_id, month),
-    UNIQUE (year, sequence)
-);
+                CREATE TABLE IF NOT EXISTS invoices (
+                    id            serial PRIMARY KEY,
+                    number        text NOT NULL UNIQUE,
+                    year          integer NOT NULL,
+                    sequence      integer NOT NULL,
+                    client_id     integer NOT NULL REFERENCES clients (id),
+                    month         text NOT NULL,
+                    period_start  timestamptz NOT NULL,
+                    period_end    timestamptz NOT NULL,
+                    currency      text NOT NULL,
+                    provider_cost numeric NOT NULL,
+                    subtotal      numeric NOT NULL,
+                    vat           numeric NOT NULL,
+                    total         numeric NOT NULL,
+                    document      text NOT NULL,
+                    issued_at     timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (client_id, month),
+                    UNIQUE (year, sequence)
+                );
 
-ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS invoice_id integer REFERENCES invoices (id);
-CREATE INDEX IF NOT EXISTS api_usage_uninvoiced ON api_usage (client_id, "timestamp") WHERE invoice_id IS NULL;
-CREATE INDEX IF NOT EXISTS api_usage_invoice ON api_usage (invoice_id) WHERE invoice_id IS NOT NULL;
-"""#####),
-        Migration(version: 5, file: "0005_usage_hourly.sql", sql: #####"""
--- Usage added up per client, UTC hour, model, source and operation (method and endpoint), so a
--- month's invoice or usage report reads a few thousand rows instead of millions. Exact: the same sums
--- as the rows (NUMERIC cost); rows are never deleted, and repricing updates it in the same statement.
--- It also counts the timed calls and keeps a latency histogram for the reports' p95: latency_kk
--- counts calls with width_bucket(duration_ms, thresholds) = k, latency_00 under 250 ms, latency_16 a
--- minute or more. The thresholds are VigilCore's LatencyHistogram.thresholds (a test holds them equal).
-CREATE TABLE IF NOT EXISTS usage_hourly (
-    client_id      integer NOT NULL,
-    hour           timestamptz NOT NULL,
-    model          text NOT NULL,
-    source_id      text NOT NULL,
-    source_kind    text NOT NULL,
-    operation      text NOT NULL,
-    calls          bigint NOT NULL,
-    failed         bigint NOT NULL,
-    prompt         bigint NOT NULL,
-    cached         bigint NOT NULL,
-    completion     bigint NOT NULL,
-    thoughts       bigint NOT NULL,
-    tool_use       bigint NOT NULL,
-    total          bigint NOT NULL,
-    cost           numeric NOT NULL,
-    unpriced       bigint NOT NULL,
-    estimated      bigint NOT NULL,
-    duration_sum   bigint NOT NULL,
-    duration_count bigint NOT NULL,
-    latency_00     bigint NOT NULL DEFAULT 0,
-    latency_01     bigint NOT NULL DEFAULT 0,
-    latency_02     bigint NOT NULL DEFAULT 0,
-    latency_03     bigint NOT NULL DEFAULT 0,
-    latency_04     bigint NOT NULL DEFAULT 0,
-    latency_05     bigint NOT NULL DEFAULT 0,
-    latency_06     bigint NOT NULL DEFAULT 0,
-    latency_07     bigint NOT NULL DEFAULT 0,
-    latency_08     bigint NOT NULL DEFAULT 0,
-    latency_09     bigint NOT NULL DEFAULT 0,
-    latency_10     bigint NOT NULL DEFAULT 0,
-    latency_11     bigint NOT NULL DEFAULT 0,
-    latency_12     bigint NOT NULL DEFAULT 0,
-    latency_13     bigint NOT NULL DEFAULT 0,
-    latency_14     bigint NOT NULL DEFAULT 0,
-    latency_15     bigint NOT NULL DEFAULT 0,
-    latency_16     bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (client_id, hour, model, source_id, source_kind, operation)
-);
-CREATE INDEX IF NOT EXISTS usage_hourly_hour ON usage_hourly (hour);
+                ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS invoice_id integer REFERENCES invoices (id);
+                CREATE INDEX IF NOT EXISTS api_usage_uninvoiced ON api_usage (client_id, "timestamp") WHERE invoice_id IS NULL;
+                CREATE INDEX IF NOT EXISTS api_usage_invoice ON api_usage (invoice_id) WHERE invoice_id IS NOT NULL;
+                """#####),
+        Migration(
+            version: 5, file: "0005_usage_hourly.sql",
+            sql: #####"""
+                -- Usage added up per client, UTC hour, model, source and operation (method and endpoint), so a
+                -- month's invoice or usage report reads a few thousand rows instead of millions. Exact: the same sums
+                -- as the rows (NUMERIC cost); rows are never deleted, and repricing updates it in the same statement.
+                -- It also counts the timed calls and keeps a latency histogram for the reports' p95: latency_kk
+                -- counts calls with width_bucket(duration_ms, thresholds) = k, latency_00 under 250 ms, latency_16 a
+                -- minute or more. The thresholds are VigilCore's LatencyHistogram.thresholds (a test holds them equal).
+                CREATE TABLE IF NOT EXISTS usage_hourly (
+                    client_id      integer NOT NULL,
+                    hour           timestamptz NOT NULL,
+                    model          text NOT NULL,
+                    source_id      text NOT NULL,
+                    source_kind    text NOT NULL,
+                    operation      text NOT NULL,
+                    calls          bigint NOT NULL,
+                    failed         bigint NOT NULL,
+                    prompt         bigint NOT NULL,
+                    cached         bigint NOT NULL,
+                    completion     bigint NOT NULL,
+                    thoughts       bigint NOT NULL,
+                    tool_use       bigint NOT NULL,
+                    total          bigint NOT NULL,
+                    cost           numeric NOT NULL,
+                    unpriced       bigint NOT NULL,
+                    estimated      bigint NOT NULL,
+                    duration_sum   bigint NOT NULL,
+                    duration_count bigint NOT NULL,
+                    latency_00     bigint NOT NULL DEFAULT 0,
+                    latency_01     bigint NOT NULL DEFAULT 0,
+                    latency_02     bigint NOT NULL DEFAULT 0,
+                    latency_03     bigint NOT NULL DEFAULT 0,
+                    latency_04     bigint NOT NULL DEFAULT 0,
+                    latency_05     bigint NOT NULL DEFAULT 0,
+                    latency_06     bigint NOT NULL DEFAULT 0,
+                    latency_07     bigint NOT NULL DEFAULT 0,
+                    latency_08     bigint NOT NULL DEFAULT 0,
+                    latency_09     bigint NOT NULL DEFAULT 0,
+                    latency_10     bigint NOT NULL DEFAULT 0,
+                    latency_11     bigint NOT NULL DEFAULT 0,
+                    latency_12     bigint NOT NULL DEFAULT 0,
+                    latency_13     bigint NOT NULL DEFAULT 0,
+                    latency_14     bigint NOT NULL DEFAULT 0,
+                    latency_15     bigint NOT NULL DEFAULT 0,
+                    latency_16     bigint NOT NULL DEFAULT 0,
+                    PRIMARY KEY (client_id, hour, model, source_id, source_kind, operation)
+                );
+                CREATE INDEX IF NOT EXISTS usage_hourly_hour ON usage_hourly (hour);
 
--- Each insert statement adds its rows in key order, so two ledger transactions never wait on each
--- other's hours in opposite orders (no deadlock). The backfill below is the same statement over
--- api_usage: a shared function would have to build it with EXECUTE, which re-plans it on every
--- insert (measured: single-row inserts 1,900/s with this static trigger, 600/s with EXECUTE).
-CREATE OR REPLACE FUNCTION vigil_hourly_on_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO usage_hourly AS h
-    SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
-           count(*), count(*) FILTER (WHERE r.success IS FALSE),
-           coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
-           coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
-           coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
-           count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
-           coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
-           count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
-               count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
-               count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
-               count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
-               count(*) FILTER (WHERE r.bucket = 16)
-    FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
-                 coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
-                 coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
-                 width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
-          FROM inserted_rows i WHERE i."timestamp" IS NOT NULL) r
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
-        calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
-        cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
-        thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
-        cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
-        duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
-        latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
-            latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
-            latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
-            latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
-            latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
-            latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
-    RETURN NULL;
-END
-$$;
+                -- Each insert statement adds its rows in key order, so two ledger transactions never wait on each
+                -- other's hours in opposite orders (no deadlock). The backfill below is the same statement over
+                -- api_usage: a shared function would have to build it with EXECUTE, which re-plans it on every
+                -- insert (measured: single-row inserts 1,900/s with this static trigger, 600/s with EXECUTE).
+                CREATE OR REPLACE FUNCTION vigil_hourly_on_insert() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO usage_hourly AS h
+                    SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
+                           count(*), count(*) FILTER (WHERE r.success IS FALSE),
+                           coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
+                           coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
+                           coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
+                           count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
+                           coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
+                           count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
+                               count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
+                               count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
+                               count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
+                               count(*) FILTER (WHERE r.bucket = 16)
+                    FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
+                                 coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
+                                 coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
+                                 width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
+                          FROM inserted_rows i WHERE i."timestamp" IS NOT NULL) r
+                    GROUP BY 1, 2, 3, 4, 5, 6
+                    ORDER BY 1, 2, 3, 4, 5, 6
+                    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
+                        calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
+                        cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
+                        thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
+                        cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
+                        duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
+                        latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
+                            latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
+                            latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
+                            latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
+                            latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
+                            latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
+                    RETURN NULL;
+                END
+                $$;
 
-DROP TRIGGER IF EXISTS api_usage_hourly ON api_usage;
-CREATE TRIGGER api_usage_hourly AFTER INSERT ON api_usage
-    REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION vigil_hourly_on_insert();
+                DROP TRIGGER IF EXISTS api_usage_hourly ON api_usage;
+                CREATE TRIGGER api_usage_hourly AFTER INSERT ON api_usage
+                    REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION vigil_hourly_on_insert();
 
--- The rows already there (a predecessor's, or earlier Vigil's).
-TRUNCATE usage_hourly;
-INSERT INTO usage_hourly AS h
-SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
-       count(*), count(*) FILTER (WHERE r.success IS FALSE),
-       coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
-       coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
-       coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
-       count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
-       coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
-       count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
-           count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
-           count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
-           count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
-           count(*) FILTER (WHERE r.bucket = 16)
-FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
-             coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
-             coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
-             width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
-      FROM api_usage i WHERE i."timestamp" IS NOT NULL) r
-GROUP BY 1, 2, 3, 4, 5, 6
-ORDER BY 1, 2, 3, 4, 5, 6
-ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
-    calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
-    cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
-    thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
-    cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
-    duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
-    latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
-        latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
-        latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
-        latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
-        latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
-        latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
-"""#####),
-        Migration(version: 6, file: "0006_ledger_ingest.sql", sql: #####"""
--- The ledger's write path, cheaper per row (scripts/bench-store measures it). Each change below
--- was measured on a 5,000-row ledger statement with EXPLAIN ANALYZE.
+                -- The rows already there (a predecessor's, or earlier Vigil's).
+                TRUNCATE usage_hourly;
+                INSERT INTO usage_hourly AS h
+                SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
+                       count(*), count(*) FILTER (WHERE r.success IS FALSE),
+                       coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
+                       coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
+                       coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
+                       count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
+                       coalesce(sum(r.duration_ms), 0), count(r.duration_ms),
+                       count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
+                           count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
+                           count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
+                           count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
+                           count(*) FILTER (WHERE r.bucket = 16)
+                FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
+                             coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
+                             coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
+                             width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
+                      FROM api_usage i WHERE i."timestamp" IS NOT NULL) r
+                GROUP BY 1, 2, 3, 4, 5, 6
+                ORDER BY 1, 2, 3, 4, 5, 6
+                ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
+                    calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
+                    cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
+                    thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
+                    cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
+                    duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
+                    latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
+                        latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
+                        latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
+                        latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
+                        latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
+                        latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
+                """#####),
+        Migration(
+            version: 6, file: "0006_ledger_ingest.sql",
+            sql: #####"""
+                -- The ledger's write path, cheaper per row (scripts/bench-store measures it). Each change below
+                -- was measured on a 5,000-row ledger statement with EXPLAIN ANALYZE.
 
--- Session reports find a session's rows by its time range (below) and filter them; the GIN index on
--- session_ids cost about 5 µs per inserted row for that one report.
-DROP INDEX IF EXISTS api_usage_sessions;
+                -- Session reports find a session's rows by its time range (below) and filter them; the GIN index on
+                -- session_ids cost about 5 µs per inserted row for that one report.
+                DROP INDEX IF EXISTS api_usage_sessions;
 
--- Rows arrive in time order, so a BRIN index serves time ranges (usage reports' partial hours) at a
--- fraction of a B-tree's upkeep. By-client and by-source time ranges keep their B-trees.
-DROP INDEX IF EXISTS api_usage_time;
-CREATE INDEX IF NOT EXISTS api_usage_time_brin ON api_usage USING brin ("timestamp");
+                -- Rows arrive in time order, so a BRIN index serves time ranges (usage reports' partial hours) at a
+                -- fraction of a B-tree's upkeep. By-client and by-source time ranges keep their B-trees.
+                DROP INDEX IF EXISTS api_usage_time;
+                CREATE INDEX IF NOT EXISTS api_usage_time_brin ON api_usage USING brin ("timestamp");
 
--- analyses rows are written only by the ledger statement that inserts their usage row, from that
--- row's own id and client, and neither table is ever deleted from. The per-row foreign-key checks
--- (each locks the referenced row) cost more than the insert itself: about 20 µs of a row's 85.
-ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_usage_id_fkey;
-ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_client_id_fkey;
+                -- analyses rows are written only by the ledger statement that inserts their usage row, from that
+                -- row's own id and client, and neither table is ever deleted from. The per-row foreign-key checks
+                -- (each locks the referenced row) cost more than the insert itself: about 20 µs of a row's 85.
+                ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_usage_id_fkey;
+                ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_client_id_fkey;
 
--- One verdict per camera per call, keyed by the usage row's id (increasing, so the index grows at
--- its right edge) rather than by the request id text.
-ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_request_id_camera_id_key;
-CREATE UNIQUE INDEX IF NOT EXISTS analyses_usage_camera ON analyses (usage_id, camera_id);
+                -- One verdict per camera per call, keyed by the usage row's id (increasing, so the index grows at
+                -- its right edge) rather than by the request id text.
+                ALTER TABLE analyses DROP CONSTRAINT IF EXISTS analyses_request_id_camera_id_key;
+                CREATE UNIQUE INDEX IF NOT EXISTS analyses_usage_camera ON analyses (usage_id, camera_id);
 
--- api_usage.client_id comes from the ledger statement's own join on clients, and invoice_id only
--- from the transaction that issues an invoice. Their per-row foreign-key checks cost 12 µs of a
--- row's 52. What kept those references valid is that a client or an invoice never goes away: that
--- is now enforced once per statement instead of checked once per usage row.
-ALTER TABLE api_usage DROP CONSTRAINT IF EXISTS api_usage_client_id_fkey;
-ALTER TABLE api_usage DROP CONSTRAINT IF EXISTS api_usage_invoice_id_fkey;
+                -- api_usage.client_id comes from the ledger statement's own join on clients, and invoice_id only
+                -- from the transaction that issues an invoice. Their per-row foreign-key checks cost 12 µs of a
+                -- row's 52. What kept those references valid is that a client or an invoice never goes away: that
+                -- is now enforced once per statement instead of checked once per usage row.
+                ALTER TABLE api_usage DROP CONSTRAINT IF EXISTS api_usage_client_id_fkey;
+                ALTER TABLE api_usage DROP CONSTRAINT IF EXISTS api_usage_invoice_id_fkey;
 
-CREATE OR REPLACE FUNCTION vigil_refuse_removal() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% rows are referenced by the usage ledger and are never deleted or renumbered', TG_TABLE_NAME
-        USING ERRCODE = 'restrict_violation',
-              HINT = 'A client removed from the configuration keeps its row, usage and invoices; issued invoices are permanent.';
-END
-$$;
+                CREATE OR REPLACE FUNCTION vigil_refuse_removal() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION '% rows are referenced by the usage ledger and are never deleted or renumbered', TG_TABLE_NAME
+                        USING ERRCODE = 'restrict_violation',
+                              HINT = 'A client removed from the configuration keeps its row, usage and invoices; issued invoices are permanent.';
+                END
+                $$;
 
-DROP TRIGGER IF EXISTS clients_never_removed ON clients;
-CREATE TRIGGER clients_never_removed BEFORE DELETE OR UPDATE OF id ON clients
-    FOR EACH ROW EXECUTE FUNCTION vigil_refuse_removal();
-DROP TRIGGER IF EXISTS invoices_never_removed ON invoices;
-CREATE TRIGGER invoices_never_removed BEFORE DELETE OR UPDATE OF id ON invoices
-    FOR EACH ROW EXECUTE FUNCTION vigil_refuse_removal();
-DROP TRIGGER IF EXISTS clients_never_truncated ON clients;
-CREATE TRIGGER clients_never_truncated BEFORE TRUNCATE ON clients
-    FOR EACH STATEMENT EXECUTE FUNCTION vigil_refuse_removal();
-DROP TRIGGER IF EXISTS invoices_never_truncated ON invoices;
-CREATE TRIGGER invoices_never_truncated BEFORE TRUNCATE ON invoices
-    FOR EACH STATEMENT EXECUTE FUNCTION vigil_refuse_removal();
-"""#####),
-        Migration(version: 7, file: "0007_usage_hourly_slowest_call.sql", sql: #####"""
--- The slowest call of each hour, so that a report's p95, read from the latency buckets, is never
--- above it (calls of 2 ms are not "p95 237 ms"). 0005 had shipped without it, so it is added here:
--- the column (last in the table, hence the insert's column list), the trigger function that keeps
--- it, and the hours already there.
+                DROP TRIGGER IF EXISTS clients_never_removed ON clients;
+                CREATE TRIGGER clients_never_removed BEFORE DELETE OR UPDATE OF id ON clients
+                    FOR EACH ROW EXECUTE FUNCTION vigil_refuse_removal();
+                DROP TRIGGER IF EXISTS invoices_never_removed ON invoices;
+                CREATE TRIGGER invoices_never_removed BEFORE DELETE OR UPDATE OF id ON invoices
+                    FOR EACH ROW EXECUTE FUNCTION vigil_refuse_removal();
+                DROP TRIGGER IF EXISTS clients_never_truncated ON clients;
+                CREATE TRIGGER clients_never_truncated BEFORE TRUNCATE ON clients
+                    FOR EACH STATEMENT EXECUTE FUNCTION vigil_refuse_removal();
+                DROP TRIGGER IF EXISTS invoices_never_truncated ON invoices;
+                CREATE TRIGGER invoices_never_truncated BEFORE TRUNCATE ON invoices
+                    FOR EACH STATEMENT EXECUTE FUNCTION vigil_refuse_removal();
+                """#####),
+        Migration(
+            version: 7, file: "0007_usage_hourly_slowest_call.sql",
+            sql: #####"""
+                -- The slowest call of each hour, so that a report's p95, read from the latency buckets, is never
+                -- above it (calls of 2 ms are not "p95 237 ms"). 0005 had shipped without it, so it is added here:
+                -- the column (last in the table, hence the insert's column list), the trigger function that keeps
+                -- it, and the hours already there.
 
--- No ledger transaction may add rows between the backfill and the new function.
-LOCK TABLE api_usage IN SHARE ROW EXCLUSIVE MODE;
+                -- No ledger transaction may add rows between the backfill and the new function.
+                LOCK TABLE api_usage IN SHARE ROW EXCLUSIVE MODE;
 
-ALTER TABLE usage_hourly ADD COLUMN IF NOT EXISTS duration_max integer;
+                ALTER TABLE usage_hourly ADD COLUMN IF NOT EXISTS duration_max integer;
 
-CREATE OR REPLACE FUNCTION vigil_hourly_on_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed, prompt, cached,
-                                   completion, thoughts, tool_use, total, cost, unpriced, estimated, duration_sum,
-                                   duration_count, duration_max, latency_00, latency_01, latency_02, latency_03, latency_04,
-                                   latency_05, latency_06, latency_07, latency_08, latency_09, latency_10, latency_11,
-                                   latency_12, latency_13, latency_14, latency_15, latency_16)
-    SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
-           count(*), count(*) FILTER (WHERE r.success IS FALSE),
-           coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
-           coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
-           coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
-           count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
-           coalesce(sum(r.duration_ms), 0), count(r.duration_ms), max(r.duration_ms),
-           count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
-               count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
-               count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
-               count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
-               count(*) FILTER (WHERE r.bucket = 16)
-    FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
-                 coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
-                 coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
-                 width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
-          FROM inserted_rows i WHERE i."timestamp" IS NOT NULL) r
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
-        calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
-        cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
-        thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
-        cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
-        duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
-        duration_max = greatest(h.duration_max, EXCLUDED.duration_max),
-        latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
-            latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
-            latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
-            latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
-            latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
-            latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
-    RETURN NULL;
-END
-$$;
+                CREATE OR REPLACE FUNCTION vigil_hourly_on_insert() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed, prompt, cached,
+                                                   completion, thoughts, tool_use, total, cost, unpriced, estimated, duration_sum,
+                                                   duration_count, duration_max, latency_00, latency_01, latency_02, latency_03, latency_04,
+                                                   latency_05, latency_06, latency_07, latency_08, latency_09, latency_10, latency_11,
+                                                   latency_12, latency_13, latency_14, latency_15, latency_16)
+                    SELECT r.client_key, r.hour, r.model_key, r.source_key, r.kind_key, r.operation_key,
+                           count(*), count(*) FILTER (WHERE r.success IS FALSE),
+                           coalesce(sum(r.prompt_tokens), 0), coalesce(sum(r.cached_tokens), 0), coalesce(sum(r.completion_tokens), 0),
+                           coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
+                           coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
+                           count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated),
+                           coalesce(sum(r.duration_ms), 0), count(r.duration_ms), max(r.duration_ms),
+                           count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
+                               count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
+                               count(*) FILTER (WHERE r.bucket = 8), count(*) FILTER (WHERE r.bucket = 9), count(*) FILTER (WHERE r.bucket = 10), count(*) FILTER (WHERE r.bucket = 11),
+                               count(*) FILTER (WHERE r.bucket = 12), count(*) FILTER (WHERE r.bucket = 13), count(*) FILTER (WHERE r.bucket = 14), count(*) FILTER (WHERE r.bucket = 15),
+                               count(*) FILTER (WHERE r.bucket = 16)
+                    FROM (SELECT i.*, coalesce(i.client_id, 0) AS client_key, date_trunc('hour', i."timestamp", 'UTC') AS hour,
+                                 coalesce(i.model, 'legacy') AS model_key, coalesce(i.source_id, 'legacy') AS source_key,
+                                 coalesce(i.source_kind, '') AS kind_key, coalesce(i.method, '') || ' ' || coalesce(i.endpoint, '') AS operation_key,
+                                 width_bucket(i.duration_ms, ARRAY[250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000]) AS bucket
+                          FROM inserted_rows i WHERE i."timestamp" IS NOT NULL) r
+                    GROUP BY 1, 2, 3, 4, 5, 6
+                    ORDER BY 1, 2, 3, 4, 5, 6
+                    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
+                        calls = h.calls + EXCLUDED.calls, failed = h.failed + EXCLUDED.failed, prompt = h.prompt + EXCLUDED.prompt,
+                        cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
+                        thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
+                        cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
+                        duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
+                        duration_max = greatest(h.duration_max, EXCLUDED.duration_max),
+                        latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
+                            latency_03 = h.latency_03 + EXCLUDED.latency_03, latency_04 = h.latency_04 + EXCLUDED.latency_04, latency_05 = h.latency_05 + EXCLUDED.latency_05,
+                            latency_06 = h.latency_06 + EXCLUDED.latency_06, latency_07 = h.latency_07 + EXCLUDED.latency_07, latency_08 = h.latency_08 + EXCLUDED.latency_08,
+                            latency_09 = h.latency_09 + EXCLUDED.latency_09, latency_10 = h.latency_10 + EXCLUDED.latency_10, latency_11 = h.latency_11 + EXCLUDED.latency_11,
+                            latency_12 = h.latency_12 + EXCLUDED.latency_12, latency_13 = h.latency_13 + EXCLUDED.latency_13, latency_14 = h.latency_14 + EXCLUDED.latency_14,
+                            latency_15 = h.latency_15 + EXCLUDED.latency_15, latency_16 = h.latency_16 + EXCLUDED.latency_16;
+                    RETURN NULL;
+                END
+                $$;
 
-UPDATE usage_hourly h SET duration_max = m.duration_max
-FROM (SELECT coalesce(u.client_id, 0) AS client_id, date_trunc('hour', u."timestamp", 'UTC') AS hour,
-             coalesce(u.model, 'legacy') AS model, coalesce(u.source_id, 'legacy') AS source_id,
-             coalesce(u.source_kind, '') AS source_kind, coalesce(u.method, '') || ' ' || coalesce(u.endpoint, '') AS operation,
-             max(u.duration_ms) AS duration_max
-      FROM api_usage u WHERE u."timestamp" IS NOT NULL AND u.duration_ms IS NOT NULL
-      GROUP BY 1, 2, 3, 4, 5, 6) m
-WHERE h.client_id = m.client_id AND h.hour = m.hour AND h.model = m.model AND h.source_id = m.source_id
-  AND h.source_kind = m.source_kind AND h.operation = m.operation;
-"""#####),
+                UPDATE usage_hourly h SET duration_max = m.duration_max
+                FROM (SELECT coalesce(u.client_id, 0) AS client_id, date_trunc('hour', u."timestamp", 'UTC') AS hour,
+                             coalesce(u.model, 'legacy') AS model, coalesce(u.source_id, 'legacy') AS source_id,
+                             coalesce(u.source_kind, '') AS source_kind, coalesce(u.method, '') || ' ' || coalesce(u.endpoint, '') AS operation,
+                             max(u.duration_ms) AS duration_max
+                      FROM api_usage u WHERE u."timestamp" IS NOT NULL AND u.duration_ms IS NOT NULL
+                      GROUP BY 1, 2, 3, 4, 5, 6) m
+                WHERE h.client_id = m.client_id AND h.hour = m.hour AND h.model = m.model AND h.source_id = m.source_id
+                  AND h.source_kind = m.source_kind AND h.operation = m.operation;
+                """#####),
     ]
 }

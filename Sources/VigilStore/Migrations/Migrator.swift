@@ -38,7 +38,9 @@ package struct Migrator: Sendable {
             defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
             let status = try Self.status(connection, migrations)
             if let changed = status.applied.first(where: { !$0.checksumMatches }) {
-                throw MigrationError(file: changed.file, reason: "was changed after it was applied; restore the original file and add a new migration instead")
+                throw MigrationError(
+                    file: changed.file,
+                    reason: "was changed after it was applied; restore the original file and add a new migration instead")
             }
             if let unknown = status.applied.first(where: { !$0.known }) {
                 throw MigrationError(file: unknown.file, reason: "is applied in the database but unknown to this vigil; upgrade vigil")
@@ -50,7 +52,8 @@ package struct Migrator: Sendable {
                 do {
                     try connection.transaction { connection in
                         try connection.executeScript(migration.sql)
-                        try connection.query("""
+                        try connection.query(
+                            """
                             INSERT INTO schema_migrations (version, file, checksum)
                             VALUES ($1, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'))
                             """, [migration.version, migration.file, migration.sql])
@@ -66,7 +69,8 @@ package struct Migrator: Sendable {
     }
 
     private static func status(_ connection: PostgresConnection, _ migrations: [Migration]) throws -> MigrationStatus {
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,
                 file       text NOT NULL,
@@ -74,10 +78,12 @@ package struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        let rows = try connection.query("""
+        let rows = try connection.query(
+            """
             SELECT version, file, checksum, (extract(epoch FROM applied_at) * 1000000)::bigint AS applied_at
             FROM schema_migrations ORDER BY version
-            """).rows
+            """
+        ).rows
         var applied: [MigrationStatus.Applied] = []
         var appliedVersions: Set<Int> = []
         for row in rows {
@@ -86,11 +92,14 @@ package struct Migrator: Sendable {
             let builtIn = migrations.first { $0.version == version }
             var matches = true
             if let builtIn {
-                let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS sum", [builtIn.sql]).first?["sum"]
+                let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS sum", [builtIn.sql]).first?[
+                    "sum"]
                 matches = checksum == row["checksum"]
             }
-            applied.append(MigrationStatus.Applied(version: version, file: row["file"] ?? "", appliedAt: row.date("applied_at"),
-                                                   checksumMatches: matches, known: builtIn != nil))
+            applied.append(
+                MigrationStatus.Applied(
+                    version: version, file: row["file"] ?? "", appliedAt: row.date("applied_at"),
+                    checksumMatches: matches, known: builtIn != nil))
         }
         return MigrationStatus(applied: applied, pending: migrations.filter { !appliedVersions.contains($0.version) })
     }

@@ -96,7 +96,8 @@ final class PostgresConnection {
         let ended = sendFailure == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "client could not send the data")
         if ended != 1 && sendFailure == nil { sendFailure = String(cString: PQerrorMessage(handle)) }
         // The COPY's own result, then nothing (libpq requires reading results until NULL).
-        var outcome: Result<PostgresResult, PostgresError> = .failure(failure(sqlState: nil, message: sendFailure ?? "COPY ended without a result"))
+        var outcome: Result<PostgresResult, PostgresError> = .failure(
+            failure(sqlState: nil, message: sendFailure ?? "COPY ended without a result"))
         var first = true
         while let result = PQgetResult(handle) {
             if first {

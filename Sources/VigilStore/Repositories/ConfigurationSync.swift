@@ -15,19 +15,23 @@ package struct ConfigurationSync: Sendable {
             try connection.transaction { connection in
                 for item in configuration.clients {
                     if let email = item.email {
-                        try connection.query("UPDATE clients SET code = $1 WHERE code IS NULL AND email = $2 AND NOT EXISTS (SELECT 1 FROM clients WHERE code = $1)",
-                                             [item.id, email])
+                        try connection.query(
+                            "UPDATE clients SET code = $1 WHERE code IS NULL AND email = $2 AND NOT EXISTS (SELECT 1 FROM clients WHERE code = $1)",
+                            [item.id, email])
                     }
-                    try connection.query("""
+                    try connection.query(
+                        """
                         INSERT INTO clients (code, name, email, time_zone, updated_at) VALUES ($1, $2, $3, $4, now())
                         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone,
                             email = coalesce(EXCLUDED.email, clients.email), updated_at = now()
                         """, [item.id, item.name, item.email, item.timeZone])
                 }
-                try connection.query("UPDATE cameras SET active = false WHERE NOT (id = ANY($1::text[]))",
-                                     [Self.array(configuration.cameras.map(\.id))])
+                try connection.query(
+                    "UPDATE cameras SET active = false WHERE NOT (id = ANY($1::text[]))",
+                    [Self.array(configuration.cameras.map(\.id))])
                 for camera in configuration.cameras {
-                    try connection.query("""
+                    try connection.query(
+                        """
                         INSERT INTO cameras (id, client_id, name, stream, enabled, active, updated_at)
                         VALUES ($1, (SELECT id FROM clients WHERE code = $2), $3, $4, $5, true, now())
                         ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, name = EXCLUDED.name, stream = EXCLUDED.stream,
@@ -38,10 +42,12 @@ package struct ConfigurationSync: Sendable {
                 let groups = plan.sources.compactMap { source -> (GroupConfiguration, String)? in
                     if case .group(let group, let cameras) = source { return (group, cameras[0].client) } else { return nil }
                 }
-                try connection.query("UPDATE camera_groups SET active = false WHERE NOT (id = ANY($1::text[]))",
-                                     [Self.array(groups.map(\.0.id))])
+                try connection.query(
+                    "UPDATE camera_groups SET active = false WHERE NOT (id = ANY($1::text[]))",
+                    [Self.array(groups.map(\.0.id))])
                 for (group, clientID) in groups {
-                    try connection.query("""
+                    try connection.query(
+                        """
                         INSERT INTO camera_groups (id, client_id, name, camera_ids, active, updated_at)
                         VALUES ($1, (SELECT id FROM clients WHERE code = $2), $3, $4::text[], true, now())
                         ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, name = EXCLUDED.name,

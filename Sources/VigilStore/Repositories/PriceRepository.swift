@@ -11,21 +11,26 @@ package struct PriceRepository: Sendable {
     /// Every price, as a ``PriceBook``.
     package func load() async throws -> PriceBook {
         try await client.withConnection { connection in
-            let rows = try connection.query("""
+            let rows = try connection.query(
+                """
                 SELECT id, model, (extract(epoch FROM effective_from) * 1000000)::bigint AS effective_from,
                        input_per_million::text AS input, output_per_million::text AS output, cached_per_million::text AS cached,
                        long_context_threshold, input_long_per_million::text AS input_long,
                        output_long_per_million::text AS output_long, cached_long_per_million::text AS cached_long
                 FROM model_prices ORDER BY model, effective_from
-                """).rows
-            return PriceBook(prices: rows.compactMap { row in
-                guard let id = row.int("id"), let model = row["model"], let from = row.date("effective_from"),
-                      let input = row.money("input"), let output = row.money("output") else { return nil }
-                return ModelPrice(id: id, model: model, effectiveFrom: from, inputPerMillion: input, outputPerMillion: output,
-                                  cachedPerMillion: row.money("cached"), longContextThreshold: row.int("long_context_threshold"),
-                                  inputLongPerMillion: row.money("input_long"), outputLongPerMillion: row.money("output_long"),
-                                  cachedLongPerMillion: row.money("cached_long"))
-            })
+                """
+            ).rows
+            return PriceBook(
+                prices: rows.compactMap { row in
+                    guard let id = row.int("id"), let model = row["model"], let from = row.date("effective_from"),
+                        let input = row.money("input"), let output = row.money("output")
+                    else { return nil }
+                    return ModelPrice(
+                        id: id, model: model, effectiveFrom: from, inputPerMillion: input, outputPerMillion: output,
+                        cachedPerMillion: row.money("cached"), longContextThreshold: row.int("long_context_threshold"),
+                        inputLongPerMillion: row.money("input_long"), outputLongPerMillion: row.money("output_long"),
+                        cachedLongPerMillion: row.money("cached_long"))
+                })
         }
     }
 
@@ -36,14 +41,19 @@ package struct PriceRepository: Sendable {
     package func set(_ price: ModelPrice, note: String? = nil) async throws -> Int {
         try await client.withConnection { connection in
             try connection.transaction { connection in
-                let used = try connection.query("""
-                    SELECT count(*) AS n FROM api_usage u JOIN model_prices p ON p.id = u.price_id
-                    WHERE p.model = $1 AND p.effective_from = $2::timestamptz
-                    """, [price.model, price.effectiveFrom]).first?.int("n") ?? 0
+                let used =
+                    try connection.query(
+                        """
+                        SELECT count(*) AS n FROM api_usage u JOIN model_prices p ON p.id = u.price_id
+                        WHERE p.model = $1 AND p.effective_from = $2::timestamptz
+                        """, [price.model, price.effectiveFrom]
+                    ).first?.int("n") ?? 0
                 if used > 0 {
-                    throw PriceError(message: "a price for \(price.model) from that date already costed \(used) rows; add one with a later date instead")
+                    throw PriceError(
+                        message: "a price for \(price.model) from that date already costed \(used) rows; add one with a later date instead")
                 }
-                let row = try connection.query("""
+                let row = try connection.query(
+                    """
                     INSERT INTO model_prices (model, effective_from, input_per_million, output_per_million, cached_per_million,
                                               long_context_threshold, input_long_per_million, output_long_per_million,
                                               cached_long_per_million, note)
@@ -54,9 +64,12 @@ package struct PriceRepository: Sendable {
                         input_long_per_million = EXCLUDED.input_long_per_million, output_long_per_million = EXCLUDED.output_long_per_million,
                         cached_long_per_million = EXCLUDED.cached_long_per_million, note = EXCLUDED.note
                     RETURNING id
-                    """, [price.model, price.effectiveFrom, price.inputPerMillion, price.outputPerMillion, price.cachedPerMillion,
-                          price.longContextThreshold, price.inputLongPerMillion, price.outputLongPerMillion,
-                          price.cachedLongPerMillion, note])
+                    """,
+                    [
+                        price.model, price.effectiveFrom, price.inputPerMillion, price.outputPerMillion, price.cachedPerMillion,
+                        price.longContextThreshold, price.inputLongPerMillion, price.outputLongPerMillion,
+                        price.cachedLongPerMillion, note,
+                    ])
                 return row.first?.int("id") ?? 0
             }
         }
@@ -65,7 +78,8 @@ package struct PriceRepository: Sendable {
     /// Costs every unpriced row whose model now has a price in effect at its time; returns how many.
     package func repriceUnpriced() async throws -> Int {
         try await client.withConnection { connection in
-            try connection.query("""
+            try connection.query(
+                """
                 WITH changed AS (
                     SELECT u2.id, p.id AS price_id,
                            vigil_call_cost(p, u2.prompt_tokens, u2.cached_tokens, u2.completion_tokens + u2.thoughts_tokens, u2.tool_use_tokens) AS cost
@@ -91,7 +105,8 @@ package struct PriceRepository: Sendable {
                     RETURNING 1
                 )
                 SELECT (SELECT count(*) FROM updated) AS repriced, (SELECT count(*) FROM hourly) AS hours
-                """).first?.int("repriced") ?? 0
+                """
+            ).first?.int("repriced") ?? 0
         }
     }
 }

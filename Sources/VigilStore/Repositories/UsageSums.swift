@@ -25,7 +25,8 @@ enum UsageSums {
     /// Timed calls, their summed duration and their latency histogram (``LatencyHistogram``), from the rows.
     static let latency: String = {
         let thresholds = "ARRAY[" + LatencyHistogram.thresholds.map(String.init).joined(separator: ",") + "]"
-        return "coalesce(sum(u.duration_ms), 0) AS duration_sum, count(u.duration_ms) AS duration_count, max(u.duration_ms) AS duration_max, "
+        return
+            "coalesce(sum(u.duration_ms), 0) AS duration_sum, count(u.duration_ms) AS duration_count, max(u.duration_ms) AS duration_max, "
             + (0..<LatencyHistogram.bucketCount).map { bucket in
                 "count(*) FILTER (WHERE width_bucket(u.duration_ms, \(thresholds)) = \(bucket)) AS \(column(bucket))"
             }.joined(separator: ", ")
