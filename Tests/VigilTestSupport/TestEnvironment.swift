@@ -27,9 +27,10 @@ public enum TestEnvironment {
     /// Whether the RTSP test server is available (run the tests through ./scripts/test).
     public static var hasRTSP: Bool { rtspURL != nil }
 
-    /// The built `vigil` executable next to the test bundle.
+    /// The built `vigil` executable next to the test bundle (in `$VIGIL_BUILD_PATH` when set, else `.build`).
     public static var vigilExecutable: String {
-        let candidates = [".build/debug/vigil", ".build/release/vigil"].map { repositoryRoot + "/" + $0 }
+        let folder = variables["VIGIL_BUILD_PATH"] ?? ".build"
+        let candidates = ["\(folder)/debug/vigil", "\(folder)/release/vigil"].map { $0.hasPrefix("/") ? $0 : repositoryRoot + "/" + $0 }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
