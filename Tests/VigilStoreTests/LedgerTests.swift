@@ -154,7 +154,14 @@ struct LedgerTests {
         #expect(
             try await database.psql("SELECT request_id FROM api_usage WHERE request_id = '\(records[2].requestID)'") == records[2].requestID
         )
-        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+        // The line that does not read is kept for an operator, never deleted.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: spool).sorted()
+                == ["00000000000000000007.jsonl.rejected", "00000000000000000007.jsonl.rejected.reason"])
+        let kept = try String(contentsOfFile: spool + "/00000000000000000007.jsonl.rejected", encoding: .utf8)
+        #expect(kept == "{not a record\n")
+        let reason = try String(contentsOfFile: spool + "/00000000000000000007.jsonl.rejected.reason", encoding: .utf8)
+        #expect(reason.hasPrefix("line 2: "))
     }
 
     @Test func rowsPostgreSQLRefusesAreKeptAsideAndTheRestWritten() async throws {

@@ -78,21 +78,36 @@ final class UsageSpool: @unchecked Sendable {
         return Segment(sequence: sequence, path: path)
     }
 
-    /// Reads a segment. Legacy JSON lines that do not decode are skipped and reported through `invalid`.
+    /// Reads a segment. Legacy JSON lines that do not decode are reported through `invalid` and
+    /// kept, as they were, in `<segment>.rejected` (the reasons in `.rejected.reason`) before the
+    /// readable ones are returned: unreadable data is never deleted.
     ///
-    /// - Throws: ``SpooledBatchError`` when the file is missing or not a complete segment.
+    /// - Throws: ``SpooledBatchError`` when the file is missing or not a complete segment, or when
+    ///   unreadable lines cannot be kept aside (the segment then stays as it is).
     func read(_ segment: Segment, invalid: (Int, String) -> Void) throws(SpooledBatchError) -> SpooledBatch {
         guard let data = FileManager.default.contents(atPath: segment.path) else {
             throw SpooledBatchError(reason: "cannot be read: \(String(cString: strerror(errno)))")
         }
         guard segment.isLegacy else { return try SpooledBatch(fileContents: [UInt8](data)) }
         var records: [UsageRecord] = []
+        var unreadable: [UInt8] = []
+        var reasons = ""
         for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
             do {
                 records.append(try decoder.decode(UsageRecord.self, from: Data(line)))
             } catch {
                 invalid(index + 1, "\(error)")
+                unreadable += line
+                unreadable.append(0x0A)
+                reasons += "line \(index + 1): \(error)\n"
             }
+        }
+        if !unreadable.isEmpty {
+            let kept = segment.path + ".rejected"
+            if let failure = Self.writeDurably(unreadable, to: kept) ?? Self.writeDurably(Array(reasons.utf8), to: kept + ".reason") {
+                throw SpooledBatchError(reason: "its unreadable lines cannot be kept aside: \(failure)")
+            }
+            syncDirectory()
         }
         return LedgerBatch.encode(records)
     }
