@@ -81,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
                 connectionString: connection, spoolDirectory: configuration.database.spoolDirectory,
                 batchSize: configuration.database.batchSize,
                 flushInterval: Double(configuration.database.flushIntervalMilliseconds) / 1000,
+                spoolReserveBytes: UInt64(configuration.database.spoolReserveMegabytes) << 20,
                 redactor: redactor, logger: logger)
         } catch {
             printError("vigil run: \(error)")

@@ -33,5 +33,7 @@ package enum MetricHelp {
         "vigil_usage_rows_written_total": "api_usage rows inserted into PostgreSQL.",
         "vigil_usage_rows_rejected_total": "Usage rows PostgreSQL refused as data, kept in .rejected spool files (alert on any).",
         "vigil_usage_write_last_seconds": "Duration of the last ledger transaction in seconds.",
+        "vigil_usage_rows_lost_total": "Usage records that could not be made durable in the spool: lost (should stay 0; alert on any).",
+        "vigil_spool_writable": "1 while the usage spool can take records; 0 while Gemini calls are held because it cannot.",
     ]
 }

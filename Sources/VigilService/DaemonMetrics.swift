@@ -91,6 +91,15 @@ package enum DaemonMetrics {
         if statistics.rowsRejected > previous.rowsRejected {
             Counter(label: "vigil_usage_rows_rejected_total").increment(by: Int64(statistics.rowsRejected - previous.rowsRejected))
         }
+        if statistics.recordsLost > previous.recordsLost {
+            Counter(label: "vigil_usage_rows_lost_total").increment(by: Int64(statistics.recordsLost - previous.recordsLost))
+        }
+        spoolWritable(statistics.spoolProblem == nil)
         previous = statistics
+    }
+
+    /// Whether the usage spool can take records (1) or calls are held until it can (0).
+    package static func spoolWritable(_ writable: Bool) {
+        Gauge(label: "vigil_spool_writable").record(writable ? 1 : 0)
     }
 }

@@ -160,11 +160,13 @@ package final class MonitoringService: Service {
         }
     }
 
-    /// Camera and ledger metrics, every 5 s.
+    /// Camera and ledger metrics (and whether the spool can take records), every 5 s.
     private func publishMetricsPeriodically() async {
         var cameras: [String: CameraStatus] = [:]
         var ledger = UsageLedger.Statistics()
         while !Task.isCancelled {
+            // Looked at here too, so /readyz and the metric recover while no camera has a picture.
+            _ = await self.ledger.spoolProblem()
             DaemonMetrics.cameras(await supervisor.cameraStatuses, previous: &cameras)
             DaemonMetrics.ledger(self.ledger.statistics, previous: &ledger)
             try? await Task.sleep(for: .seconds(5))
@@ -174,6 +176,7 @@ package final class MonitoringService: Service {
     /// Whether the daemon is ready: PostgreSQL reachable, and the spool not piling up.
     package func readiness(maxSpoolSegments: Int = 1000) -> (ready: Bool, reason: String) {
         let ledger = self.ledger.statistics
+        if let problem = ledger.spoolProblem { return (false, "no Gemini calls: the usage spool cannot take records (\(problem))") }
         if !ledger.databaseReachable {
             return (false, "PostgreSQL is unreachable (\(ledger.lastError ?? "no detail")); \(ledger.segmentsWaiting) batches spooled")
         }

@@ -35,7 +35,8 @@ package actor Supervisor {
             gemini: GeminiClient(configuration: configuration.gemini, apiKey: apiKey, logger: logger),
             images: ImagePipeline(maxImageSide: configuration.analysis.maxImageSide, jpegQuality: configuration.analysis.jpegQuality),
             prices: prices, ledger: ledger, maxFrameAge: configuration.analysis.maxFrameAgeSeconds,
-            systemInstruction: configuration.gemini.systemPrompt, stages: [counters, CallLog(logger: logger)], logger: logger)
+            systemInstruction: configuration.gemini.systemPrompt,
+            stages: [SpoolGate(ledger: ledger, logger: logger), counters, CallLog(logger: logger)], logger: logger)
         self.database = database
         self.events = events
         self.logger = logger

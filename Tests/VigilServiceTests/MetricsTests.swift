@@ -59,6 +59,7 @@ struct MetricsTests {
         var statistics = UsageLedger.Statistics()
         statistics.rowsWritten = 5
         statistics.rowsRejected = 1
+        statistics.recordsLost = 1
         statistics.segmentsWaiting = 2
         statistics.lastWriteMilliseconds = 12.5
         var previous = UsageLedger.Statistics()

@@ -11,19 +11,25 @@ package struct DatabaseConfiguration: Sendable, Equatable {
     package var batchSize: Int
     /// How long the writer waits to fill a batch, in milliseconds. Default 20.
     package var flushIntervalMilliseconds: Int
+    /// Free space, in MiB, the spool's file system must keep for Gemini calls to be made: below it
+    /// the daemon makes no call (every call must become a row), and resumes by itself when space
+    /// returns. The reserve holds the rows of the calls already in flight. Default 64.
+    package var spoolReserveMegabytes: Int
 
     package static let defaultSpoolDirectory = "/var/lib/vigil/spool"
 
     package init(
-        url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20
+        url: String? = nil, spoolDirectory: String = defaultSpoolDirectory, batchSize: Int = 500, flushIntervalMilliseconds: Int = 20,
+        spoolReserveMegabytes: Int = 64
     ) {
         self.url = url
         self.spoolDirectory = spoolDirectory
         self.batchSize = batchSize
         self.flushIntervalMilliseconds = flushIntervalMilliseconds
+        self.spoolReserveMegabytes = spoolReserveMegabytes
     }
 
-    static let keys = ["url", "spool_directory", "batch_size", "flush_interval_ms"]
+    static let keys = ["url", "spool_directory", "batch_size", "flush_interval_ms", "spool_reserve_mb"]
 
     static func read(_ object: ConfigurationObject?) -> DatabaseConfiguration {
         var result = DatabaseConfiguration()
@@ -41,6 +47,7 @@ package struct DatabaseConfiguration: Sendable, Equatable {
         if let value = object.string("spool_directory") { result.spoolDirectory = value }
         if let value = object.integer("batch_size", in: 1...50_000) { result.batchSize = value }
         if let value = object.integer("flush_interval_ms", in: 1...10_000) { result.flushIntervalMilliseconds = value }
+        if let value = object.integer("spool_reserve_mb", in: 0...1_048_576) { result.spoolReserveMegabytes = value }
         return result
     }
 }

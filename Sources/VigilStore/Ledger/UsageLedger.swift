@@ -32,6 +32,10 @@ package final class UsageLedger: Sendable {
         package var lastWriteMilliseconds: Double = 0
         /// The last database error, redacted.
         package var lastError: String?
+        /// Why the spool cannot take records (disk full, read-only, permissions), or nil when it can.
+        package var spoolProblem: String?
+        /// Records handed in that could not be made durable: lost (should stay 0; each is also logged).
+        package var recordsLost: Int = 0
 
         /// Nothing written yet.
         package init() {}
@@ -57,6 +61,10 @@ package final class UsageLedger: Sendable {
     private let state: State
     /// Where the ledger reports spooling and writing problems, and its closing.
     let logger: Logger
+    private let spool: UsageSpool
+    private let spoolReserveBytes: UInt64
+    /// Where ``spoolProblem()`` looks at the disk, off the cooperative pool.
+    private let checker = WorkerPool(name: "vigil-spool-check")
 
     /// Opens the spool (replaying what an earlier run left there) and starts the spooler and writer threads.
     ///
@@ -67,12 +75,17 @@ package final class UsageLedger: Sendable {
     ///   - connections: how many transactions may run at once when more than one is waiting
     ///     (PostgreSQL spends most of a row's cost in its own process: a second connection uses a
     ///     second core).
+    ///   - spoolReserveBytes: free space the spool's file system must keep for ``spoolProblem()``
+    ///     to let calls be made. Default 64 MiB.
     /// - Throws: ``SpoolError`` when the spool directory cannot be created or written.
     package init(
         connectionString: String, spoolDirectory: String, batchSize: Int = 500, flushInterval: TimeInterval = 0.02,
-        transactionRows: Int = 10_000, connections: Int = 2, redactor: SecretRedactor = SecretRedactor(), logger: Logger
+        transactionRows: Int = 10_000, connections: Int = 2, spoolReserveBytes: UInt64 = 64 << 20,
+        redactor: SecretRedactor = SecretRedactor(), logger: Logger
     ) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
+        self.spool = spool
+        self.spoolReserveBytes = spoolReserveBytes
         let keepers = (0..<max(1, connections)).map { _ in
             ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
         }
@@ -147,6 +160,29 @@ package final class UsageLedger: Sendable {
         state.condition.unlock()
     }
 
+    /// Why the spool cannot take records now (disk full or below the reserve, read-only, no
+    /// permission), or nil when it can. After a failed write it also writes and syncs a probe file,
+    /// so it answers nil only once writing works again. The answer is kept in ``statistics``.
+    package func spoolProblem() async -> String? {
+        let state = self.state
+        let spool = self.spool
+        let reserve = spoolReserveBytes
+        do {
+            return try await checker.run { _ in
+                state.condition.lock()
+                let failedBefore = state.statistics.spoolProblem != nil
+                state.condition.unlock()
+                let problem = spool.problem(reserveBytes: reserve, probe: failedBefore)
+                state.condition.lock()
+                state.statistics.spoolProblem = problem
+                state.condition.unlock()
+                return problem
+            }
+        } catch {
+            return "the usage ledger has stopped"
+        }
+    }
+
     /// A snapshot of the writer's statistics.
     package var statistics: Statistics {
         state.condition.lock()
@@ -208,6 +244,10 @@ package final class UsageLedger: Sendable {
                 state.condition.lock()
                 state.machine.spooled(spooled)
                 state.statistics.recordsSpooled += spooled.reduce(0) { $0 + ($1.batch?.rows ?? 0) }
+                if let failure {
+                    state.statistics.spoolProblem = "\(failure)"
+                    state.statistics.recordsLost += records.count - start
+                }
                 state.condition.broadcast()
                 state.condition.unlock()
                 if let failure {

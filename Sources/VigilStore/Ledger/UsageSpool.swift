@@ -135,6 +135,27 @@ final class UsageSpool: @unchecked Sendable {
         syncDirectory()
     }
 
+    /// Why the spool cannot take records now, or nil when it can: its directory must be writable, a
+    /// file must be writable and syncable in it (`probe`, only when a write failed before), and its
+    /// file system must keep `reserveBytes` free. Blocks on the disk: call it off the cooperative pool.
+    func problem(reserveBytes: UInt64, probe: Bool) -> String? {
+        guard access(directory, W_OK) == 0 else { return "the spool directory is not writable (\(String(cString: strerror(errno))))" }
+        var stats = statvfs()
+        guard statvfs(directory, &stats) == 0 else { return "the spool's file system cannot be read (\(String(cString: strerror(errno))))" }
+        let (free, overflow) = UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize))
+        if !overflow && free < reserveBytes {
+            return "the spool's file system has \(free / 1_048_576) MiB free, below the reserve of \(reserveBytes / 1_048_576) MiB"
+        }
+        if probe {
+            let path = directory + "/probe.tmp"
+            defer { unlink(path) }
+            if let failure = Self.writeDurably(Array(repeating: 0, count: 4096), to: path) {
+                return "a file cannot be written in the spool (\(failure))"
+            }
+        }
+        return nil
+    }
+
     /// Writes `bytes` to a new file at `path` and fsyncs it; returns the failure, if any.
     private static func writeDurably(_ bytes: [UInt8], to path: String) -> String? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

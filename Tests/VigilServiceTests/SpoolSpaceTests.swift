@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+/// The daemon with its usage spool on a small file system of its own (a tmpfs, which needs root):
+/// when the spool cannot take records, no Gemini call is made until it can.
+@Suite(
+    .enabled(if: TestEnvironment.hasDatabase && TestEnvironment.hasRTSP, "needs PostgreSQL and RTSP: run ./scripts/test"),
+    .enabled(if: getuid() == 0, "mounts a tmpfs: needs root (CI and scripts/test as root)"),
+    .timeLimit(.minutes(4)))
+struct SpoolSpaceTests {
+    @Test func callsStopWhileTheSpoolIsBelowItsReserveAndResumeWhenSpaceReturns() async throws {
+        let spool = NSTemporaryDirectory() + "vigil-small-spool-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let mounted = try await ProcessRunner.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", spool])
+        try #require(mounted.status == 0, "\(mounted.standardError)")
+        defer { _ = try? ProcessRunner.runBlocking("/usr/bin/umount", ["-l", spool]) }
+
+        let port = TestEnvironment.freePort()
+        let setup = try await DaemonTests.setUp(httpPort: port)
+        // The same configuration, with the spool on the small file system and a reserve of 4 MiB.
+        var text = try String(contentsOfFile: setup.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "\"spool_directory\": \"\(setup.spool)\"", with: "\"spool_directory\": \"\(spool)\", \"spool_reserve_mb\": 4")
+        try text.write(toFile: setup.configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonTests.start(setup)
+        #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
+
+        // Fill the file system to within 3 MiB: below the reserve.
+        let fillPath = spool + "/filler.bin"
+        let filled = try await ProcessRunner.run("/usr/bin/fallocate", ["-l", "\(13 << 20)", fillPath])
+        try #require(filled.status == 0, "\(filled.standardError)")
+        #expect(await daemon.waitForLog("the usage spool cannot take records", timeout: 60), "\(daemon.log)")
+        // Calls in flight when the spool filled may still finish; after that none is made.
+        try await Task.sleep(for: .seconds(3))
+        let heldAt = try await setup.standIn.stats()["requests"] ?? -1
+        let ready = try await ProcessRunner.run("/usr/bin/curl", ["-s", "-w", " %{http_code}", "http://127.0.0.1:\(port)/readyz"])
+        let metrics = try await ProcessRunner.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/metrics"])
+        try await Task.sleep(for: .seconds(6))  // three intervals of 2 s
+        #expect(try await setup.standIn.stats()["requests"] == heldAt, "calls were made while the spool could not take their rows")
+        #expect(ready.standardOutput.hasSuffix(" 503") && ready.standardOutput.contains("usage spool"), "\(ready.standardOutput)")
+        #expect(metrics.standardOutput.contains("vigil_spool_writable 0"))
+
+        // Space returns: calls resume by themselves.
+        try FileManager.default.removeItem(atPath: fillPath)
+        #expect(await daemon.waitForLog("Gemini calls resume", timeout: 60), "\(daemon.log)")
+        let tillCalls = daemon.log.components(separatedBy: "[Till] tokens").count
+        #expect(await daemon.waitForLog("[Till] tokens", count: tillCalls, timeout: 60), "\(daemon.log)")
+        #expect(await DaemonTests.stop(daemon) == 0, "\(daemon.log)")
+        let answered = try await setup.standIn.stats()["requests"] ?? -1
+        #expect(try await setup.database.psql("SELECT count(*) FROM api_usage") == "\(answered)")
+        #expect(!daemon.log.contains("it is lost"))
+    }
+}
