@@ -67,4 +67,40 @@ public final class RTSPTestServer: @unchecked Sendable {
 public enum ProcessResources {
     public static var threads: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
     public static var fileDescriptors: Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+
+    /// This process's threads named `name` (the kernel's name, at most 15 bytes). Unlike a count of
+    /// all threads, it does not change with what tests running alongside do.
+    public static func threads(named name: String) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return comm?.trimmingCharacters(in: .newlines) == name
+        }.count
+    }
+
+    /// This process's open TCP connections to `port` on this machine (IPv4), read from
+    /// `/proc/net/tcp` and matched to this process's socket descriptors by inode: a count that tests
+    /// running alongside, opening descriptors of their own, do not change.
+    public static func connections(toPort port: Int) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let inodes = Set(
+            fds.compactMap { fd -> String? in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { return nil }
+                return String(target.dropFirst(8).dropLast())
+            })
+        // Read to the end: the kernel hands out /proc/net/tcp a page per read, and reading a
+        // procfs file whole by its (zero) size gets the first page only.
+        let handle = FileHandle(forReadingAtPath: "/proc/self/net/tcp")
+        defer { try? handle?.close() }
+        let table = String(decoding: (try? handle?.readToEnd()) ?? Data(), as: UTF8.self)
+        let portHex = String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().filter { line in
+            let fields = line.split(separator: " ")
+            // sl, local address, remote address, state, queues, timer, retransmits, uid, timeout, inode
+            guard fields.count > 9 else { return false }
+            return fields[2].hasSuffix(":" + portHex) && inodes.contains(String(fields[9]))
+        }.count
+    }
 }
