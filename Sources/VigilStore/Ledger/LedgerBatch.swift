@@ -28,13 +28,13 @@ enum LedgerBatch {
         .init("model", "text") { $0.field($1.model) },
         .init("model_version", "text") { $0.field($1.usage.modelVersion) },
         .init("response_id", "text") { $0.field($1.usage.responseID) },
-        .init("prompt_tokens", "integer") { $0.field($1.usage.promptTokens) },
-        .init("cached_tokens", "integer") { $0.field($1.usage.cachedTokens) },
-        .init("completion_tokens", "integer") { $0.field($1.usage.candidatesTokens) },
-        .init("thoughts_tokens", "integer") { $0.field($1.usage.thoughtsTokens) },
-        .init("tool_use_tokens", "integer") { $0.field($1.usage.toolUsePromptTokens) },
-        .init("total_tokens", "integer") { $0.field($1.usage.totalTokens) },
-        .init("image_tokens", "integer") { $0.field($1.usage.imageTokens) },
+        .init("prompt_tokens", "bigint") { $0.field($1.usage.promptTokens) },
+        .init("cached_tokens", "bigint") { $0.field($1.usage.cachedTokens) },
+        .init("completion_tokens", "bigint") { $0.field($1.usage.candidatesTokens) },
+        .init("thoughts_tokens", "bigint") { $0.field($1.usage.thoughtsTokens) },
+        .init("tool_use_tokens", "bigint") { $0.field($1.usage.toolUsePromptTokens) },
+        .init("total_tokens", "bigint") { $0.field($1.usage.totalTokens) },
+        .init("image_tokens", "bigint") { $0.field($1.usage.imageTokens) },
         .init("estimated", "boolean") { $0.field($1.usage.estimated) },
         .init("success", "boolean") { $0.field($1.success) },
         .init("error", "text") { $0.field($1.error) },
@@ -84,10 +84,14 @@ enum LedgerBatch {
         return SpooledBatch(usage: usage.bytes, rows: records.count, verdicts: verdicts.bytes, verdictCount: verdictCount)
     }
 
+    /// Clients the rows name that the table lacks, added in code order: two of the ledger's
+    /// transactions adding the same new clients in different orders deadlocked (SQLSTATE 40P01, seen
+    /// when a test wrote rows of several new clients over both connections at once).
     static let insertClients = """
         INSERT INTO clients (code, name)
         SELECT DISTINCT r.client, r.client FROM vigil_incoming_usage r
         WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.code = r.client)
+        ORDER BY 1
         ON CONFLICT (code) DO NOTHING
         """
 
