@@ -12,7 +12,7 @@ Speaks the real wire format (shared/gemini/README.md) on 127.0.0.1 over HTTP/1.1
   request asks for thinking, thoughtsTokenCount;
 - faults can be injected by rate (--faults 429=0.1,503=0.05) or by script (POST /_control/script
   with ["429", "ok", "503"], applied to the next requests in order);
-- GET /_control/stats tells how many requests it answered and their token sums; POST
+- GET /_control/stats tells how many requests it received and their token sums; POST
   /_control/reset zeroes them.
 
 Fault names: ok, 429 (RetryInfo 1s; "429:5s" for another delay), 429-daily (PerDay quota), 400,
@@ -20,6 +20,30 @@ Fault names: ok, 429 (RetryInfo 1s; "429:5s" for another delay), 429-daily (PerD
 before answering), truncated (a body cut in half), malformed (candidate text that is not a verdict),
 blocked (promptFeedback.blockReason, no candidates), no-usage (a 200 without usageMetadata),
 max-tokens (finishReason MAX_TOKENS, no parts).
+
+Hostile faults (what a broken or malicious server could send; each is one request in the stats):
+- usage-negative: a valid verdict whose promptTokenCount is -500;
+  usage-2p31: promptTokenCount 2147483648 (2^31, past a 32-bit integer);
+  usage-int64-max: promptTokenCount 9223372036854775807 (2^63-1; the parts then overflow a 64-bit sum);
+  usage-2p63: promptTokenCount 9223372036854775808 (2^63, past a 64-bit integer);
+  usage-1e17: promptTokenCount 100000000000000000; usage-float: 12.5; usage-string: "258";
+  usage-detail-negative: the IMAGE entry of promptTokensDetails has tokenCount -258;
+  usage-count:TEXT: promptTokenCount written as the raw JSON TEXT (usage-count:1e17, usage-count:-0).
+  The other counts and totalTokenCount are as for ok.
+- retry delays, through the argument of 429 and 429-daily: "429:nans", "429:-5s", "429:1e300s",
+  "429-daily:1e300s" (RetryInfo.retryDelay as given);
+  429-retry-after:VALUE: a per-minute 429 without RetryInfo, with the header "Retry-After: VALUE"
+  ("429-retry-after:nan", "429-retry-after:-1", "429-retry-after:Sun, 06 Nov 1994 08:49:37 GMT").
+- large:N: a 200 whose JSON body is N MB long (default 20; Content-Length given);
+  large-chunked:N: the same sent chunked, without Content-Length. Sent in pieces, never held whole;
+  the client may abandon it.
+- deep:N: a 200 whose JSON nests N arrays deep (default 100000).
+- html:STATUS: an HTML error page with Content-Type text/html (default status 200; "html:502").
+- empty:STATUS: an empty body (Content-Length: 0; default status 200).
+- cut-off: headers announce the whole body, half of it is sent, then the connection closes.
+- close: the request is read whole, then the connection closes without any response.
+
+Every generateContent request the stand-in reads counts in the stats' "requests", answered or not.
 
     gemini-standin.py [--port 0] [--api-key KEY] [--faults 503=0.1] [--slow-seconds 30]
 
@@ -142,6 +166,18 @@ class StandIn:
             return "ok"
 
 
+# promptTokenCount as raw JSON text, for the usage-* faults.
+HOSTILE_COUNTS = {
+    "usage-negative": "-500",
+    "usage-2p31": "2147483648",
+    "usage-int64-max": "9223372036854775807",
+    "usage-2p63": "9223372036854775808",
+    "usage-1e17": "100000000000000000",
+    "usage-float": "12.5",
+    "usage-string": '"258"',
+}
+
+
 def error_body(code, status, message, details=()):
     return {"error": {"code": code, "message": message, "status": status, "details": list(details)}}
 
@@ -155,14 +191,29 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            # The client hung up mid-answer (a body over its limit): nothing to report.
+            self.close_connection = True
+
+    def finish(self):
+        try:
+            super().finish()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def log_message(self, *_args):
         pass
 
-    def send_json(self, status, body, raw=None):
+    def send_json(self, status, body, raw=None, content_type="application/json; charset=UTF-8", headers=()):
         payload = raw if raw is not None else json.dumps(body, indent=None).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
         self.wfile.flush()
@@ -212,9 +263,47 @@ class Handler(BaseHTTPRequestHandler):
         fault = standin.next_fault()
         self.respond(model, request, fault)
 
-    def answer(self, status, fault, body, raw=None, usage=None):
+    def answer(self, status, fault, body, raw=None, usage=None, content_type="application/json; charset=UTF-8", headers=()):
         self.server.standin.stats.add(status, fault, usage)
-        self.send_json(status, body, raw)
+        self.send_json(status, body, raw, content_type, headers)
+
+    def close_without_answer(self, fault):
+        """Reads nothing more and closes the connection: the client gets no status line at all."""
+        self.server.standin.stats.add("none", fault, None)
+        self.close_connection = True
+
+    def send_large(self, fault, megabytes, chunked):
+        """A 200 whose JSON body is `megabytes` MB, written in pieces; the client may hang up."""
+        self.server.standin.stats.add(200, fault, None)
+        self.close_connection = True
+        head = b'{"candidates": [{"content": {"parts": [{"text": "'
+        tail = b'"}], "role": "model"}, "finishReason": "STOP", "index": 0}]}'
+        total = max(megabytes * 1_000_000, len(head) + len(tail))
+        piece = b"a" * 65536
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(total))
+            self.end_headers()
+
+            def write(data):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
+
+            write(head)
+            left = total - len(head) - len(tail)
+            while left > 0:
+                data = piece[:min(left, len(piece))]
+                write(data)
+                left -= len(data)
+            write(tail)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            pass
 
     def respond(self, model, request, fault):
         standin = self.server.standin
@@ -227,6 +316,22 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", f"You exceeded your current quota. Please retry in {delay}.", [
                 {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "quotaValue": "5"}]},
                 {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}]))
+        if name == "429-retry-after":
+            return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota.", [
+                {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "quotaValue": "5"}]}]),
+                headers=[("Retry-After", argument or "1")])
+        if name == "close":
+            return self.close_without_answer(fault)
+        if name in ("large", "large-chunked"):
+            return self.send_large(fault, int(argument or 20), name == "large-chunked")
+        if name == "deep":
+            depth = int(argument or 100000)
+            return self.answer(200, fault, None, raw=b'{"candidates": ' + b"[" * depth + b"]" * depth + b"}")
+        if name == "html":
+            page = b"<!DOCTYPE html><html><head><title>Error</title></head><body><h1>Bad Gateway</h1></body></html>"
+            return self.answer(int(argument or 200), fault, None, raw=page, content_type="text/html; charset=UTF-8")
+        if name == "empty":
+            return self.answer(int(argument or 200), fault, None, raw=b"")
         if name == "429-daily":
             return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota (per day).", [
                 {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier", "quotaValue": "20"}]},
@@ -271,6 +376,28 @@ class Handler(BaseHTTPRequestHandler):
         if name == "truncated":
             raw = json.dumps(response).encode()
             return self.answer(200, fault, None, raw=raw[:len(raw) // 2], usage=usage)
+        if name == "cut-off":
+            raw = json.dumps(response).encode()
+            self.server.standin.stats.add(200, fault, None)
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw[:len(raw) // 2])
+            self.wfile.flush()
+            return None
+        hostile = HOSTILE_COUNTS.get(name) or (argument if name == "usage-count" else None)
+        if hostile is not None or name == "usage-detail-negative":
+            marker = "__hostile_count__"
+            if name == "usage-detail-negative":
+                hostile = "-258"
+                image = [d for d in usage["promptTokensDetails"] if d["modality"] == "IMAGE"] or usage["promptTokensDetails"]
+                image[0]["tokenCount"] = marker
+            else:
+                usage["promptTokenCount"] = marker
+            raw = json.dumps(response).encode().replace(b'"' + marker.encode() + b'"', hostile.encode())
+            return self.answer(200, fault, None, raw=raw, usage=None)
         return self.answer(200, fault, response, usage=usage)
 
     def prompt_usage(self, model, request):

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 typedef size_t (*vigil_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+typedef int (*vigil_curl_seek_callback)(void *context, curl_off_t offset, int origin);
 
 static inline CURLcode vigil_curl_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -23,6 +24,9 @@ static inline CURLcode vigil_curl_setopt_off_t(CURL *handle, CURLoption option, 
     return curl_easy_setopt(handle, option, value);
 }
 static inline CURLcode vigil_curl_setopt_callback(CURL *handle, CURLoption option, vigil_curl_data_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode vigil_curl_setopt_seek_callback(CURL *handle, CURLoption option, vigil_curl_seek_callback value) {
     return curl_easy_setopt(handle, option, value);
 }
 static inline CURLcode vigil_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {

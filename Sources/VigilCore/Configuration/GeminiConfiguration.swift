@@ -27,6 +27,11 @@ package struct GeminiConfiguration: Sendable, Equatable {
     package var mediaResolution: String?
     /// The system instruction; nil uses the built-in retail and premises security prompt.
     package var systemPrompt: String?
+    /// Most bytes of one response body (after decompression) Vigil reads: a longer answer is
+    /// abandoned mid-transfer and the attempt fails as too large. Default 10,000,000; 1 to
+    /// 1,000,000,000. A verdict answer is a few kilobytes; the bound keeps a broken or hostile
+    /// server from filling memory.
+    package var maxResponseBytes: Int
 
     package static let defaultBaseURL = "https://generativelanguage.googleapis.com"
     package static let defaultModel = "gemini-2.5-flash"
@@ -44,12 +49,16 @@ package struct GeminiConfiguration: Sendable, Equatable {
         thinkingLevel = "LOW"
         mediaResolution = nil
         systemPrompt = nil
+        maxResponseBytes = Self.defaultMaxResponseBytes
     }
+
+    /// The default of ``maxResponseBytes``: 10,000,000.
+    package static let defaultMaxResponseBytes = 10_000_000
 
     static let keys = [
         "base_url", "model", "api_key_file", "connect_timeout_seconds", "request_timeout_seconds",
         "max_concurrent_requests", "max_attempts", "max_output_tokens", "thinking_budget",
-        "thinking_level", "media_resolution", "system_prompt", "api_key",
+        "thinking_level", "media_resolution", "system_prompt", "max_response_bytes", "api_key",
     ]
 
     static func read(_ object: ConfigurationObject?) -> GeminiConfiguration {
@@ -96,6 +105,7 @@ package struct GeminiConfiguration: Sendable, Equatable {
         if let value = object.choice("thinking_level", from: ["MINIMAL", "LOW", "MEDIUM", "HIGH"]) { result.thinkingLevel = value }
         if let value = object.choice("media_resolution", from: ["LOW", "MEDIUM", "HIGH"]) { result.mediaResolution = value }
         result.systemPrompt = object.string("system_prompt")
+        if let value = object.integer("max_response_bytes", in: 1...1_000_000_000) { result.maxResponseBytes = value }
         return result
     }
 }

@@ -12,7 +12,8 @@ package struct AttemptReport: Sendable {
     package var durationMilliseconds: Int
     /// The HTTP status; nil when no response came.
     package var statusCode: Int?
-    /// Tokens reported (or estimated, flagged so); zero when the attempt got no usage.
+    /// Tokens reported (or estimated, flagged so; or refused as implausible, flagged so by
+    /// ``TokenUsage/invalidReason`` with every count zero); zero when the attempt got no usage.
     package var usage: TokenUsage
     package var finishReason: String?
     /// Whether any of the request reached the server (false for a refused connection).

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// One analysis as a sequence of attempts: each `next()` sends one request to Gemini (waiting first
 /// when the retry policy asks for it) and returns its report, or nil when no attempt follows.

@@ -7,7 +7,14 @@ package import VigilCore
 /// The API key travels only in the `x-goog-api-key` header; every message and kept text passes
 /// through a redactor holding it. Requests run on the transport's own threads, at most
 /// `gemini.max_concurrent_requests` at once across all callers. A per-day quota pauses every call
-/// until it clears; calls made meanwhile fail at once with `.paused` and reach nothing.
+/// until it clears (never past the next reset, midnight Pacific time, so 25 hours at most); calls
+/// made meanwhile fail at once with `.paused` and reach nothing.
+///
+/// Nothing the server sends is trusted: each request on the wire is one attempt (libcurl's own
+/// re-sends are stopped), a body longer than `gemini.max_response_bytes` is abandoned
+/// (`.responseTooLarge`), retry delays are parsed strictly and capped by the ``RetryPolicy``, and
+/// token counts that cannot be real make the attempt's usage invalid (all 0, with the reason and
+/// the raw `usageMetadata`; a warning is logged) while its verdicts, if any, are kept.
 package final class GeminiClient: Sendable {
     private let configuration: GeminiConfiguration
     private let apiKey: String
@@ -64,7 +71,8 @@ package final class GeminiClient: Sendable {
         var body: [UInt8]?
         /// Attempts made so far.
         var attempt = 0
-        /// Seconds to wait before the next attempt, when a retry is due.
+        /// Seconds to wait before the next attempt, when a retry is due (finite, checked again
+        /// before it becomes a `Duration`).
         var delay: Double?
         /// No attempt follows.
         private(set) var isFinished = false
@@ -89,7 +97,7 @@ package final class GeminiClient: Sendable {
             }
             if let delay = exchange.delay {
                 exchange.delay = nil
-                try? await Task.sleep(for: .seconds(delay))
+                try? await Task.sleep(for: SecondsConversion.duration(delay, atMost: max(policy.maxRetryDelay, policy.backoff.cap)))
                 if Task.isCancelled {
                     exchange.finish()
                     return nil
@@ -102,9 +110,9 @@ package final class GeminiClient: Sendable {
             let result = await transport.post(
                 url: configuration.baseURL + endpointPath, headers: headers, body: body,
                 connectTimeout: configuration.connectTimeoutSeconds,
-                totalTimeout: configuration.requestTimeoutSeconds)
+                totalTimeout: configuration.requestTimeoutSeconds, maxResponseBytes: configuration.maxResponseBytes)
             var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
-            report.durationMilliseconds = Int(Date().timeIntervalSince(started) * 1000)
+            report.durationMilliseconds = SecondsConversion.milliseconds(Date().timeIntervalSince(started))
             if report.reachedServer { outcome.attempts.append(report) }
             if let verdicts = report.verdicts {
                 outcome.verdicts = verdicts
@@ -142,6 +150,7 @@ package final class GeminiClient: Sendable {
 
     private func policyFailure(_ report: AttemptReport, _ result: Result<HTTPResponse, TransportError>) -> RetryPolicy.Failure {
         switch result {
+        case .failure(let error) where error.kind == .responseTooLarge: return .unusableAnswer
         case .failure: return .transport
         case .success(let response) where response.status != 200:
             let error = GeminiErrorBody.parse(response.body)
@@ -165,7 +174,14 @@ package final class GeminiClient: Sendable {
         case .failure(let error):
             report.reachedServer = error.requestSent
             let message = redactor.redact(error.message)
-            report.failure = GeminiFailure(kind: error.kind == .timeout ? .timeout : .network, message: message)
+            let kind: GeminiFailure.Kind =
+                switch error.kind {
+                case .timeout: .timeout
+                case .responseTooLarge: .responseTooLarge
+                case .connect, .network: .network
+                }
+            if error.kind == .responseTooLarge { report.statusCode = error.statusCode }
+            report.failure = GeminiFailure(kind: kind, message: message)
             return report
         case .success(let value):
             response = value
@@ -193,7 +209,7 @@ package final class GeminiClient: Sendable {
         }
         let parsed: GeminiResponse
         do {
-            parsed = try GeminiResponse.parse(response.body)
+            parsed = try GeminiResponse.parse(response.body, redactor: redactor)
         } catch {
             report.rawText = redactor.redact(String(decoding: response.body.prefix(65_536), as: UTF8.self))
             report.usage = estimate(image: image, prompt: prompt, answer: "")
@@ -202,7 +218,13 @@ package final class GeminiClient: Sendable {
         }
         report.finishReason = parsed.blockReason ?? parsed.finishReason
         if var usage = parsed.usage {
-            if !usage.isTotalConsistent {
+            if let reason = usage.invalidReason {
+                logger.warning(
+                    "Gemini reported token counts that cannot be real; usage recorded as invalid",
+                    metadata: [
+                        "reason": "\(reason)", "model": "\(configuration.model)", "response_id": "\(parsed.responseID ?? "-")",
+                    ])
+            } else if !usage.isTotalConsistent {
                 logger.warning(
                     "Gemini usage does not add up; keeping the reported total",
                     metadata: [

@@ -9,7 +9,7 @@ package struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case serverError = "server_error"
         /// No answer within `gemini.request_timeout_seconds`.
         case timeout
-        /// The connection could not be made or broke.
+        /// The connection could not be made, broke, or closed without an answer.
         case network
         /// 400, 403, 404 and other 4xx: the request is wrong (key, model, payload). Not retried.
         case rejected
@@ -20,6 +20,9 @@ package struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case unusableAnswer = "unusable_answer"
         /// Not sent: calls are paused for a daily quota.
         case paused
+        /// The response body was longer than `gemini.max_response_bytes`; the transfer was
+        /// abandoned. The request reached the server (it is a row, failed). Not retried.
+        case responseTooLarge = "response_too_large"
     }
 
     package var kind: Kind

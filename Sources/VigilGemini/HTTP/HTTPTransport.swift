@@ -32,8 +32,10 @@ final class HTTPTransport: Sendable {
     /// Requests currently being sent or waiting for a thread.
     var inFlight: Int { workers.busy }
 
-    /// POSTs `body` and returns the response (any status), or why none came.
-    func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double) async
+    /// POSTs `body` and returns the response (any status), or why none came. At most one request
+    /// goes on the wire (libcurl's own re-sends are stopped, see ``CurlEasy``), and a body longer
+    /// than `maxResponseBytes` fails as ``TransportError/Kind/responseTooLarge``.
+    func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int) async
         -> Result<HTTPResponse, TransportError>
     {
         let handles = self.handles
@@ -42,7 +44,9 @@ final class HTTPTransport: Sendable {
                 guard let easy = handles.easy[thread] else {
                     return .failure(TransportError(kind: .connect, message: "libcurl could not make a handle", requestSent: false))
                 }
-                return easy.post(url: url, headers: headers, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+                return easy.post(
+                    url: url, headers: headers, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout,
+                    maxResponseBytes: maxResponseBytes)
             }
         } catch {
             return .failure(TransportError(kind: .connect, message: "the HTTP threads have stopped", requestSent: false))

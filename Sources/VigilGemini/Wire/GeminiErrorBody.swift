@@ -5,7 +5,8 @@ package struct GeminiErrorBody: Sendable, Equatable {
     package var code: Int?
     package var status: String?
     package var message: String?
-    /// `google.rpc.RetryInfo.retryDelay` in seconds (`"58s"` → 58).
+    /// `google.rpc.RetryInfo.retryDelay` in seconds (`"58s"` → 58): finite and not negative; nil
+    /// when absent or not a valid duration (`"nans"`, `"1e300s"`, `"-5s"`), see ``RetryDelayParser``.
     package var retryDelaySeconds: Double?
     /// `google.rpc.QuotaFailure` violations' quota ids.
     package var quotaIDs: [String]
@@ -34,9 +35,9 @@ package struct GeminiErrorBody: Sendable, Equatable {
         return result
     }
 
-    /// A protobuf JSON duration (`"58s"`, `"1.5s"`) in seconds.
+    /// A protobuf JSON duration (`"58s"`, `"1.5s"`) in seconds; nil unless it is a valid,
+    /// non-negative one (``RetryDelayParser/protobufSeconds(_:)``).
     static func parseDuration(_ text: String) -> Double? {
-        guard text.hasSuffix("s") else { return nil }
-        return Double(text.dropLast())
+        RetryDelayParser.protobufSeconds(text)
     }
 }
