@@ -71,63 +71,68 @@ package enum InvoiceDocument {
 
     // MARK: CSV
 
-    /// One row per line item (usage lines, camera fees, VAT), for accounting.
+    /// One row per line item (usage lines, camera fees, VAT), then the total, for accounting.
+    ///
+    /// Names, ids and descriptions are text cells, neutralised if they start like a formula;
+    /// counts and amounts are number cells (a credit stays `-0.05`). See ``CSVField``.
     package static func csv(_ invoice: Invoice) -> String {
-        var rows = [
-            [
-                "invoice", "client", "month", "kind", "description", "calls", "prompt_tokens", "cached_tokens", "completion_tokens",
-                "thoughts_tokens", "total_tokens", "provider_cost", "amount", "currency", "unpriced_calls", "estimated_calls",
-            ]
-        ]
-        let number = invoice.number ?? "DRAFT"
+        var table = CSVTable(header: [
+            "invoice", "client", "month", "kind", "description", "calls", "prompt_tokens", "cached_tokens", "completion_tokens",
+            "thoughts_tokens", "total_tokens", "provider_cost", "amount", "currency", "unpriced_calls", "estimated_calls",
+        ])
+        let invoiceFields: [CSVField] = [.text(invoice.number ?? "DRAFT"), .text(invoice.clientID), .text(invoice.period.label)]
+        let currency = CSVField.text(invoice.currency)
         for line in invoice.lines {
             let u = line.usage
-            rows.append([
-                number, invoice.clientID, invoice.period.label, line.kind, line.description, "\(u.calls)", "\(u.promptTokens)",
-                "\(u.cachedTokens)", "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.description,
-                line.billed.formatted(fractionDigits: 2), invoice.currency, "\(u.unpricedCalls)", "\(u.estimatedCalls)",
-            ])
+            table.append(
+                invoiceFields + [
+                    .text(line.kind), .text(line.description), .number(u.calls), .number(u.promptTokens), .number(u.cachedTokens),
+                    .number(u.completionTokens), .number(u.thoughtsTokens), .number(u.totalTokens), .number(u.providerCost),
+                    .number(line.billed, fractionDigits: 2), currency, .number(u.unpricedCalls), .number(u.estimatedCalls),
+                ])
         }
         if invoice.cameras > 0 && invoice.cameraMonthlyFee > .zero {
-            rows.append([
-                number, invoice.clientID, invoice.period.label, "camera_fee",
-                "\(invoice.cameras) cameras × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))",
-                "", "", "", "", "", "", "", invoice.cameraFees.formatted(fractionDigits: 2), invoice.currency, "", "",
-            ])
+            table.append(
+                invoiceFields + [
+                    .text("camera_fee"), .text("\(invoice.cameras) cameras × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))"),
+                    .empty, .empty, .empty, .empty, .empty, .empty, .empty, .number(invoice.cameraFees, fractionDigits: 2), currency,
+                    .empty, .empty,
+                ])
         }
-        rows.append([
-            number, invoice.clientID, invoice.period.label, "vat", "VAT \(invoice.vatPercent)%", "", "", "", "", "", "", "",
-            invoice.vat.formatted(fractionDigits: 2), invoice.currency, "", "",
-        ])
-        rows.append([
-            number, invoice.clientID, invoice.period.label, "total", "Total", "\(invoice.usageTotals.calls)", "", "", "", "",
-            "\(invoice.usageTotals.totalTokens)",
-            invoice.usageTotals.providerCost.description, invoice.total.formatted(fractionDigits: 2), invoice.currency,
-            "\(invoice.usageTotals.unpricedCalls)", "\(invoice.usageTotals.estimatedCalls)",
-        ])
-        return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+        table.append(
+            invoiceFields + [
+                .text("vat"), .text("VAT \(invoice.vatPercent)%"), .empty, .empty, .empty, .empty, .empty, .empty, .empty,
+                .number(invoice.vat, fractionDigits: 2), currency, .empty, .empty,
+            ])
+        let totals = invoice.usageTotals
+        table.append(
+            invoiceFields + [
+                .text("total"), .text("Total"), .number(totals.calls), .empty, .empty, .empty, .empty, .number(totals.totalTokens),
+                .number(totals.providerCost), .number(invoice.total, fractionDigits: 2), currency, .number(totals.unpricedCalls),
+                .number(totals.estimatedCalls),
+            ])
+        return table.written
     }
 
     // MARK: Text
 
-    /// A terminal rendering.
+    /// A terminal rendering. Every value from data (number, client, zone, model, camera, currency)
+    /// has its control characters written visibly (`escapingControlCharacters()`: `\n`, `\x1b`), so
+    /// none can forge a line or move the cursor.
     package static func text(_ invoice: Invoice) -> String {
         var out = ""
-        let title = invoice.number.map { "Invoice \($0)" } ?? "DRAFT invoice (not issued)"
-        out += "\(title) — \(invoice.clientName) (\(invoice.clientID))\n"
-        out += "Period \(invoice.period.label): \(iso(invoice.period.start)) to \(iso(invoice.period.end)) (\(invoice.period.timeZone))\n\n"
+        let title = invoice.number.map { "Invoice \($0.escapingControlCharacters())" } ?? "DRAFT invoice (not issued)"
+        out += "\(title) — \(invoice.clientName.escapingControlCharacters()) (\(invoice.clientID.escapingControlCharacters()))\n"
+        out +=
+            "Period \(invoice.period.label): \(iso(invoice.period.start)) to \(iso(invoice.period.end)) (\(invoice.period.timeZone.escapingControlCharacters()))\n\n"
         out +=
             pad("Model", 40) + lpad("Calls", 8) + lpad("Prompt", 11) + lpad("Cached", 9) + lpad("Output", 10) + lpad("Thoughts", 10)
             + lpad("Total tok", 12) + lpad("Provider cost", 16) + lpad("Billed", 12) + "\n"
         for line in invoice.lines {
             let u = line.usage
             out +=
-                pad(line.description, 40) + lpad("\(u.calls)", 8) + lpad("\(u.promptTokens)", 11) + lpad("\(u.cachedTokens)", 9)
+                pad(line.description.escapingControlCharacters(), 40) + lpad("\(u.calls)", 8) + lpad("\(u.promptTokens)", 11)
+                + lpad("\(u.cachedTokens)", 9)
                 + lpad("\(u.completionTokens)", 10) + lpad("\(u.thoughtsTokens)", 10) + lpad("\(u.totalTokens)", 12)
                 + lpad(u.providerCost.description, 16) + lpad(line.billed.formatted(fractionDigits: 2), 12) + "\n"
             if u.unpricedCalls > 0 {
@@ -141,7 +146,7 @@ package enum InvoiceDocument {
             out += "\nBy camera or group:\n"
             for source in invoice.sources {
                 out +=
-                    "  " + pad("\(source.kind) \(source.key)", 38) + lpad("\(source.calls) calls", 14)
+                    "  " + pad("\(source.kind) \(source.key)".escapingControlCharacters(), 38) + lpad("\(source.calls) calls", 14)
                     + lpad("\(source.totalTokens) tokens", 18)
                     + lpad(source.providerCost.description, 16) + "\n"
             }
@@ -156,14 +161,15 @@ package enum InvoiceDocument {
             pad("Subtotal (provider cost \(invoice.usageTotals.providerCost) + \(invoice.markupPercent)% markup, fees)", 60)
             + lpad(invoice.subtotal.formatted(fractionDigits: 2), 14) + "\n"
         out += pad("VAT \(invoice.vatPercent)%", 60) + lpad(invoice.vat.formatted(fractionDigits: 2), 14) + "\n"
-        out += pad("Total \(invoice.currency)", 60) + lpad(invoice.total.formatted(fractionDigits: 2), 14) + "\n"
+        out +=
+            pad("Total \(invoice.currency.escapingControlCharacters())", 60) + lpad(invoice.total.formatted(fractionDigits: 2), 14) + "\n"
         if invoice.hasUnpricedUsage { out += "\n!! This invoice has UNPRICED usage and cannot be issued until it is priced.\n" }
         return out
     }
 
     // MARK: HTML
 
-    /// A printable invoice page.
+    /// A printable invoice page. Every value from data goes through ``escape(_:)``.
     package static func html(_ invoice: Invoice) -> String {
         let title = invoice.number.map { "Invoice \(escape($0))" } ?? "Draft invoice"
         var rows = ""
@@ -220,9 +226,12 @@ package enum InvoiceDocument {
             """
     }
 
+    /// Text from data made safe in HTML, in an element or a quoted attribute: control characters
+    /// written visibly as in the text rendering (`\n`, `\x1b`: a numeric reference would put the raw
+    /// character back in the page), then `&`, `<`, `>`, `"` and `'` as character references.
     static func escape(_ text: String) -> String {
-        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll(
-            "\"", with: "&quot;")
+        text.escapingControlCharacters().replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;")
+            .replacingAll("\"", with: "&quot;").replacingAll("'", with: "&#39;")
     }
 
     static func iso(_ date: Date) -> String {

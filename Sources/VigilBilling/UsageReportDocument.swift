@@ -3,13 +3,22 @@ package import VigilCore
 
 /// A usage report as text, JSON or CSV.
 package enum UsageReportDocument {
+    /// A terminal table: one line per row, then the total and notes on unpriced and estimated calls.
+    /// Every value from data (client, session, camera, end reason, row keys) has its control
+    /// characters written visibly (`escapingControlCharacters()`: `\n`, `\x1b`), so none can forge a
+    /// line or move the cursor.
     package static func text(_ report: UsageReport) -> String {
         var out = "Usage \(InvoiceDocument.iso(report.from)) to \(InvoiceDocument.iso(report.to))"
-        if let client = report.client { out += ", client \(client)" }
+        if let client = report.client { out += ", client \(client.escapingControlCharacters())" }
         out += "\n"
         if let session = report.session {
-            out += "Session \(session.id): camera \(session.cameraID), connected \(InvoiceDocument.iso(session.startedAt)), "
-            out += session.endedAt.map { "disconnected \(InvoiceDocument.iso($0)) (\(session.endReason ?? "?"))" } ?? "still connected"
+            out +=
+                "Session \(session.id.escapingControlCharacters()): camera \(session.cameraID.escapingControlCharacters()), connected \(InvoiceDocument.iso(session.startedAt)), "
+            out +=
+                session.endedAt.map {
+                    "disconnected \(InvoiceDocument.iso($0)) (\((session.endReason ?? "?").escapingControlCharacters()))"
+                }
+                ?? "still connected"
             out += "\n"
         }
         out += "\n"
@@ -38,10 +47,10 @@ package enum UsageReportDocument {
             ]
         }
         var labels = header
-        labels[0] = report.grouping.map { "by \($0)" } ?? ""
+        labels[0] = report.grouping.map { "by \($0.escapingControlCharacters())" } ?? ""
         out += line(labels)
         for row in report.rows {
-            out += line(cells((row.usage.kind.isEmpty ? "" : "\(row.usage.kind) ") + row.usage.key, row))
+            out += line(cells(((row.usage.kind.isEmpty ? "" : "\(row.usage.kind) ") + row.usage.key).escapingControlCharacters(), row))
         }
         out += line(cells("TOTAL", report.total))
         if report.total.usage.unpricedCalls > 0 {
@@ -93,23 +102,25 @@ package enum UsageReportDocument {
         return JSONNode.object(pairs: pairs).serializedString + "\n"
     }
 
+    /// One row per group, then the total. Keys and kinds (camera ids, models, client ids, days) are
+    /// text cells, neutralised if they start like a formula; counts, cost and latencies are number
+    /// cells. See ``CSVField``.
     package static func csv(_ report: UsageReport) -> String {
-        var rows = [
-            [
-                report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
-                "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
-                "p95_latency_ms",
-            ]
-        ]
+        var table = CSVTable(header: [
+            report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
+            "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
+            "p95_latency_ms",
+        ])
         for row in report.rows + [report.total] {
             let u = row.usage
-            rows.append([
-                u.key, u.kind, "\(u.calls)", "\(u.failedCalls)", "\(u.promptTokens)", "\(u.cachedTokens)", "\(u.completionTokens)",
-                "\(u.thoughtsTokens)", "\(u.toolUseTokens)", "\(u.totalTokens)", u.providerCost.description, "\(u.unpricedCalls)",
-                "\(u.estimatedCalls)", row.averageMilliseconds.map { String(format: "%.1f", $0) } ?? "",
-                row.p95Milliseconds.map { String(format: "%.1f", $0) } ?? "",
+            table.append([
+                .text(u.key), .text(u.kind), .number(u.calls), .number(u.failedCalls), .number(u.promptTokens), .number(u.cachedTokens),
+                .number(u.completionTokens), .number(u.thoughtsTokens), .number(u.toolUseTokens), .number(u.totalTokens),
+                .number(u.providerCost), .number(u.unpricedCalls), .number(u.estimatedCalls),
+                row.averageMilliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
+                row.p95Milliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
             ])
         }
-        return rows.map { $0.map(InvoiceDocument.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return table.written
     }
 }

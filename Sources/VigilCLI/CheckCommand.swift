@@ -5,6 +5,9 @@ import VigilCore
 import VigilStore
 
 /// `vigil check`: is this configuration ready to run?
+///
+/// Every line it prints is redacted (no password or key) and then has its control characters
+/// written visibly (`\n`, `\x1b`), so a camera's name or an error's text cannot forge a line.
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -32,37 +35,39 @@ struct CheckCommand: AsyncParsableCommand {
         let plan = AnalysisPlan(configuration)
         let connection = database.connection(configuration: configuration)
         _ = global.bootstrapLogging(secrets: configuration.secrets + connection.secrets)
-        print("configuration \(global.configPath): valid")
+        let redactor = SecretRedactor(secrets: configuration.secrets + connection.secrets)
+        // One line of the report: redacted, then escaped (escaping first could hide a secret from the redactor).
+        func report(_ line: String) { print(redactor.redact(line).escapingControlCharacters()) }
+        report("configuration \(global.configPath): valid")
         let groups = plan.sources.filter { $0.kind == "group" }.count
-        print(
+        report(
             "  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)"
         )
         if offline { return }
         var problems = 0
 
         // Database.
-        let redactor = SecretRedactor(secrets: configuration.secrets + connection.secrets)
         let client = DatabaseClient(connectionString: connection.string, redactor: redactor, applicationName: "vigil-check")
         do {
             let version = try await client.serverVersion()
             let status = try await Migrator(client: client).status()
             if status.isCurrent {
-                print("database: reachable (PostgreSQL \(version)), schema current")
+                report("database: reachable (PostgreSQL \(version)), schema current")
             } else {
-                print("database: reachable (PostgreSQL \(version)), \(status.pending.count) migration(s) pending — run: vigil migrate")
+                report("database: reachable (PostgreSQL \(version)), \(status.pending.count) migration(s) pending — run: vigil migrate")
                 problems += 1
             }
         } catch {
-            print("database: UNREACHABLE — \(redactor.redact("\(error)"))")
+            report("database: UNREACHABLE — \(error)")
             problems += 1
         }
 
         // Gemini key.
         switch GeminiKey.load(configuration: configuration.gemini) {
         case .success(let source):
-            print("gemini: API key found (\(source)), model \(configuration.gemini.model) at \(configuration.gemini.baseURL)")
+            report("gemini: API key found (\(source)), model \(configuration.gemini.model) at \(configuration.gemini.baseURL)")
         case .failure(let error):
-            print("gemini: \(error)")
+            report("gemini: \(error)")
             problems += 1
         }
 
@@ -98,14 +103,14 @@ struct CheckCommand: AsyncParsableCommand {
             return collected.sorted { $0.0 < $1.0 }
         }
         for (_, line, ok) in results {
-            print(redactor.redact(line))
+            report(line)
             if !ok { problems += 1 }
         }
         if problems > 0 {
-            print("\(problems) problem\(problems == 1 ? "" : "s") found")
+            report("\(problems) problem\(problems == 1 ? "" : "s") found")
             throw ExitCode(ExitStatus.unavailable)
         }
-        print("ready")
+        report("ready")
     }
 }
 

@@ -40,7 +40,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard BillingPeriod.parse(month, timeZone: "UTC") != nil else {
-            throw ValidationError("--month must be YYYY-MM, such as 2026-10 (got '\(month)')")
+            throw ValidationError("--month must be YYYY-MM, such as 2026-10 (got '\(month.escapingControlCharacters())')")
         }
     }
 
@@ -48,7 +48,9 @@ struct InvoiceCommand: AsyncParsableCommand {
         let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: true)
         guard let configuration = session.configuration, let customer = configuration.client(client) else {
             let known = session.configuration?.clients.map(\.id).joined(separator: ", ") ?? ""
-            printError("vigil invoice: no client \"\(client)\" in \(global.configPath) (clients: \(known))")
+            printError(
+                "vigil invoice: no client \(client.quotedAndEscaped()) in \(global.configPath) (clients: \(known))"
+                    .escapingControlCharacters())
             throw ExitCode(ExitStatus.invalidInput)
         }
         guard let period = BillingPeriod.parse(month, timeZone: customer.timeZone) else {
@@ -64,7 +66,7 @@ struct InvoiceCommand: AsyncParsableCommand {
                     : try await repository.draft(for: customer, period: period, cameras: cameras)
             }
         } catch let error as InvoiceError {
-            printError("vigil invoice: cannot issue \(customer.id) \(period.label): \(error)")
+            printError("vigil invoice: cannot issue \(customer.id) \(period.label): \(error)".escapingControlCharacters())
             throw ExitCode(ExitStatus.failure)
         }
         let document: String =
@@ -75,6 +77,8 @@ struct InvoiceCommand: AsyncParsableCommand {
             case .html: InvoiceDocument.html(invoice)
             }
         try emit(document, to: output)
-        if let output { print("wrote \(invoice.number ?? "draft") for \(customer.id) \(period.label) to \(output)") }
+        if let output {
+            print("wrote \(invoice.number ?? "draft") for \(customer.id) \(period.label) to \(output)".escapingControlCharacters())
+        }
     }
 }

@@ -69,7 +69,9 @@ struct UsageCommand: AsyncParsableCommand {
         let (start, end) = try period()
         var sessionID: UUID?
         if let text = self.session {
-            guard let id = UUID(uuidString: text) else { throw ValidationError("--session must be a session id (a UUID), got \(text)") }
+            guard let id = UUID(uuidString: text) else {
+                throw ValidationError("--session must be a session id (a UUID), got \(text.escapingControlCharacters())")
+            }
             sessionID = id
         }
         let report = try await session.run("usage") {
@@ -77,7 +79,7 @@ struct UsageCommand: AsyncParsableCommand {
                 from: start, to: end, client: client, grouping: by?.rawValue, session: sessionID)
         }
         if sessionID != nil && report.session == nil {
-            printError("vigil usage: no stream session \(self.session ?? "")")
+            printError("vigil usage: no stream session \((self.session ?? "").escapingControlCharacters())")
             throw ExitCode(ExitStatus.invalidInput)
         }
         switch format {

@@ -1,10 +1,13 @@
+/// Text from data (a configuration file, the database, a camera, the command line) made safe to show
+/// in a log line, a terminal or a document: Vigil's one rule for control characters.
 extension StringProtocol {
-    /// The text with every control character written visibly, so that a problem stays on one line
-    /// and cannot move a terminal's cursor: `\t`, `\n` and `\r`; `\xHH` for the other C0 controls,
-    /// DEL and the C1 controls; `\u{2028}` and `\u{2029}` for the line and paragraph separators.
+    /// The text with every control character written visibly, so that a value shown in a message,
+    /// a log line or a text or HTML document stays on its line and cannot forge another line or move a
+    /// terminal's cursor: `\t`, `\n` and `\r`; `\xHH` for the other C0 controls, DEL and the C1
+    /// controls; `\u{2028}` and `\u{2029}` for the line and paragraph separators.
     ///
     /// Everything else is kept as it is, backslashes included, so escaping twice changes nothing.
-    func escapingControlCharacters() -> String {
+    package func escapingControlCharacters() -> String {
         guard unicodeScalars.contains(where: \.isShownEscaped) else { return String(self) }
         var text = ""
         for scalar in unicodeScalars {
@@ -15,7 +18,7 @@ extension StringProtocol {
 
     /// The text in double quotes, with `"` and `\` escaped and control characters written as
     /// ``escapingControlCharacters()`` does: `"c\n1"`. For a key or an id shown in a path.
-    func quotedAndEscaped() -> String {
+    package func quotedAndEscaped() -> String {
         var text = "\""
         for scalar in unicodeScalars {
             switch scalar {
