@@ -15,6 +15,7 @@ package enum InvoiceDocument {
                 ("thoughts_tokens", .number(u.thoughtsTokens)), ("tool_use_tokens", .number(u.toolUseTokens)),
                 ("total_tokens", .number(u.totalTokens)), ("provider_cost", .string(u.providerCost.description)),
                 ("unpriced_calls", .number(u.unpricedCalls)), ("estimated_calls", .number(u.estimatedCalls)),
+                ("invalid_usage_calls", .number(u.invalidCalls)),
             ]
         }
         let lines = invoice.lines.map { line in
@@ -140,6 +141,9 @@ package enum InvoiceDocument {
                     "    !! \(u.unpricedCalls) UNPRICED calls: their cost is unknown, not zero — run vigil prices set, then vigil prices reprice --unpriced\n"
             }
             if u.estimatedCalls > 0 { out += "    ~ \(u.estimatedCalls) calls with ESTIMATED tokens (the response reported none)\n" }
+            if u.invalidCalls > 0 {
+                out += "    !! \(u.invalidCalls) calls with INVALID USAGE are not billed here until reviewed (README: invalid usage)\n"
+            }
         }
         if invoice.lines.isEmpty { out += "  (no usage in this period)\n" }
         if !invoice.sources.isEmpty {

@@ -22,11 +22,14 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
     package var unpricedCalls: Int
     /// Rows whose tokens are estimates (the response reported none).
     package var estimatedCalls: Int
+    /// Rows whose reported usage could not be true: no tokens, no cost, off invoices until reviewed.
+    package var invalidCalls: Int
 
     package init(
         key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
         cachedTokens: Int = 0, completionTokens: Int = 0, thoughtsTokens: Int = 0, toolUseTokens: Int = 0,
-        totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0
+        totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0,
+        invalidCalls: Int = 0
     ) {
         self.key = key
         self.kind = kind
@@ -42,6 +45,32 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
         self.providerCost = providerCost
         self.unpricedCalls = unpricedCalls
         self.estimatedCalls = estimatedCalls
+        self.invalidCalls = invalidCalls
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case key, kind, late, calls, failedCalls, promptTokens, cachedTokens, completionTokens, thoughtsTokens, toolUseTokens
+        case totalTokens, providerCost, unpricedCalls, estimatedCalls, invalidCalls
+    }
+
+    /// Decodes an aggregate, also one frozen in an invoice issued before ``invalidCalls`` existed
+    /// (it counts none).
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            key: try values.decode(String.self, forKey: .key), kind: try values.decode(String.self, forKey: .kind),
+            late: try values.decode(Bool.self, forKey: .late), calls: try values.decode(Int.self, forKey: .calls),
+            failedCalls: try values.decode(Int.self, forKey: .failedCalls),
+            promptTokens: try values.decode(Int.self, forKey: .promptTokens),
+            cachedTokens: try values.decode(Int.self, forKey: .cachedTokens),
+            completionTokens: try values.decode(Int.self, forKey: .completionTokens),
+            thoughtsTokens: try values.decode(Int.self, forKey: .thoughtsTokens),
+            toolUseTokens: try values.decode(Int.self, forKey: .toolUseTokens),
+            totalTokens: try values.decode(Int.self, forKey: .totalTokens),
+            providerCost: try values.decode(Money.self, forKey: .providerCost),
+            unpricedCalls: try values.decode(Int.self, forKey: .unpricedCalls),
+            estimatedCalls: try values.decode(Int.self, forKey: .estimatedCalls),
+            invalidCalls: try values.decodeIfPresent(Int.self, forKey: .invalidCalls) ?? 0)
     }
 
     /// The sum of two aggregates (keeping this one's key).
@@ -58,6 +87,7 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
         sum.providerCost += rhs.providerCost
         sum.unpricedCalls += rhs.unpricedCalls
         sum.estimatedCalls += rhs.estimatedCalls
+        sum.invalidCalls += rhs.invalidCalls
         return sum
     }
 }

@@ -60,6 +60,10 @@ package enum UsageReportDocument {
         if report.total.usage.estimatedCalls > 0 {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
         }
+        if report.total.usage.invalidCalls > 0 {
+            out +=
+                "!! \(report.total.usage.invalidCalls) calls reported INVALID USAGE (impossible token counts, kept raw in api_usage.raw_usage): no tokens or cost counted, off invoices until reviewed (README: invalid usage)\n"
+        }
         if report.total.p95Milliseconds != nil {
             out +=
                 "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket, never above the slowest call\n"
@@ -77,7 +81,7 @@ package enum UsageReportDocument {
                 ("completion_tokens", .number(u.completionTokens)), ("thoughts_tokens", .number(u.thoughtsTokens)),
                 ("tool_use_tokens", .number(u.toolUseTokens)), ("total_tokens", .number(u.totalTokens)),
                 ("cost", .string(u.providerCost.description)), ("unpriced_calls", .number(u.unpricedCalls)),
-                ("estimated_calls", .number(u.estimatedCalls)),
+                ("estimated_calls", .number(u.estimatedCalls)), ("invalid_usage_calls", .number(u.invalidCalls)),
                 ("avg_latency_ms", row.averageMilliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
                 ("p95_latency_ms", row.p95Milliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
             ])
@@ -109,7 +113,7 @@ package enum UsageReportDocument {
         var table = CSVTable(header: [
             report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
             "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
-            "p95_latency_ms",
+            "p95_latency_ms", "invalid_usage_calls",
         ])
         for row in report.rows + [report.total] {
             let u = row.usage
@@ -118,7 +122,7 @@ package enum UsageReportDocument {
                 .number(u.completionTokens), .number(u.thoughtsTokens), .number(u.toolUseTokens), .number(u.totalTokens),
                 .number(u.providerCost), .number(u.unpricedCalls), .number(u.estimatedCalls),
                 row.averageMilliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
-                row.p95Milliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
+                row.p95Milliseconds.map { .number($0, fractionDigits: 1) } ?? .empty, .number(u.invalidCalls),
             ])
         }
         return table.written

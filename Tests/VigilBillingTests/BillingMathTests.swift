@@ -103,4 +103,19 @@ import VigilCore
         #expect(html.contains("1.32"))
         #expect(html.contains("Acme &lt;Shops&gt;") && !html.contains("<Shops>"))
     }
+
+    /// Invoices issued before invalid usage was counted were frozen without the count: they still
+    /// decode (returning an issued invoice reads its frozen document).
+    @Test func anAggregateFrozenBeforeInvalidUsageWasCountedStillDecodes() throws {
+        let frozen = """
+            {"key": "gemini-2.5-flash", "kind": "", "late": false, "calls": 3, "failedCalls": 0, "promptTokens": 10, "cachedTokens": 0,
+             "completionTokens": 2, "thoughtsTokens": 0, "toolUseTokens": 0, "totalTokens": 12, "providerCost": "0.5",
+             "unpricedCalls": 0, "estimatedCalls": 1}
+            """
+        let aggregate = try JSONDecoder().decode(UsageAggregate.self, from: Data(frozen.utf8))
+        #expect(aggregate.calls == 3 && aggregate.invalidCalls == 0 && aggregate.providerCost == Self.money("0.5"))
+        var counted = aggregate
+        counted.invalidCalls = 2
+        #expect(try JSONDecoder().decode(UsageAggregate.self, from: JSONEncoder().encode(counted)) == counted)
+    }
 }

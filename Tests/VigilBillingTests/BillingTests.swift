@@ -389,9 +389,16 @@ struct BillingTests {
             record.durationMilliseconds = milliseconds
             return record
         }
-        try await Self.write(
-            [record(at: "2026-10-05T10:20:00Z", milliseconds: 300), record(at: "2026-10-05T10:40:00Z", milliseconds: 4200)],
-            to: database.url)
+        // Rows as the ledger of that time wrote them (today's ledger writes columns of later migrations).
+        _ = try await database.psql(
+            """
+            INSERT INTO clients (code, name) VALUES ('acme', 'acme');
+            INSERT INTO api_usage (request_id, "timestamp", client_id, source_id, source_kind, endpoint, method, model, success,
+                                   prompt_tokens, completion_tokens, total_tokens, duration_ms, cost, unpriced, estimated)
+            SELECT r, t::timestamptz, (SELECT id FROM clients WHERE code = 'acme'), 'cam-1', 'camera',
+                   '/v1beta/models/gemini-2.5-flash:generateContent', 'POST', 'gemini-2.5-flash', true, 1000, 100, 1100, d, 0.00055, false, false
+            FROM (VALUES ('before-1', '2026-10-05T10:20:00Z', 300), ('before-2', '2026-10-05T10:40:00Z', 4200)) AS v(r, t, d);
+            """)
         try await Migrator(client: client).migrate()
         #expect(try await database.psql("SELECT duration_max FROM usage_hourly") == "4200")
         try await Self.write(

@@ -164,6 +164,44 @@ struct LedgerTests {
         #expect(reason.hasPrefix("line 2: "))
     }
 
+    /// A segment spooled before migration 0009 (format 2, 30 fields) is copied into its own columns.
+    @Test func aFormatTwoSegmentIsReplayedIntoItsColumns() async throws {
+        let database = try await Self.migratedDatabase()
+        let spool = Self.spoolDirectory()
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        try SpooledBatchTests.formatTwoSegment.write(toFile: spool + "/00000000000000000005.spool", atomically: true, encoding: .utf8)
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        try await ledger.record(Self.sampleRecord(index: 1))
+        #expect(await ledger.close())
+        #expect(
+            try await database.psql(
+                "SELECT image_width, image_height, cost, prompt_tokens, usage_invalid IS NULL, raw_usage IS NULL FROM api_usage WHERE request_id = '0190d3b2-7c00-7000-8000-000000000001'"
+            ) == "1536|864|0.00060443|345|t|t")
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "2")
+        #expect(try await database.psql("SELECT description FROM analyses WHERE camera_id = 'c1'") == "bag\tat till")
+    }
+
+    /// Usage that cannot be true is a row all the same, with its reason and raw text, no tokens and
+    /// no cost: not priced, not unpriced, counted as invalid in the hourly rollup.
+    @Test func invalidUsageIsARowWithoutCostCountedAsInvalid() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        var record = Self.sampleRecord(index: 0)
+        record.usage = TokenUsage()
+        record.usage.invalidReason = "promptTokenCount is -500"
+        record.usage.rawUsageMetadata = #"{"promptTokenCount": -500}"#
+        record.cost = nil
+        record.priceID = nil
+        try await ledger.record([record, Self.sampleRecord(index: 1)])
+        #expect(await ledger.close())
+        #expect(
+            try await database.psql(
+                "SELECT usage_invalid, raw_usage, cost IS NULL, unpriced, prompt_tokens FROM api_usage WHERE request_id = '\(record.requestID)'"
+            )
+                == #"promptTokenCount is -500|{"promptTokenCount": -500}|t|f|0"#)
+        #expect(try await database.psql("SELECT sum(calls), sum(invalid), sum(unpriced) FROM usage_hourly") == "2|1|0")
+    }
+
     /// Token counts of 2^31 and more were refused by integer columns (the row was kept aside,
     /// unbilled); since migration 0008 the columns are bigint and the row goes in as it is.
     @Test func aTokenCountBeyond32BitsIsStored() async throws {
@@ -195,7 +233,7 @@ struct LedgerTests {
         #expect(files.count == 2)
         let kept = try #require(files.first { $0.hasSuffix(".rejected") })
         let contents = try String(contentsOfFile: spool + "/" + kept, encoding: .utf8)
-        #expect(contents.hasPrefix("vigil-usage-spool 2 rows=1 verdicts=1\n\(records[13].requestID)\t"))
+        #expect(contents.hasPrefix("vigil-usage-spool 3 rows=1 verdicts=1\n\(records[13].requestID)\t"))
         let reason = try String(contentsOfFile: spool + "/" + kept + ".reason", encoding: .utf8)
         #expect(reason.contains("22003"))
 

@@ -53,15 +53,22 @@ struct SpooledBatchTests {
         #expect(throws: SpooledBatchError.self) { try SpooledBatch(fileContents: Array("something else\n".utf8)) }
     }
 
-    /// Format 2 as every version since it was introduced has written it: the field order is the
-    /// spool format, so a segment left by an earlier version replays into the right columns.
-    @Test func aSegmentOfFormatTwoIsReadInItsColumnOrder() throws {
+    /// A format-2 segment exactly as versions before migration 0009 wrote it (30 usage fields).
+    static let formatTwoSegment =
+        "vigil-usage-spool 2 rows=1 verdicts=1\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
+        + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
+        + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\n"
+
+    /// The record of ``formatTwoSegment``.
+    static func formatTwoRecord() -> UsageRecord {
         var usage = TokenUsage(
             promptTokens: 345, cachedTokens: 191, candidatesTokens: 80, thoughtsTokens: 141, toolUsePromptTokens: 0,
             totalTokens: 566, promptDetails: [.init(modality: "IMAGE", tokens: 258)])
         usage.modelVersion = "gemini-2.5-flash"
         usage.responseID = "resp-1"
-        let record = UsageRecord(
+        return UsageRecord(
             requestID: "0190d3b2-7c00-7000-8000-000000000001", timestamp: Date(timeIntervalSince1970: 1_790_000_000.25),
             clientID: "acme", sourceID: "floor", sourceKind: "group", endpoint: "/v1beta/models/gemini-2.5-flash:generateContent",
             statusCode: 200, model: "gemini-2.5-flash", usage: usage, success: true, error: nil, finishReason: "STOP",
@@ -74,13 +81,25 @@ struct SpooledBatchTests {
                     confidence: "0.91", description: "bag\tat till", frameSize: "1920x1080", frameCount: 1,
                     analysisText: nil)
             ])
+    }
+
+    /// The field order is the spool format: format 3 is format 2's 30 fields, then the invalid-usage
+    /// reason and the raw usage; a segment of either format reads back as written.
+    @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
+        let formatTwo = try SpooledBatch(fileContents: Array(Self.formatTwoSegment.utf8))
+        #expect(formatTwo.format == 2 && formatTwo.rows == 1 && formatTwo.verdictCount == 1)
+        #expect(String(decoding: formatTwo.fileContents, as: UTF8.self) == Self.formatTwoSegment)
+
+        var record = Self.formatTwoRecord()
+        record.usage.invalidReason = "promptTokenCount is -500"
+        record.usage.rawUsageMetadata = #"{"promptTokenCount": -500}"#
         let written = String(decoding: LedgerBatch.encode([record]).fileContents, as: UTF8.self)
-        let expected =
-            "vigil-usage-spool 2 rows=1 verdicts=1\n"
-            + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
-            + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
-            + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\n"
-            + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\n"
-        #expect(written == expected)
+        let formatThree = Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 3 rows")
+            .replacingOccurrences(of: "\t1536\t864\n", with: "\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\n")
+        #expect(written == formatThree)
+        #expect(try SpooledBatch(fileContents: Array(written.utf8)).format == 3)
+        #expect(throws: SpooledBatchError.self) {
+            try SpooledBatch(fileContents: Array(Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 9 rows").utf8))
+        }
     }
 }

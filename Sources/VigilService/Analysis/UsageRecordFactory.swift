@@ -6,11 +6,13 @@ package import VigilGemini
 
 /// Turns one Gemini attempt into its `api_usage` record, costed from the price book.
 package enum UsageRecordFactory {
+    /// The record of `attempt`. Usage that cannot be true (``TokenUsage/invalidReason``) is not
+    /// priced: the row has no cost and stays off invoices until reviewed.
     package static func record(
         _ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
         prices: PriceBook
     ) -> UsageRecord {
-        let priced = prices.cost(of: attempt.usage, model: model, at: attempt.startedAt)
+        let priced = attempt.usage.invalidReason == nil ? prices.cost(of: attempt.usage, model: model, at: attempt.startedAt) : nil
         var error = attempt.failure?.description
         if let raw = attempt.rawText, attempt.failure?.kind == .unusableAnswer {
             error = (error ?? "") + " | raw: " + String(raw.prefix(4000))
@@ -27,11 +29,12 @@ package enum UsageRecordFactory {
     /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.
     package static func logLine(_ record: UsageRecord) -> String {
         let usage = record.usage
-        let cost = record.cost.map { "$\($0)" } ?? "UNPRICED"
+        let cost = usage.invalidReason != nil ? "none (usage invalid)" : record.cost.map { "$\($0)" } ?? "UNPRICED"
         var line =
             "tokens prompt=\(usage.promptTokens) cached=\(usage.cachedTokens) output=\(usage.candidatesTokens) "
             + "thoughts=\(usage.thoughtsTokens) total=\(usage.totalTokens) cost=\(cost) in \(record.durationMilliseconds) ms"
         if usage.estimated { line += " (estimated)" }
+        if let reason = usage.invalidReason { line += " — USAGE INVALID: \(reason)" }
         return line
     }
 }

@@ -47,7 +47,14 @@ enum LedgerBatch {
         .init("camera_count", "integer") { $0.field($1.cameraCount) },
         .init("image_width", "integer") { $0.field($1.imageWidth) },
         .init("image_height", "integer") { $0.field($1.imageHeight) },
+        // Format 3 (migration 0009): usage Gemini reported that cannot be true, kept raw.
+        .init("usage_invalid", "text") { $0.field($1.usage.invalidReason) },
+        .init("raw_usage", "text") { $0.field($1.usage.rawUsageMetadata) },
     ]
+
+    /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
+    /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 32]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
     /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row.
@@ -100,17 +107,18 @@ enum LedgerBatch {
             SELECT r.*, timestamptz 'epoch' + r.ts_us * interval '1 microsecond' AS ts FROM vigil_incoming_usage r
         ),
         priced AS (
-            -- Rows costed by the daemon keep their cost; the price book is consulted only for the others.
+            -- Rows costed by the daemon keep their cost; the price book is consulted only for the others,
+            -- never for a row whose usage is invalid (it has no cost until reviewed).
             SELECT i.*, c.id AS client_key,
-                   CASE WHEN i.cost IS NULL THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
-                   CASE WHEN i.cost IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
+                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
+                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
                                                                  i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) END AS book_cost
             FROM input i
             LEFT JOIN clients c ON c.code = i.client
         ),
         inserted AS (
             INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced"])))
-            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL"]))
+            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL"]))
             FROM priced
             ON CONFLICT (request_id) DO NOTHING
             RETURNING id, request_id, "timestamp", client_id, source_id
@@ -134,7 +142,12 @@ enum LedgerBatch {
     static func write(_ batches: [SpooledBatch], on connection: PostgresConnection) throws -> Int {
         try connection.transaction { connection in
             try connection.executeScript(createIncoming)
-            try connection.copy("COPY vigil_incoming_usage FROM STDIN", from: batches.map(\.usage))
+            // Each format with its own column list: a segment spooled by an earlier version holds fewer.
+            for (format, group) in Dictionary(grouping: batches, by: \.format).sorted(by: { $0.key < $1.key }) {
+                let count = usageColumnCount[format] ?? usageColumns.count
+                let names = usageColumns.prefix(count).map(\.name).joined(separator: ", ")
+                try connection.copy("COPY vigil_incoming_usage (\(names)) FROM STDIN", from: group.map(\.usage))
+            }
             if batches.contains(where: { $0.verdictCount > 0 }) {
                 try connection.copy("COPY vigil_incoming_verdicts FROM STDIN", from: batches.map(\.verdicts))
             }

@@ -3,9 +3,12 @@ import Foundation
 /// Usage records in the form both the spool and PostgreSQL take: COPY text rows for the usage
 /// table and for the verdicts, one row a line (see ``CopyTextWriter``).
 ///
-/// On disk a batch is a header line, `vigil-usage-spool 2 rows=N verdicts=M`, followed by the N
+/// On disk a batch is a header line, `vigil-usage-spool 3 rows=N verdicts=M`, followed by the N
 /// usage lines and the M verdict lines; the writer sends those bytes to `COPY` as they are, so a
-/// spooled record is encoded once. A verdict line's first field is its call's `request_id`.
+/// spooled record is encoded once. A verdict line's first field is its call's `request_id`. The
+/// number after the magic word is the format: which of ``LedgerBatch/usageColumns`` a usage line
+/// holds (format 2: the first 30; format 3 added the invalid-usage columns). Every format ever
+/// written is read.
 struct SpooledBatch {
     /// Usage rows (one per line).
     var usage: [UInt8]
@@ -15,23 +18,28 @@ struct SpooledBatch {
     var rows: Int
     /// Number of verdict rows.
     var verdictCount: Int
+    /// The format of the usage lines (see ``LedgerBatch/usageColumnCount``).
+    var format: Int
 
-    static let magic = "vigil-usage-spool 2"
+    /// The format this version writes.
+    static let currentFormat = 3
+    static let magic = "vigil-usage-spool"
 
     /// The file's contents: header, usage rows, verdict rows.
     var fileContents: [UInt8] {
-        var contents = Array("\(Self.magic) rows=\(rows) verdicts=\(verdictCount)\n".utf8)
+        var contents = Array("\(Self.magic) \(format) rows=\(rows) verdicts=\(verdictCount)\n".utf8)
         contents.reserveCapacity(contents.count + usage.count + verdicts.count)
         contents += usage
         contents += verdicts
         return contents
     }
 
-    init(usage: [UInt8], rows: Int, verdicts: [UInt8], verdictCount: Int) {
+    init(usage: [UInt8], rows: Int, verdicts: [UInt8], verdictCount: Int, format: Int = currentFormat) {
         self.usage = usage
         self.rows = rows
         self.verdicts = verdicts
         self.verdictCount = verdictCount
+        self.format = format
     }
 
     /// Parses a file written by ``fileContents``.
@@ -43,6 +51,7 @@ struct SpooledBatch {
         let header = String(decoding: contents[..<headerEnd], as: UTF8.self)
         let parts = header.split(separator: " ")
         guard header.hasPrefix(Self.magic + " "), parts.count == 4,
+            let format = Int(parts[1]), LedgerBatch.usageColumnCount[format] != nil,
             parts[2].hasPrefix("rows="), let rows = Int(parts[2].dropFirst(5)), rows >= 0,
             parts[3].hasPrefix("verdicts="), let verdictCount = Int(parts[3].dropFirst(9)), verdictCount >= 0
         else {
@@ -60,6 +69,7 @@ struct SpooledBatch {
         }
         self.rows = rows
         self.verdictCount = verdictCount
+        self.format = format
         self.usage = Array(body[body.startIndex..<(rows == 0 ? body.startIndex : split)])
         self.verdicts = Array(body[(rows == 0 ? body.startIndex : split)...])
     }
@@ -74,7 +84,7 @@ struct SpooledBatch {
             let own = verdictsByRequest[Self.firstField(line)] ?? []
             return SpooledBatch(
                 usage: Array(line) + [0x0A], rows: 1,
-                verdicts: own.flatMap { Array($0) + [0x0A] }, verdictCount: own.count)
+                verdicts: own.flatMap { Array($0) + [0x0A] }, verdictCount: own.count, format: format)
         }
     }
 

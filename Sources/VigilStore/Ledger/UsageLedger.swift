@@ -441,7 +441,8 @@ package final class UsageLedger: Sendable {
                     }
                     let kept = SpooledBatch(
                         usage: refused.flatMap(\.usage), rows: refused.count,
-                        verdicts: refused.flatMap(\.verdicts), verdictCount: refused.reduce(0) { $0 + $1.verdictCount })
+                        verdicts: refused.flatMap(\.verdicts), verdictCount: refused.reduce(0) { $0 + $1.verdictCount },
+                        format: batch.format)
                     do {
                         try spool.reject(kept, of: pending.segment, reason: reasons.joined(separator: "\n"))
                     } catch {
