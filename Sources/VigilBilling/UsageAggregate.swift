@@ -24,12 +24,15 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
     package var estimatedCalls: Int
     /// Rows whose reported usage could not be true: no tokens, no cost, off invoices until reviewed.
     package var invalidCalls: Int
+    /// Calls whose outcome is unknown (Vigil stopped while they were in flight): estimated tokens,
+    /// no cost unless an operator prices them in (`vigil prices reprice --unknown`).
+    package var unknownCalls: Int
 
     package init(
         key: String, kind: String = "", late: Bool = false, calls: Int = 0, failedCalls: Int = 0, promptTokens: Int = 0,
         cachedTokens: Int = 0, completionTokens: Int = 0, thoughtsTokens: Int = 0, toolUseTokens: Int = 0,
         totalTokens: Int = 0, providerCost: Money = .zero, unpricedCalls: Int = 0, estimatedCalls: Int = 0,
-        invalidCalls: Int = 0
+        invalidCalls: Int = 0, unknownCalls: Int = 0
     ) {
         self.key = key
         self.kind = kind
@@ -46,15 +49,16 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
         self.unpricedCalls = unpricedCalls
         self.estimatedCalls = estimatedCalls
         self.invalidCalls = invalidCalls
+        self.unknownCalls = unknownCalls
     }
 
     private enum CodingKeys: String, CodingKey {
         case key, kind, late, calls, failedCalls, promptTokens, cachedTokens, completionTokens, thoughtsTokens, toolUseTokens
-        case totalTokens, providerCost, unpricedCalls, estimatedCalls, invalidCalls
+        case totalTokens, providerCost, unpricedCalls, estimatedCalls, invalidCalls, unknownCalls
     }
 
-    /// Decodes an aggregate, also one frozen in an invoice issued before ``invalidCalls`` existed
-    /// (it counts none).
+    /// Decodes an aggregate, also one frozen in an invoice issued before ``invalidCalls`` and
+    /// ``unknownCalls`` existed (it counts none).
     package init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -70,7 +74,8 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
             providerCost: try values.decode(Money.self, forKey: .providerCost),
             unpricedCalls: try values.decode(Int.self, forKey: .unpricedCalls),
             estimatedCalls: try values.decode(Int.self, forKey: .estimatedCalls),
-            invalidCalls: try values.decodeIfPresent(Int.self, forKey: .invalidCalls) ?? 0)
+            invalidCalls: try values.decodeIfPresent(Int.self, forKey: .invalidCalls) ?? 0,
+            unknownCalls: try values.decodeIfPresent(Int.self, forKey: .unknownCalls) ?? 0)
     }
 
     /// The sum of two aggregates (keeping this one's key).
@@ -88,6 +93,7 @@ package struct UsageAggregate: Sendable, Equatable, Codable {
         sum.unpricedCalls += rhs.unpricedCalls
         sum.estimatedCalls += rhs.estimatedCalls
         sum.invalidCalls += rhs.invalidCalls
+        sum.unknownCalls += rhs.unknownCalls
         return sum
     }
 }

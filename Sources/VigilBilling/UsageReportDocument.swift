@@ -60,6 +60,10 @@ package enum UsageReportDocument {
         if report.total.usage.estimatedCalls > 0 {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"
         }
+        if report.total.usage.unknownCalls > 0 {
+            out +=
+                "?? \(report.total.usage.unknownCalls) calls of UNKNOWN OUTCOME (Vigil stopped while they were in flight; Gemini may have billed them): estimated tokens, not invoiced unless priced with vigil prices reprice --unknown\n"
+        }
         if report.total.usage.invalidCalls > 0 {
             out +=
                 "!! \(report.total.usage.invalidCalls) calls reported INVALID USAGE (impossible token counts, kept raw in api_usage.raw_usage): no tokens or cost counted, off invoices until reviewed (README: invalid usage)\n"
@@ -82,6 +86,7 @@ package enum UsageReportDocument {
                 ("tool_use_tokens", .number(u.toolUseTokens)), ("total_tokens", .number(u.totalTokens)),
                 ("cost", .string(u.providerCost.description)), ("unpriced_calls", .number(u.unpricedCalls)),
                 ("estimated_calls", .number(u.estimatedCalls)), ("invalid_usage_calls", .number(u.invalidCalls)),
+                ("unknown_outcome_calls", .number(u.unknownCalls)),
                 ("avg_latency_ms", row.averageMilliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
                 ("p95_latency_ms", row.p95Milliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
             ])
@@ -113,7 +118,7 @@ package enum UsageReportDocument {
         var table = CSVTable(header: [
             report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
             "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
-            "p95_latency_ms", "invalid_usage_calls",
+            "p95_latency_ms", "invalid_usage_calls", "unknown_outcome_calls",
         ])
         for row in report.rows + [report.total] {
             let u = row.usage
@@ -123,6 +128,7 @@ package enum UsageReportDocument {
                 .number(u.providerCost), .number(u.unpricedCalls), .number(u.estimatedCalls),
                 row.averageMilliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
                 row.p95Milliseconds.map { .number($0, fractionDigits: 1) } ?? .empty, .number(u.invalidCalls),
+                .number(u.unknownCalls),
             ])
         }
         return table.written

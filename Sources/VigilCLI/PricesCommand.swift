@@ -108,19 +108,38 @@ struct PricesCommand: AsyncParsableCommand {
 
     struct Reprice: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cost rows recorded while their model had no price.",
-            discussion: "Only unpriced rows are ever repriced; costed rows never change.\n\nExample:\n  vigil prices reprice --unpriced"
+            abstract: "Cost rows recorded while their model had no price, or calls whose outcome is unknown.",
+            discussion: """
+                Only unpriced rows are ever repriced; costed rows never change. With --unknown, the calls \
+                whose outcome is unknown (Vigil stopped while they were in flight; by default not invoiced) \
+                and on no issued invoice are costed at their estimated tokens, so the next invoices include them.
+
+                Examples:
+                  vigil prices reprice --unpriced
+                  vigil prices reprice --unknown
+                """
         )
         @OptionGroup var global: GlobalOptions
         @OptionGroup var database: DatabaseOptions
-        @Flag(help: "Reprice every unpriced row (required).") var unpriced = false
+        @Flag(help: "Reprice every unpriced row.") var unpriced = false
+        @Flag(help: "Cost the calls whose outcome is unknown, on no issued invoice, so invoices include them.") var unknown = false
         func validate() throws {
-            guard unpriced else { throw ValidationError("say --unpriced: only unpriced rows are ever repriced") }
+            guard unpriced || unknown else {
+                throw ValidationError("say --unpriced (rows without a price) or --unknown (calls whose outcome is unknown)")
+            }
         }
         func run() async throws {
             let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
-            let count = try await session.run("prices reprice") { try await PriceRepository(client: session.client).repriceUnpriced() }
-            print("\(count) unpriced row\(count == 1 ? "" : "s") costed")
+            if unpriced {
+                let count = try await session.run("prices reprice") { try await PriceRepository(client: session.client).repriceUnpriced() }
+                print("\(count) unpriced row\(count == 1 ? "" : "s") costed")
+            }
+            if unknown {
+                let count = try await session.run("prices reprice") {
+                    try await PriceRepository(client: session.client).priceUnknownOutcomes()
+                }
+                print("\(count) call\(count == 1 ? "" : "s") of unknown outcome costed")
+            }
         }
     }
 }

@@ -202,6 +202,45 @@ struct LedgerTests {
         #expect(try await database.psql("SELECT sum(calls), sum(invalid), sum(unpriced) FROM usage_hourly") == "2|1|0")
     }
 
+    /// A call whose intent was made durable but whose answer never was (Vigil killed meanwhile) is a
+    /// row at the next start, outcome unknown, usage estimated, no cost; one whose record was spooled
+    /// is that record alone.
+    @Test func anIntentWithoutItsRecordBecomesAnUnknownRowAtTheNextStart() async throws {
+        let database = try await Self.migratedDatabase()
+        let spool = Self.spoolDirectory()
+        let first = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        func intent(_ index: Int) -> UsageRecord {
+            var record = Self.sampleRecord(index: index)
+            record.outcome = UsageRecord.unknownOutcome
+            record.success = false
+            record.cost = nil
+            record.priceID = nil
+            record.usage.estimated = true
+            record.verdicts = []
+            return record
+        }
+        let lost = intent(0)
+        let answered = intent(1)
+        try await first.recordIntent(lost)
+        try await first.recordIntent(answered)
+        // The second call's answer is spooled, but its intent is still there (killed before removing it).
+        try await first.record(Self.sampleRecord(index: 1, requestID: answered.requestID))
+        #expect(FileManager.default.fileExists(atPath: spool + "/\(lost.requestID).intent"))
+        _ = await first.close()
+        // The first ledger's rows were written; a new start finds both intents.
+        let next = try UsageLedger(connectionString: database.url, spoolDirectory: spool, logger: Logger(label: "test"))
+        #expect(await next.close())
+        #expect(
+            try await database.psql(
+                "SELECT outcome, success, cost IS NULL, estimated, unpriced FROM api_usage WHERE request_id = '\(lost.requestID)'")
+                == "unknown|f|t|t|f")
+        #expect(
+            try await database.psql("SELECT outcome IS NULL, success FROM api_usage WHERE request_id = '\(answered.requestID)'") == "t|t")
+        #expect(try await database.psql("SELECT count(*) FROM api_usage") == "2")
+        #expect(try await database.psql("SELECT sum(unknown) FROM usage_hourly") == "1")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool).isEmpty)
+    }
+
     /// Token counts of 2^31 and more were refused by integer columns (the row was kept aside,
     /// unbilled); since migration 0008 the columns are bigint and the row goes in as it is.
     @Test func aTokenCountBeyond32BitsIsStored() async throws {

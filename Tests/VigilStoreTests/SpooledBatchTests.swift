@@ -84,7 +84,7 @@ struct SpooledBatchTests {
     }
 
     /// The field order is the spool format: format 3 is format 2's 30 fields, then the invalid-usage
-    /// reason and the raw usage; a segment of either format reads back as written.
+    /// reason, the raw usage and the outcome; a segment of either format reads back as written.
     @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
         let formatTwo = try SpooledBatch(fileContents: Array(Self.formatTwoSegment.utf8))
         #expect(formatTwo.format == 2 && formatTwo.rows == 1 && formatTwo.verdictCount == 1)
@@ -95,7 +95,7 @@ struct SpooledBatchTests {
         record.usage.rawUsageMetadata = #"{"promptTokenCount": -500}"#
         let written = String(decoding: LedgerBatch.encode([record]).fileContents, as: UTF8.self)
         let formatThree = Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 3 rows")
-            .replacingOccurrences(of: "\t1536\t864\n", with: "\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\n")
+            .replacingOccurrences(of: "\t1536\t864\n", with: "\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\t\\N\n")
         #expect(written == formatThree)
         #expect(try SpooledBatch(fileContents: Array(written.utf8)).format == 3)
         #expect(throws: SpooledBatchError.self) {

@@ -27,6 +27,12 @@ public final class GeminiStandIn: Sendable {
         _ = try await control("POST", "/_control/script", body: body)
     }
 
+    /// Replaces the fault rates (`slow:6=1.0`, or `""` for none).
+    public func setFaults(_ rates: String) async throws {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: rates, options: .fragmentsAllowed), as: UTF8.self)
+        _ = try await control("POST", "/_control/faults", body: body)
+    }
+
     /// Requests answered so far and their token sums (`requests`, `prompt_tokens`, `image_tokens`, ...).
     public func stats() async throws -> [String: Int] {
         let text = try await control("GET", "/_control/stats", body: nil)

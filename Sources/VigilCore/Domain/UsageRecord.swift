@@ -48,6 +48,13 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     package var imageHeight: Int?
     /// The verdicts, one per camera, when ``success``.
     package var verdicts: [CameraVerdict]
+    /// Nil for a call whose answer (or failure) was recorded; ``unknownOutcome`` for one that went on
+    /// the wire while Vigil stopped before its answer was recorded (made from its intent at the next
+    /// start): usage estimated, no cost, off invoices.
+    package var outcome: String?
+
+    /// The ``outcome`` of a call whose answer was never recorded.
+    package static let unknownOutcome = "unknown"
 
     package init(
         requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,

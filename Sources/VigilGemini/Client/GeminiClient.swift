@@ -85,64 +85,70 @@ package final class GeminiClient: Sendable {
 
     /// Sends attempt number `exchange.attempt + 1` (waiting first when a retry is due) and decides
     /// what follows: the report, or nil with the outcome final.
-    func nextAttempt(
+    /// Waits until the next attempt may be sent (a retry's delay) and says whether one will be:
+    /// false when the analysis is over (verdicts, given up, paused, cancelled).
+    func prepareAttempt(_ exchange: inout Exchange, outcome: inout AnalysisOutcome) async -> Bool {
+        guard !exchange.isFinished else { return false }
+        if exchange.attempt == 0, let until = pause.until(now: Date()) {
+            outcome.failure = GeminiFailure(kind: .paused, message: "calls are paused until \(until.formatted(.iso8601)) (daily quota)")
+            exchange.finish()
+            return false
+        }
+        if let delay = exchange.delay {
+            exchange.delay = nil
+            try? await Task.sleep(for: SecondsConversion.duration(delay, atMost: max(policy.maxRetryDelay, policy.backoff.cap)))
+            if Task.isCancelled {
+                exchange.finish()
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Sends the attempt ``prepareAttempt(_:outcome:)`` allowed and decides what follows; the
+    /// report, or nil when the request never reached the server (then prepare again).
+    func sendAttempt(
         _ exchange: inout Exchange, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?,
         outcome: inout AnalysisOutcome
     ) async -> AttemptReport? {
-        while !exchange.isFinished {
-            if exchange.attempt == 0, let until = pause.until(now: Date()) {
-                outcome.failure = GeminiFailure(kind: .paused, message: "calls are paused until \(until.formatted(.iso8601)) (daily quota)")
+        exchange.attempt += 1
+        let body = exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
+        exchange.body = body
+        let started = Date()
+        let result = await transport.post(
+            url: configuration.baseURL + endpointPath, headers: headers, body: body,
+            connectTimeout: configuration.connectTimeoutSeconds,
+            totalTimeout: configuration.requestTimeoutSeconds, maxResponseBytes: configuration.maxResponseBytes)
+        var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
+        report.durationMilliseconds = SecondsConversion.milliseconds(Date().timeIntervalSince(started))
+        if report.reachedServer { outcome.attempts.append(report) }
+        if let verdicts = report.verdicts {
+            outcome.verdicts = verdicts
+            outcome.failure = nil
+            exchange.finish()
+        } else {
+            let failure = report.failure ?? GeminiFailure(kind: .network, message: "no response")
+            outcome.failure = failure
+            switch policy.decide(after: policyFailure(report, result), attempt: exchange.attempt, now: Date(), deadline: deadline) {
+            case .retry(let delay):
+                logger.info(
+                    "retrying Gemini call",
+                    metadata: [
+                        "attempt": "\(exchange.attempt)", "delay_s": "\(String(format: "%.2f", delay))",
+                        "reason": "\(failure)", "model": "\(configuration.model)",
+                    ])
+                exchange.delay = delay
+            case .pause(let until):
+                pause.pause(until: until)
+                logger.warning(
+                    "Gemini daily quota exhausted; pausing calls",
+                    metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
                 exchange.finish()
-                return nil
-            }
-            if let delay = exchange.delay {
-                exchange.delay = nil
-                try? await Task.sleep(for: SecondsConversion.duration(delay, atMost: max(policy.maxRetryDelay, policy.backoff.cap)))
-                if Task.isCancelled {
-                    exchange.finish()
-                    return nil
-                }
-            }
-            exchange.attempt += 1
-            let body = exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
-            exchange.body = body
-            let started = Date()
-            let result = await transport.post(
-                url: configuration.baseURL + endpointPath, headers: headers, body: body,
-                connectTimeout: configuration.connectTimeoutSeconds,
-                totalTimeout: configuration.requestTimeoutSeconds, maxResponseBytes: configuration.maxResponseBytes)
-            var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
-            report.durationMilliseconds = SecondsConversion.milliseconds(Date().timeIntervalSince(started))
-            if report.reachedServer { outcome.attempts.append(report) }
-            if let verdicts = report.verdicts {
-                outcome.verdicts = verdicts
-                outcome.failure = nil
+            case .giveUp:
                 exchange.finish()
-            } else {
-                let failure = report.failure ?? GeminiFailure(kind: .network, message: "no response")
-                outcome.failure = failure
-                switch policy.decide(after: policyFailure(report, result), attempt: exchange.attempt, now: Date(), deadline: deadline) {
-                case .retry(let delay):
-                    logger.info(
-                        "retrying Gemini call",
-                        metadata: [
-                            "attempt": "\(exchange.attempt)", "delay_s": "\(String(format: "%.2f", delay))",
-                            "reason": "\(failure)", "model": "\(configuration.model)",
-                        ])
-                    exchange.delay = delay
-                case .pause(let until):
-                    pause.pause(until: until)
-                    logger.warning(
-                        "Gemini daily quota exhausted; pausing calls",
-                        metadata: ["until": "\(until.formatted(.iso8601))", "model": "\(configuration.model)"])
-                    exchange.finish()
-                case .giveUp:
-                    exchange.finish()
-                }
             }
-            if report.reachedServer { return report }
         }
-        return nil
+        return report.reachedServer ? report : nil
     }
 
     /// The request's headers: the key travels here, never in the URL.
@@ -258,6 +264,13 @@ package final class GeminiClient: Sendable {
     }
 
     /// Usage for a 200 that reported none: the image by the family's rule, text at ~4 characters a token.
+    /// What a call of `image` with `prompt` is expected to cost in tokens (the image by the model's
+    /// rule, text at about 4 characters a token, no answer), marked estimated: the usage of a call
+    /// whose answer is never recorded.
+    package func expectedUsage(image: GeminiImage, prompt: AnalysisPrompt) -> TokenUsage {
+        estimate(image: image, prompt: prompt, answer: "")
+    }
+
     private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String) -> TokenUsage {
         let imageTokens = ImageTokenRule.tokens(
             model: configuration.model, width: image.width, height: image.height,

@@ -20,6 +20,8 @@ package struct GeminiFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case unusableAnswer = "unusable_answer"
         /// Not sent: calls are paused for a daily quota.
         case paused
+        /// Not sent: its record could not be made durable first (the usage spool cannot take it).
+        case notRecordable = "not_recordable"
         /// The response body was longer than `gemini.max_response_bytes`; the transfer was
         /// abandoned. The request reached the server (it is a row, failed). Not retried.
         case responseTooLarge = "response_too_large"

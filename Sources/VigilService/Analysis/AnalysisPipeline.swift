@@ -65,16 +65,38 @@ package struct AnalysisPipeline: Sendable {
         let frameSizes = Dictionary(
             image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },
             uniquingKeysWith: { first, _ in first })
-        var call = gemini.call(
-            image: GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height), prompt: sample.prompt,
-            deadline: deadline)
+        let geminiImage = GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height)
+        var call = gemini.call(image: geminiImage, prompt: sample.prompt, deadline: deadline)
+        let expected = gemini.expectedUsage(image: geminiImage, prompt: sample.prompt)
         var records: [UsageRecord] = []
-        while var attempt = await call.next() {
+        var attemptNumber = 0
+        while await call.prepare() {
+            attemptNumber += 1
+            // No call without a durable record: its intent first, the row it becomes if its answer
+            // is never recorded (Vigil killed meanwhile).
+            let intent = UsageRecordFactory.intent(
+                attempt: attemptNumber, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, usage: expected)
+            if let ledger {
+                do {
+                    try await ledger.recordIntent(intent)
+                } catch {
+                    logger.error("\(sample.label) not sent: its record cannot be made durable", metadata: ["error": "\(error)"])
+                    call.abandon(GeminiFailure(kind: .notRecordable, message: "not sent: its record cannot be made durable (\(error))"))
+                    break
+                }
+            }
+            guard var attempt = await call.send() else {
+                // It never reached the server: nothing to record.
+                await ledger?.completeIntent(intent.requestID)
+                continue
+            }
             attempt.verdicts = attempt.verdicts.map { Self.sized($0, frameSizes) }
             let record = UsageRecordFactory.record(
-                attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath,
-                prices: prices)
+                attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, prices: prices,
+                requestID: intent.requestID)
             let spooled = await self.record(record, label: sample.label)
+            // A record that could not be spooled keeps its intent: the call still becomes a row.
+            if spooled { await ledger?.completeIntent(intent.requestID) }
             records.append(record)
             for stage in stages { await stage.recorded(record, attempt: attempt, sample: sample, spooled: spooled) }
         }

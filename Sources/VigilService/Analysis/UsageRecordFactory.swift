@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import VigilBilling
 package import VigilCapture
 package import VigilCore
@@ -10,7 +10,7 @@ package enum UsageRecordFactory {
     /// priced: the row has no cost and stays off invoices until reviewed.
     package static func record(
         _ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
-        prices: PriceBook
+        prices: PriceBook, requestID: String? = nil
     ) -> UsageRecord {
         let priced = attempt.usage.invalidReason == nil ? prices.cost(of: attempt.usage, model: model, at: attempt.startedAt) : nil
         var error = attempt.failure?.description
@@ -18,12 +18,29 @@ package enum UsageRecordFactory {
             error = (error ?? "") + " | raw: " + String(raw.prefix(4000))
         }
         return UsageRecord(
-            timestamp: attempt.startedAt, clientID: source.client, sourceID: source.id, sourceKind: source.kind,
+            requestID: requestID, timestamp: attempt.startedAt, clientID: source.client, sourceID: source.id, sourceKind: source.kind,
             endpoint: endpoint, statusCode: attempt.statusCode, model: model, usage: attempt.usage, success: attempt.success,
             error: error, finishReason: attempt.finishReason, attempt: attempt.attempt,
             durationMilliseconds: attempt.durationMilliseconds, cost: priced?.cost, priceID: priced?.priceID,
             sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil }, cameraCount: source.cameras.count,
             imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
+    }
+
+    /// The intent of attempt number `attempt`, made durable before it goes on the wire: the row it
+    /// becomes if its answer is never recorded. Outcome unknown, not successful, `usage` estimated,
+    /// no cost (not invoiced unless an operator prices it in).
+    package static func intent(
+        attempt: Int, source: AnalysisSource, image: SampledImage, model: String, endpoint: String, usage: TokenUsage,
+        at time: Date = Date()
+    ) -> UsageRecord {
+        var record = UsageRecord(
+            timestamp: time, clientID: source.client, sourceID: source.id, sourceKind: source.kind, endpoint: endpoint,
+            statusCode: nil, model: model, usage: usage, success: false,
+            error: "outcome unknown: Vigil stopped while the call was in flight, before its answer was recorded",
+            attempt: attempt, durationMilliseconds: 0, sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil },
+            cameraCount: source.cameras.count, imageWidth: image.width, imageHeight: image.height)
+        record.outcome = UsageRecord.unknownOutcome
+        return record
     }
 
     /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.

@@ -47,14 +47,16 @@ enum LedgerBatch {
         .init("camera_count", "integer") { $0.field($1.cameraCount) },
         .init("image_width", "integer") { $0.field($1.imageWidth) },
         .init("image_height", "integer") { $0.field($1.imageHeight) },
-        // Format 3 (migration 0009): usage Gemini reported that cannot be true, kept raw.
+        // Format 3 (migration 0009): usage Gemini reported that cannot be true, kept raw; a call
+        // whose outcome is unknown.
         .init("usage_invalid", "text") { $0.field($1.usage.invalidReason) },
         .init("raw_usage", "text") { $0.field($1.usage.rawUsageMetadata) },
+        .init("outcome", "text") { $0.field($1.outcome) },
     ]
 
     /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
     /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
-    static let usageColumnCount: [Int: Int] = [2: 30, 3: 32]
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
     /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row.
@@ -108,17 +110,18 @@ enum LedgerBatch {
         ),
         priced AS (
             -- Rows costed by the daemon keep their cost; the price book is consulted only for the others,
-            -- never for a row whose usage is invalid (it has no cost until reviewed).
+            -- never for a row whose usage is invalid or whose outcome is unknown (no cost until reviewed).
             SELECT i.*, c.id AS client_key,
-                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
-                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
+                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL
+                        THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
+                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
                                                                  i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) END AS book_cost
             FROM input i
             LEFT JOIN clients c ON c.code = i.client
         ),
         inserted AS (
             INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced"])))
-            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL"]))
+            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL AND outcome IS NULL"]))
             FROM priced
             ON CONFLICT (request_id) DO NOTHING
             RETURNING id, request_id, "timestamp", client_id, source_id

@@ -63,8 +63,8 @@ package final class UsageLedger: Sendable {
     let logger: Logger
     private let spool: UsageSpool
     private let spoolReserveBytes: UInt64
-    /// Where ``spoolProblem()`` looks at the disk, off the cooperative pool.
-    private let checker = WorkerPool(name: "vigil-spool-check")
+    /// Where ``spoolProblem()`` looks at the disk and intents are written, off the cooperative pool.
+    private let disk = WorkerPool(name: "vigil-spool-io")
 
     /// Opens the spool (replaying what an earlier run left there) and starts the spooler and writer threads.
     ///
@@ -85,6 +85,15 @@ package final class UsageLedger: Sendable {
     ) throws {
         let spool = try UsageSpool(directory: spoolDirectory)
         self.spool = spool
+        // Calls that were in flight when the last run ended become rows whose outcome is unknown.
+        let unknown = spool.recoverIntents { path, error in
+            logger.error("an intent cannot be read; moved aside as .rejected", metadata: ["intent": "\(path)", "error": "\(error)"])
+        }
+        if unknown > 0 {
+            logger.warning(
+                "calls were in flight when Vigil last stopped; recorded with outcome unknown (usage estimated, not invoiced)",
+                metadata: ["calls": "\(unknown)"])
+        }
         self.spoolReserveBytes = spoolReserveBytes
         let keepers = (0..<max(1, connections)).map { _ in
             ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: "vigil-ledger")
@@ -160,6 +169,24 @@ package final class UsageLedger: Sendable {
         state.condition.unlock()
     }
 
+    /// Makes `intent` durable before its call goes on the wire: the row the call becomes, at the
+    /// next start, if its answer is never recorded (``UsageRecord/unknownOutcome``).
+    ///
+    /// - Throws: ``SpoolError`` when it cannot be made durable: then the call must not be made.
+    package func recordIntent(_ intent: UsageRecord) async throws {
+        let spool = self.spool
+        let batch = LedgerBatch.encode([intent])
+        let requestID = intent.requestID
+        try await disk.run { _ in try spool.writeIntent(batch, requestID: requestID) }
+    }
+
+    /// The call of `requestID` needs its intent no more: its record is spooled, or it never went
+    /// on the wire.
+    package func completeIntent(_ requestID: String) async {
+        let spool = self.spool
+        _ = try? await disk.run { _ in spool.removeIntent(requestID: requestID) }
+    }
+
     /// Why the spool cannot take records now (disk full or below the reserve, read-only, no
     /// permission), or nil when it can. After a failed write it also writes and syncs a probe file,
     /// so it answers nil only once writing works again. The answer is kept in ``statistics``.
@@ -168,7 +195,7 @@ package final class UsageLedger: Sendable {
         let spool = self.spool
         let reserve = spoolReserveBytes
         do {
-            return try await checker.run { _ in
+            return try await disk.run { _ in
                 state.condition.lock()
                 let failedBefore = state.statistics.spoolProblem != nil
                 state.condition.unlock()

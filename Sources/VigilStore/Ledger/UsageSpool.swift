@@ -50,6 +50,81 @@ final class UsageSpool: @unchecked Sendable {
         nextSequence = (segments().last?.sequence ?? 0) + 1
     }
 
+    // MARK: Intents
+
+    /// Where the intents of calls in flight wait, beside the segments: `<request id>.intent`, each a
+    /// one-row batch, the row the call becomes if its answer is never recorded.
+    var intentsDirectory: String { directory }
+
+    /// Makes `intent` (a one-row batch) durable before its call goes on the wire: written under a
+    /// temporary name, fsync'd, renamed, the folder fsync'd. May be called from any thread.
+    func writeIntent(_ intent: SpooledBatch, requestID: String) throws(SpoolError) {
+        let path = intentPath(requestID)
+        if let failure = Self.writeDurably(intent.fileContents, to: path + ".tmp") {
+            unlink(path + ".tmp")
+            throw SpoolError(directory: directory, reason: "cannot write a call's intent: \(failure)")
+        }
+        guard rename(path + ".tmp", path) == 0 else {
+            let failure = String(cString: strerror(errno))
+            unlink(path + ".tmp")
+            throw SpoolError(directory: directory, reason: "cannot write a call's intent: \(failure)")
+        }
+        Self.syncDirectory(intentsDirectory)
+    }
+
+    /// Removes the intent of a call whose record is spooled (or that never went on the wire). Not
+    /// synced: an intent that reappears after a crash finds its record and is dropped.
+    func removeIntent(requestID: String) {
+        unlink(intentPath(requestID))
+    }
+
+    /// Intents left by a run that ended with calls in flight: each becomes a segment of its own
+    /// (queued after every segment already waiting, so a completion spooled before it is written
+    /// first and the intent's row, on the same request id, is then the duplicate dropped), unless a
+    /// waiting segment already holds its completion. Returns how many became segments. Call before
+    /// the ledger's threads start.
+    func recoverIntents(invalid: (String, String) -> Void) -> Int {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: intentsDirectory)) ?? []).filter { $0.hasSuffix(".intent") }
+            .sorted()
+        guard !names.isEmpty else { return 0 }
+        // Request ids of the records already waiting, read from the segments' usage lines.
+        var spooled = Set<String>()
+        for segment in segments() {
+            guard let batch = try? read(segment, invalid: { _, _ in }) else { continue }
+            for line in batch.usage.split(separator: 0x0A) {
+                spooled.insert(String(decoding: SpooledBatch.firstField(line), as: UTF8.self))
+            }
+        }
+        var recovered = 0
+        for name in names {
+            let path = intentsDirectory + "/" + name
+            let requestID = String(name.dropLast(".intent".count))
+            do {
+                guard let data = FileManager.default.contents(atPath: path) else { throw SpooledBatchError(reason: "cannot be read") }
+                let intent = try SpooledBatch(fileContents: [UInt8](data))
+                if !spooled.contains(requestID) {
+                    _ = try append(intent)
+                    recovered += 1
+                }
+                unlink(path)
+            } catch {
+                invalid(path, "\(error)")
+                rename(path, path + ".rejected")
+            }
+        }
+        Self.syncDirectory(intentsDirectory)
+        return recovered
+    }
+
+    /// `<request id>.intent`; a request id is a UUID, anything else in it is replaced.
+    private func intentPath(_ requestID: String) -> String {
+        let safe = String(
+            requestID.unicodeScalars.map {
+                ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "-" ? Character($0) : "_"
+            })
+        return intentsDirectory + "/" + safe + ".intent"
+    }
+
     /// The waiting segments, oldest first.
     func segments() -> [Segment] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -174,7 +249,11 @@ final class UsageSpool: @unchecked Sendable {
     }
 
     private func syncDirectory() {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        Self.syncDirectory(directory)
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)

@@ -210,7 +210,8 @@ package struct InvoiceRepository: Sendable {
             completionTokens: row.int("completion") ?? 0, thoughtsTokens: row.int("thoughts") ?? 0,
             toolUseTokens: row.int("tool_use") ?? 0, totalTokens: row.int("total") ?? 0,
             providerCost: row.money("cost") ?? .zero, unpricedCalls: row.int("unpriced") ?? 0,
-            estimatedCalls: row.int("estimated") ?? 0, invalidCalls: row.int("invalid") ?? 0)
+            estimatedCalls: row.int("estimated") ?? 0, invalidCalls: row.int("invalid") ?? 0,
+            unknownCalls: row.int("unknown") ?? 0)
     }
 }
 

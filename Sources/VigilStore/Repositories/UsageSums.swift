@@ -13,7 +13,7 @@ enum UsageSums {
         coalesce(sum(u.tool_use_tokens), 0) AS tool_use, coalesce(sum(u.total_tokens), 0) AS total,
         coalesce(sum(u.cost) FILTER (WHERE NOT u.unpriced), 0)::text AS cost,
         count(*) FILTER (WHERE u.unpriced) AS unpriced, count(*) FILTER (WHERE u.estimated) AS estimated,
-        count(*) FILTER (WHERE u.usage_invalid IS NOT NULL) AS invalid
+        count(*) FILTER (WHERE u.usage_invalid IS NOT NULL) AS invalid, count(*) FILTER (WHERE u.outcome = 'unknown') AS unknown
         """
 
     /// The same sums read from `usage_hourly` (aliased `h`).
@@ -22,7 +22,7 @@ enum UsageSums {
         coalesce(sum(h.cached), 0) AS cached, coalesce(sum(h.completion), 0) AS completion, coalesce(sum(h.thoughts), 0) AS thoughts,
         coalesce(sum(h.tool_use), 0) AS tool_use, coalesce(sum(h.total), 0) AS total, coalesce(sum(h.cost), 0)::text AS cost,
         coalesce(sum(h.unpriced), 0) AS unpriced, coalesce(sum(h.estimated), 0) AS estimated,
-        coalesce(sum(h.invalid), 0) AS invalid
+        coalesce(sum(h.invalid), 0) AS invalid, coalesce(sum(h.unknown), 0) AS unknown
         """
 
     /// Timed calls, their summed duration and their latency histogram (``LatencyHistogram``), from the rows.

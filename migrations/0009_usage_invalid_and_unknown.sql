@@ -4,19 +4,27 @@
 -- operator), with zero tokens, no cost, the reason in usage_invalid and the raw usageMetadata in
 -- raw_usage; it is neither priced nor invoiced, and reports count it loudly until an operator has
 -- reviewed it. usage_hourly counts these calls per hour as invalid.
+--
+-- Calls whose outcome is unknown. Before each request goes on the wire, Vigil makes an intent
+-- durable in its spool; the answer completes it. An intent found without its completion at the next
+-- start (Vigil was killed while the call was in flight) becomes a row with outcome 'unknown':
+-- success false, usage estimated, no cost. The operator may have paid for it, so reports count it
+-- (usage_hourly.unknown); invoices leave it out unless an operator prices it in.
 
 -- No ledger transaction may add rows between the new columns and the new function.
 LOCK TABLE api_usage IN SHARE ROW EXCLUSIVE MODE;
 
 ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS usage_invalid text;
 ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS raw_usage text;
+ALTER TABLE api_usage ADD COLUMN IF NOT EXISTS outcome text;
 ALTER TABLE usage_hourly ADD COLUMN IF NOT EXISTS invalid bigint NOT NULL DEFAULT 0;
+ALTER TABLE usage_hourly ADD COLUMN IF NOT EXISTS unknown bigint NOT NULL DEFAULT 0;
 
 CREATE OR REPLACE FUNCTION vigil_hourly_on_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed, prompt, cached,
-                                   completion, thoughts, tool_use, total, cost, unpriced, estimated, invalid, duration_sum,
+                                   completion, thoughts, tool_use, total, cost, unpriced, estimated, invalid, unknown, duration_sum,
                                    duration_count, duration_max, latency_00, latency_01, latency_02, latency_03, latency_04,
                                    latency_05, latency_06, latency_07, latency_08, latency_09, latency_10, latency_11,
                                    latency_12, latency_13, latency_14, latency_15, latency_16)
@@ -26,6 +34,7 @@ BEGIN
            coalesce(sum(r.thoughts_tokens), 0), coalesce(sum(r.tool_use_tokens), 0), coalesce(sum(r.total_tokens), 0),
            coalesce(sum(r.cost) FILTER (WHERE NOT r.unpriced), 0),
            count(*) FILTER (WHERE r.unpriced), count(*) FILTER (WHERE r.estimated), count(*) FILTER (WHERE r.usage_invalid IS NOT NULL),
+           count(*) FILTER (WHERE r.outcome = 'unknown'),
            coalesce(sum(r.duration_ms), 0), count(r.duration_ms), max(r.duration_ms),
            count(*) FILTER (WHERE r.bucket = 0), count(*) FILTER (WHERE r.bucket = 1), count(*) FILTER (WHERE r.bucket = 2), count(*) FILTER (WHERE r.bucket = 3),
                count(*) FILTER (WHERE r.bucket = 4), count(*) FILTER (WHERE r.bucket = 5), count(*) FILTER (WHERE r.bucket = 6), count(*) FILTER (WHERE r.bucket = 7),
@@ -44,7 +53,7 @@ BEGIN
         cached = h.cached + EXCLUDED.cached, completion = h.completion + EXCLUDED.completion,
         thoughts = h.thoughts + EXCLUDED.thoughts, tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
         cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, estimated = h.estimated + EXCLUDED.estimated,
-        invalid = h.invalid + EXCLUDED.invalid,
+        invalid = h.invalid + EXCLUDED.invalid, unknown = h.unknown + EXCLUDED.unknown,
         duration_sum = h.duration_sum + EXCLUDED.duration_sum, duration_count = h.duration_count + EXCLUDED.duration_count,
         duration_max = greatest(h.duration_max, EXCLUDED.duration_max),
         latency_00 = h.latency_00 + EXCLUDED.latency_00, latency_01 = h.latency_01 + EXCLUDED.latency_01, latency_02 = h.latency_02 + EXCLUDED.latency_02,
