@@ -209,6 +209,28 @@ func storeBenchmark(_ arguments: [String]) async throws {
     print("ledger_seconds=\(String(format: "%.2f", seconds))")
     print("ledger_rows_per_second=\(Int(Double(rows) / seconds))")
     print("ledger_rows_written=\(ledger.statistics.rowsWritten)")
+
+    // The cost of a call's intent: calls one after another, each spooling its row alone, without
+    // and with an intent fsync'd before it and removed after (what the daemon does per call).
+    let calls = 300
+    let perCall = try UsageLedger(
+        connectionString: url, spoolDirectory: spool + "-calls", batchSize: batch, flushInterval: 0, connections: 1, logger: logger)
+    let plainStart = Date()
+    for index in 0..<calls { try await perCall.record(record(index)) }
+    let plain = Date().timeIntervalSince(plainStart) / Double(calls) * 1000
+    let intentStart = Date()
+    for index in 0..<calls {
+        var intent = record(index)
+        intent.outcome = UsageRecord.unknownOutcome
+        try await perCall.recordIntent(intent)
+        try await perCall.record(record(index))
+        await perCall.completeIntent(intent.requestID)
+    }
+    let withIntent = Date().timeIntervalSince(intentStart) / Double(calls) * 1000
+    _ = await perCall.close()
+    print("call_record_ms=\(String(format: "%.2f", plain))")
+    print("call_record_with_intent_ms=\(String(format: "%.2f", withIntent))")
+    print("intent_ms_per_call=\(String(format: "%.2f", withIntent - plain))")
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
