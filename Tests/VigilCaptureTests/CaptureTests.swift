@@ -289,7 +289,7 @@ struct CaptureTests {
         #expect(await Self.eventually(60) { capture.status.state == .live && capture.hasPicture })
         // While live, the capture's thread and connection are seen (so their absence at the end means
         // something); on a loaded machine the stream may be reconnecting at that moment, so waited for.
-        #expect(ProcessResources.threads(named: "cam-restarted") == 1)
+        #expect(await Self.eventually(30) { ProcessResources.threads(named: "cam-restarted") == 1 })
         #expect(await Self.eventually(30) { ProcessResources.connections(toPort: server.port) == 1 })
         let firstSession = capture.status.sessionID
 

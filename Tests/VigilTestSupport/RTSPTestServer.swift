@@ -73,8 +73,11 @@ public enum ProcessResources {
     public static func threads(named name: String) -> Int {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         return tasks.filter { task in
-            let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
-            return comm?.trimmingCharacters(in: .newlines) == name
+            // Read to the end: a procfs file has no size to read it by.
+            let handle = FileHandle(forReadingAtPath: "/proc/self/task/\(task)/comm")
+            defer { try? handle?.close() }
+            let comm = String(decoding: (try? handle?.readToEnd()) ?? Data(), as: UTF8.self)
+            return comm.trimmingCharacters(in: .newlines) == name
         }.count
     }
 

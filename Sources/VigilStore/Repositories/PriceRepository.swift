@@ -77,6 +77,21 @@ package struct PriceRepository: Sendable {
 
     /// Costs every unpriced row whose model now has a price in effect at its time; returns how many.
     package func repriceUnpriced() async throws -> Int {
+        try await cost(rowsWhere: "u2.unpriced", wereUnpriced: true)
+    }
+
+    /// Costs the calls whose outcome is unknown (Vigil stopped while they were in flight), on no
+    /// issued invoice yet, at the price in effect at their time and their estimated tokens, so that
+    /// the next invoices include them: the operator's choice, since Gemini may or may not have billed
+    /// them. Returns how many were costed.
+    package func priceUnknownOutcomes() async throws -> Int {
+        try await cost(rowsWhere: "u2.outcome = 'unknown' AND u2.cost IS NULL AND u2.invoice_id IS NULL", wereUnpriced: false)
+    }
+
+    /// Costs the rows matching `condition` (over `api_usage u2`, a fixed SQL text, never input)
+    /// whose model has a price at their time, and adds their cost to their hours in `usage_hourly`
+    /// in the same statement (taking them off the hours' unpriced counts when `wereUnpriced`).
+    private func cost(rowsWhere condition: String, wereUnpriced: Bool) async throws -> Int {
         try await client.withConnection { connection in
             try connection.query(
                 """
@@ -84,7 +99,7 @@ package struct PriceRepository: Sendable {
                     SELECT u2.id, p.id AS price_id,
                            vigil_call_cost(p, u2.prompt_tokens, u2.cached_tokens, u2.completion_tokens + u2.thoughts_tokens, u2.tool_use_tokens) AS cost
                     FROM api_usage u2 CROSS JOIN LATERAL vigil_price_at(u2.model, u2."timestamp") p
-                    WHERE u2.unpriced AND p.id IS NOT NULL
+                    WHERE \(condition) AND p.id IS NOT NULL
                 ),
                 updated AS (
                     UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
@@ -92,60 +107,21 @@ package struct PriceRepository: Sendable {
                     RETURNING u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost
                 ),
                 hourly AS (
-                    -- The rows' hours: their cost now counts, and they are no longer unpriced.
+                    -- The rows' hours: their cost now counts (and they are no longer unpriced).
                     INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed,
                                                    prompt, cached, completion, thoughts, tool_use, total, cost, unpriced,
                                                    estimated, duration_sum, duration_count)
                     SELECT coalesce(client_id, 0), date_trunc('hour', "timestamp", 'UTC'), coalesce(model, 'legacy'),
                            coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''),
-                           0, 0, 0, 0, 0, 0, 0, 0, sum(cost), -count(*), 0, 0, 0
+                           0, 0, 0, 0, 0, 0, 0, 0, sum(cost), \(wereUnpriced ? "-count(*)" : "0"), 0, 0, 0
                     FROM updated WHERE "timestamp" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
                     ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
                         cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced
                     RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM updated) AS repriced, (SELECT count(*) FROM hourly) AS hours
+                SELECT (SELECT count(*) FROM updated) AS costed, (SELECT count(*) FROM hourly) AS hours
                 """
-            ).first?.int("repriced") ?? 0
-        }
-    }
-}
-
-extension PriceRepository {
-    /// Costs the calls whose outcome is unknown (Vigil stopped while they were in flight), on no
-    /// issued invoice yet, at the price in effect at their time and their estimated tokens, so that
-    /// the next invoices include them: the operator's choice, since Gemini may or may not have billed
-    /// them. Returns how many were costed.
-    package func priceUnknownOutcomes() async throws -> Int {
-        try await client.withConnection { connection in
-            try connection.query(
-                """
-                WITH changed AS (
-                    SELECT u2.id, p.id AS price_id,
-                           vigil_call_cost(p, u2.prompt_tokens, u2.cached_tokens, u2.completion_tokens + u2.thoughts_tokens, u2.tool_use_tokens) AS cost
-                    FROM api_usage u2 CROSS JOIN LATERAL vigil_price_at(u2.model, u2."timestamp") p
-                    WHERE u2.outcome = 'unknown' AND u2.cost IS NULL AND u2.invoice_id IS NULL AND p.id IS NOT NULL
-                ),
-                updated AS (
-                    UPDATE api_usage u SET cost = c.cost, price_id = c.price_id
-                    FROM changed c WHERE u.id = c.id
-                    RETURNING u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost
-                ),
-                hourly AS (
-                    -- The rows' hours: their cost now counts.
-                    INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed,
-                                                   prompt, cached, completion, thoughts, tool_use, total, cost, unpriced,
-                                                   estimated, duration_sum, duration_count)
-                    SELECT coalesce(client_id, 0), date_trunc('hour', "timestamp", 'UTC'), coalesce(model, 'legacy'),
-                           coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''),
-                           0, 0, 0, 0, 0, 0, 0, 0, sum(cost), 0, 0, 0, 0
-                    FROM updated WHERE "timestamp" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-                    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET cost = h.cost + EXCLUDED.cost
-                    RETURNING 1
-                )
-                SELECT (SELECT count(*) FROM updated) AS priced, (SELECT count(*) FROM hourly) AS hours
-                """
-            ).first?.int("priced") ?? 0
+            ).first?.int("costed") ?? 0
         }
     }
 }
