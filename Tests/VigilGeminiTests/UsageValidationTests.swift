@@ -13,6 +13,10 @@ import VigilCore
     }
 
     static let invalid: [Case] = [
+        // Cached tokens are part of the prompt: more cached than prompt tokens would bill a credit (found by fuzzing).
+        Case(
+            body: #"{"usageMetadata": {"promptTokenCount": 10, "cachedContentTokenCount": 20, "totalTokenCount": 10}}"#,
+            reason: "usageMetadata.cachedContentTokenCount 20 is more than promptTokenCount 10, of which it is a part"),
         Case(
             body: #"{"usageMetadata": {"promptTokenCount": -500, "totalTokenCount": 10}}"#,
             reason: "usageMetadata.promptTokenCount is -500, a negative number"),

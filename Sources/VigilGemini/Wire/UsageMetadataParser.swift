@@ -76,6 +76,15 @@ package enum UsageMetadataParser {
             let name = metadata[key.camel] != nil ? key.camel : key.snake
             return self.details(metadata[name], name: prefix + name, reasons: &reasons)
         }
+        // Cached tokens are part of the prompt: more of them than prompt tokens cannot be true, and
+        // would bill the difference as a credit (found by fuzzing).
+        if let prompt = counts[0], let cached = counts[1], cached > prompt {
+            let name = metadata[countKeys[1].camel] != nil ? countKeys[1].camel : countKeys[1].snake
+            let promptName = metadata[countKeys[0].camel] != nil ? countKeys[0].camel : countKeys[0].snake
+            reasons.append("\(prefix)\(name) \(cached) is more than \(promptName) \(prompt), of which it is a part")
+        } else if counts[0] == nil, let cached = counts[1], cached > 0 {
+            reasons.append("\(prefix)cachedContentTokenCount \(cached) without a promptTokenCount, of which it is a part")
+        }
         guard reasons.isEmpty else {
             let raw = prefix.isEmpty ? usageMembers(of: response) : metadata
             return invalid(reasons: reasons, raw: raw, redactor: redactor)
