@@ -13,9 +13,17 @@ struct KilledInFlightTests {
         let setup = try await DaemonTests.setUp()
         let daemon = try DaemonTests.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
-        // Every answer now takes 6 s: with a call every 2 s per source, calls are always in flight.
+        // Every answer now takes 6 s: kill the daemon while a call waits for one, its intent in the spool.
         try await setup.standIn.setFaults("slow:6=1.0")
-        try await Task.sleep(for: .seconds(5))
+        var waited = 0
+        while !((try? FileManager.default.contentsOfDirectory(atPath: setup.spool)) ?? []).contains(where: { $0.hasSuffix(".intent") })
+            && waited < 1200
+        {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(waited < 1200, "no call went on the wire within 60 s")
+        try await Task.sleep(for: .seconds(1))
         daemon.signal(SIGKILL)
         _ = await daemon.wait(timeout: 30)
         // The stand-in answers the killed daemon's calls (into closed sockets) within 6 s, counting each.

@@ -26,6 +26,27 @@ struct SpoolSpaceTests {
         try text.write(toFile: setup.configPath, atomically: true, encoding: .utf8)
     }
 
+    /// Fills `spool`'s file system to within 3 MiB, below the reserve; returns the filler's path.
+    static func fillBelowReserve(_ spool: String) async throws -> String {
+        let fillPath = spool + "/filler.bin"
+        let filled = try await ProcessRunner.run("/usr/bin/fallocate", ["-l", "\(13 << 20)", fillPath])
+        try #require(filled.status == 0, "\(filled.standardError)")
+        return fillPath
+    }
+
+    /// Once the daemon says calls are held: lets calls in flight finish, runs `meanwhile`, and
+    /// expects no request to reach the stand-in over three more intervals of 2 s.
+    static func expectNoCallsWhileHeld(
+        _ daemon: DaemonProcess, _ setup: DaemonTests.Setup, meanwhile: () async throws -> Void = {}
+    ) async throws {
+        #expect(await daemon.waitForLog("the usage spool cannot take records", timeout: 60), "\(daemon.log)")
+        try await Task.sleep(for: .seconds(3))
+        let heldAt = try await setup.standIn.stats()["requests"] ?? -1
+        try await meanwhile()
+        try await Task.sleep(for: .seconds(6))
+        #expect(try await setup.standIn.stats()["requests"] == heldAt, "calls were made while the spool could not take their rows")
+    }
+
     @Test func callsStopWhileTheSpoolIsBelowItsReserveAndResumeWhenSpaceReturns() async throws {
         let spool = try await Self.smallSpool()
         defer { _ = try? ProcessRunner.runBlocking("/usr/bin/umount", ["-l", spool]) }
@@ -34,20 +55,16 @@ struct SpoolSpaceTests {
         try Self.useSpool(spool, in: setup)
         let daemon = try DaemonTests.start(setup)
         #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
-        // Fill the file system to within 3 MiB: below the reserve.
-        let fillPath = spool + "/filler.bin"
-        let filled = try await ProcessRunner.run("/usr/bin/fallocate", ["-l", "\(13 << 20)", fillPath])
-        try #require(filled.status == 0, "\(filled.standardError)")
-        #expect(await daemon.waitForLog("the usage spool cannot take records", timeout: 60), "\(daemon.log)")
-        // Calls in flight when the spool filled may still finish; after that none is made.
-        try await Task.sleep(for: .seconds(3))
-        let heldAt = try await setup.standIn.stats()["requests"] ?? -1
-        let ready = try await ProcessRunner.run("/usr/bin/curl", ["-s", "-w", " %{http_code}", "http://127.0.0.1:\(port)/readyz"])
-        let metrics = try await ProcessRunner.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/metrics"])
-        try await Task.sleep(for: .seconds(6))  // three intervals of 2 s
-        #expect(try await setup.standIn.stats()["requests"] == heldAt, "calls were made while the spool could not take their rows")
-        #expect(ready.standardOutput.hasSuffix(" 503") && ready.standardOutput.contains("usage spool"), "\(ready.standardOutput)")
-        #expect(metrics.standardOutput.contains("vigil_spool_writable 0"))
+        let fillPath = try await Self.fillBelowReserve(spool)
+        var ready: ProcessOutput?
+        var metrics: ProcessOutput?
+        try await Self.expectNoCallsWhileHeld(daemon, setup) {
+            ready = try await ProcessRunner.run("/usr/bin/curl", ["-s", "-w", " %{http_code}", "http://127.0.0.1:\(port)/readyz"])
+            metrics = try await ProcessRunner.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/metrics"])
+        }
+        let readyText = ready?.standardOutput ?? ""
+        #expect(readyText.hasSuffix(" 503") && readyText.contains("usage spool"), "\(readyText)")
+        #expect(metrics?.standardOutput.contains("vigil_spool_writable 0") == true)
 
         // Space returns: calls resume by themselves.
         try FileManager.default.removeItem(atPath: fillPath)
@@ -72,14 +89,8 @@ struct SpoolSpaceTests {
         #expect(await daemon.waitForLog("[Till] tokens", count: 2, timeout: 60), "\(daemon.log)")
         try await cluster.stop()
         #expect(await daemon.waitForLog("spooling to disk", timeout: 60), "\(daemon.log)")
-        let fillPath = spool + "/filler.bin"
-        let filled = try await ProcessRunner.run("/usr/bin/fallocate", ["-l", "\(13 << 20)", fillPath])
-        try #require(filled.status == 0, "\(filled.standardError)")
-        #expect(await daemon.waitForLog("the usage spool cannot take records", timeout: 60), "\(daemon.log)")
-        try await Task.sleep(for: .seconds(3))
-        let heldAt = try await setup.standIn.stats()["requests"] ?? -1
-        try await Task.sleep(for: .seconds(6))
-        #expect(try await setup.standIn.stats()["requests"] == heldAt, "calls were made while the spool could not take their rows")
+        let fillPath = try await Self.fillBelowReserve(spool)
+        try await Self.expectNoCallsWhileHeld(daemon, setup)
         try FileManager.default.removeItem(atPath: fillPath)
         try await cluster.start()
         #expect(await daemon.waitForLog("Gemini calls resume", timeout: 60), "\(daemon.log)")
