@@ -202,6 +202,45 @@ struct LedgerTests {
         #expect(try await database.psql("SELECT sum(calls), sum(invalid), sum(unpriced) FROM usage_hourly") == "2|1|0")
     }
 
+    /// An operator's correction gives an invalid row the counts it really had: it is costed like a
+    /// valid row of the same counts, its hour takes the tokens and cost and counts no invalid call,
+    /// and a second correction or an unknown id changes nothing.
+    @Test func aCorrectedInvalidRowIsCostedAndItsHourAgreesWithItsRows() async throws {
+        let database = try await Self.migratedDatabase()
+        let ledger = try UsageLedger(connectionString: database.url, spoolDirectory: Self.spoolDirectory(), logger: Logger(label: "test"))
+        let valid = Self.sampleRecord(index: 0)
+        var invalid = Self.sampleRecord(index: 1)
+        invalid.timestamp = valid.timestamp
+        invalid.sourceID = valid.sourceID
+        invalid.usage = TokenUsage()
+        invalid.usage.invalidReason = "promptTokenCount is -500"
+        invalid.usage.rawUsageMetadata = #"{"promptTokenCount": -500}"#
+        invalid.cost = nil
+        invalid.priceID = nil
+        try await ledger.record([valid, invalid])
+        #expect(await ledger.close())
+        let repository = InvalidUsageRepository(client: DatabaseClient(connectionString: database.url))
+        #expect(try await repository.list().map(\.requestID) == [invalid.requestID])
+
+        let outcome = try await repository.correct(requestID: invalid.requestID, usage: valid.usage)
+        let validCost = try await database.psql("SELECT cost FROM api_usage WHERE request_id = '\(valid.requestID)'")
+        #expect(outcome == .corrected(cost: Money(validCost)))
+        #expect(
+            try await database.psql(
+                "SELECT usage_invalid IS NULL, usage_corrected LIKE 'was invalid: promptTokenCount is -500; corrected %', unpriced, total_tokens FROM api_usage WHERE request_id = '\(invalid.requestID)'"
+            ) == "t|t|f|1360")
+        #expect(
+            try await database.psql(
+                "SELECT sum(calls), sum(invalid), sum(prompt), sum(completion), sum(total), sum(cost) FROM usage_hourly")
+                == (try await database.psql(
+                    "SELECT count(*), count(*) FILTER (WHERE usage_invalid IS NOT NULL), sum(prompt_tokens), sum(completion_tokens), sum(total_tokens), sum(cost) FROM api_usage"
+                )))
+        #expect(try await database.psql("SELECT sum(invalid) FROM usage_hourly") == "0")
+        #expect(try await repository.list().isEmpty)
+        #expect(try await repository.correct(requestID: invalid.requestID, usage: valid.usage) == .notInvalid)
+        #expect(try await repository.correct(requestID: "no-such-call", usage: valid.usage) == .noSuchCall)
+    }
+
     /// A call whose intent was made durable but whose answer never was (Vigil killed meanwhile) is a
     /// row at the next start, outcome unknown, usage estimated, no cost; one whose record was spooled
     /// is that record alone.
