@@ -5,14 +5,23 @@ Serves each camera on its own path of rtsp://127.0.0.1:PORT/. Every camera is a 
 once with the ffmpeg CLI (cached in --clips) and fed through appsrc with ever-increasing timestamps,
 so it loops forever at about 2 % of a core (measured, 1080p) instead of the ~20 % of live x264 encoding.
 
-A clip is a solid colour (so tests can tell cameras apart by pixel colour) with a moving test pattern
-in its top quarter (so there is motion to see).
+A clip is a solid colour (so tests can tell cameras apart by pixel colour) and, by scene:
+  scene=moving (default)  a moving test pattern in its top quarter: there is always motion to see;
+  scene=static            a still grid with sensor noise (every pixel of every frame jitters by up to
+                          --noise levels) and the encoder's artefacts: nothing happens;
+  scene=event             the static scene, where a dark person-sized shape (10 % x 35 % of the
+                          picture, 3.5 % of its area) appears for `event` seconds every `period` seconds
+                          (from the start of each period);
+  scene=light             the static scene whose whole picture is 20 % darker for the second half of
+                          each `period` (a light switched off and on).
 
     rtsp-test-server.py --port 8554 --camera path=cam1,codec=h264,size=1920x1080,fps=25,gop=2,color=0xC03020
                         --camera path=door,codec=h265,size=1280x720
 
 Camera keys: path (required), codec h264|h265|mjpeg (h264), size WxH (1920x1080), fps (25),
-gop seconds between keyframes (2), color 0xRRGGBB (from a palette), seconds clip length (10).
+gop seconds between keyframes (2), color 0xRRGGBB (from a palette), seconds clip length (10; for
+event and light scenes the clip is one period), scene moving|static|event|light (moving), period
+seconds (10), event seconds (3), noise strength 0-100 (10).
 --auth USER:PASSWORD requires basic authentication on every path of the server (run a second
 instance for cameras that need none).
 
@@ -43,24 +52,37 @@ AUD = {
 
 def parse_camera(spec, index):
     camera = {"codec": "h264", "size": "1920x1080", "fps": "25", "gop": "2", "seconds": "10",
-              "color": PALETTE[index % len(PALETTE)]}
+              "color": PALETTE[index % len(PALETTE)], "scene": "moving", "period": "10", "event": "3", "noise": "10"}
     for item in spec.split(","):
         if "=" not in item:
             sys.exit(f"rtsp-test-server: camera spec item {item!r} is not key=value")
         key, value = item.split("=", 1)
-        if key not in ("path", "codec", "size", "fps", "gop", "color", "seconds"):
+        if key not in ("path", "codec", "size", "fps", "gop", "color", "seconds", "scene", "period", "event", "noise"):
             sys.exit(f"rtsp-test-server: unknown camera key {key!r}")
         camera[key] = value
     if "path" not in camera:
         sys.exit("rtsp-test-server: every --camera needs path=NAME")
     if camera["codec"] not in AUD:
         sys.exit(f"rtsp-test-server: codec must be h264, h265 or mjpeg, not {camera['codec']!r}")
+    if camera["scene"] not in ("moving", "static", "event", "light"):
+        sys.exit(f"rtsp-test-server: scene must be moving, static, event or light, not {camera['scene']!r}")
+    try:
+        period, event, noise = float(camera["period"]), float(camera["event"]), int(camera["noise"])
+    except ValueError:
+        sys.exit(f"rtsp-test-server: period and event must be seconds and noise a whole number in {spec!r}")
+    if not (1 <= period <= 600 and 0 < event < period and 0 <= noise <= 100):
+        sys.exit(f"rtsp-test-server: need 1 <= period <= 600, 0 < event < period, 0 <= noise <= 100 in {spec!r}")
+    if camera["scene"] in ("event", "light"):
+        camera["seconds"] = camera["period"]
     return camera
 
 
 def clip_file(camera, clips):
     """Encodes (once) and returns the elementary-stream clip for a camera."""
-    key = "v2|" + "|".join(camera[k] for k in ("codec", "size", "fps", "gop", "color", "seconds"))
+    keys = ("codec", "size", "fps", "gop", "color", "seconds")
+    if camera["scene"] != "moving":
+        keys += ("scene", "period", "event", "noise")
+    key = "v2|" + "|".join(camera[k] for k in keys)
     name = hashlib.sha1(key.encode()).hexdigest()[:16] + "." + camera["codec"]
     path = os.path.join(clips, name)
     if os.path.exists(path):
@@ -70,9 +92,26 @@ def clip_file(camera, clips):
     fps = int(camera["fps"])
     gop = max(1, round(float(camera["gop"]) * fps))
     w, h = int(width), int(height)
-    graph = (f"color=c={camera['color']}:s={w}x{h}:r={fps},format=yuv420p[bg];"
-             f"testsrc2=s={max(16, w // 4 // 2 * 2)}x{max(16, h // 4 // 2 * 2)}:r={fps}[fg];"
-             f"[bg][fg]overlay=x='mod(t*{max(1, w // 6)},W-w)':y=0:shortest=1")
+    scene = camera["scene"]
+    if scene == "moving":
+        graph = (f"color=c={camera['color']}:s={w}x{h}:r={fps},format=yuv420p[bg];"
+                 f"testsrc2=s={max(16, w // 4 // 2 * 2)}x{max(16, h // 4 // 2 * 2)}:r={fps}[fg];"
+                 f"[bg][fg]overlay=x='mod(t*{max(1, w // 6)},W-w)':y=0:shortest=1")
+    else:
+        # A still, textured scene: a grid and a few lighter panels, so light changes show everywhere.
+        period, event, noise = float(camera["period"]), float(camera["event"]), int(camera["noise"])
+        filters = [f"color=c={camera['color']}:s={w}x{h}:r={fps}:d={camera['seconds']}", "format=yuv420p",
+                   f"drawbox=x={w // 10}:y={h // 8}:w={w // 4}:h={h // 3}:color=0xE0E0E0:t=fill",
+                   f"drawbox=x={w * 6 // 10}:y={h // 2}:w={w // 5}:h={h // 4}:color=0x404040:t=fill",
+                   f"drawgrid=w={max(8, w // 12)}:h={max(8, h // 8)}:t=2:c=0xFFFFFF@0.4"]
+        if scene == "event":
+            filters.append(f"drawbox=x={w * 45 // 100}:y={h * 40 // 100}:w={w // 10}:h={h * 35 // 100}:color=0x181818:t=fill"
+                           f":enable='lt(mod(t,{period}),{event})'")
+        if scene == "light":
+            filters.append(f"lutyuv=y='val*0.8':enable='gte(mod(t,{period}),{period / 2})'")
+        if noise > 0:
+            filters.append(f"noise=c0s={noise}:c0f=t+u")
+        graph = ",".join(filters)
     codec = camera["codec"]
     if codec == "h264":
         encode = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "high",

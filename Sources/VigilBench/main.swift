@@ -3,6 +3,7 @@
 //   vigil-bench capture --seconds S --interval I [--all-frames] URL...
 //   vigil-bench recovery --seconds S URL
 //   vigil-bench store --database-url URL --rows N [--batch B] [--connections C]
+//   vigil-bench gate --seconds S --interval I --scene static|event|light URL...
 //
 // Prints `key=value` lines for the scripts to tabulate.
 import Foundation
@@ -173,7 +174,7 @@ func storeBenchmark(_ arguments: [String]) async throws {
             endpoint: "/v1beta/models/gemini-2.5-flash:generateContent", statusCode: 200, model: "gemini-2.5-flash",
             usage: TokenUsage(promptTokens: 534, candidatesTokens: 24, totalTokens: 558, modelVersion: "gemini-2.5-flash"),
             success: true, durationMilliseconds: 700, cost: Money("0.0002202"), priceID: nil, sessionIDs: [UUID()], cameraCount: 1,
-            imageWidth: 768, imageHeight: 432,
+            cameraIDs: ["cam-\(index % 100)"], imageWidth: 768, imageHeight: 432,
             verdicts: [
                 CameraVerdict(
                     cameraID: "cam-\(index % 100)", incidentDetected: false, incidentType: "none", confidence: "0.9", description: "quiet")
@@ -233,10 +234,135 @@ func storeBenchmark(_ arguments: [String]) async throws {
     print("intent_ms_per_call=\(String(format: "%.2f", withIntent - plain))")
 }
 
+/// The scene-change gate on real decoded frames: each camera sampled every interval, its thumbnail
+/// compared with the last one "sent" (every sent sample counts as a successful call), as the daemon
+/// does. For event and light scenes, the truth is read from the same thumbnails: the shape's cells
+/// (x 45–55 %, y 40–75 % of the picture) darker than the floor beside it, or the whole picture's mean
+/// luma below the midpoint between its bright and dark states. Prints key=value lines.
+func gateBenchmark(_ arguments: [String]) async throws {
+    let seconds = Double(value("--seconds", in: arguments) ?? "60") ?? 60
+    let interval = Double(value("--interval", in: arguments) ?? "1") ?? 1
+    let scene = value("--scene", in: arguments) ?? "static"
+    let urls = arguments.filter { $0.hasPrefix("rtsp://") }
+    let captures = urls.enumerated().map { index, url in
+        CameraCapture(
+            camera: CameraConfiguration(id: "cam\(index)", name: "cam\(index)", url: try! StreamURL.parse(url), client: "bench"),
+            settings: CaptureSettings(keyframeInterval: 1, samplingInterval: interval))
+    }
+    captures.forEach { $0.start() }
+    let opened = Date()
+    while Date().timeIntervalSince(opened) < 30, !captures.allSatisfy(\.hasPicture) {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    let pipeline = ImagePipeline(maxImageSide: 768, jpegQuality: 80, threads: 2)
+    var states = [SceneGateBench](repeating: SceneGateBench(), count: captures.count)
+    var gateMs: [Double] = []
+    var decodeMs: [Double] = []
+    var samples = 0, skipped = 0, appearances = 0, detected = 0, lightChanges = 0, lightDetected = 0
+    var maxStaticArea = 0.0
+    var maxStaticCell = 0.0
+    var truthPresent = [Bool?](repeating: nil, count: captures.count)
+    var lightMeans: [[Double]] = Array(repeating: [], count: captures.count)
+    let begin = Date()
+    var next = Date()
+    while Date().timeIntervalSince(begin) < seconds {
+        for (index, capture) in captures.enumerated() {
+            let frames = try await pipeline.frames([capture], ids: [capture.camera.id], maxAge: interval * 3 + 2)
+            guard let thumbnail = frames.thumbnails.first ?? nil else { continue }
+            samples += 1
+            let compareStart = DispatchTime.now().uptimeNanoseconds
+            let decision = states[index].decide(thumbnail)
+            let compareMs = Double(DispatchTime.now().uptimeNanoseconds - compareStart) / 1e6
+            gateMs.append(frames.thumbnailMilliseconds + compareMs)
+            decodeMs.append(frames.sampleMilliseconds - frames.thumbnailMilliseconds)
+            if !decision.send { skipped += 1 }
+            if scene == "static", let area = decision.area, let cell = decision.cell {
+                maxStaticArea = max(maxStaticArea, area)
+                maxStaticCell = max(maxStaticCell, cell)
+            }
+            if scene == "event" {
+                let present = SceneGateBench.shapePresent(thumbnail)
+                if present, truthPresent[index] == false {
+                    appearances += 1
+                    if decision.send { detected += 1 }
+                }
+                truthPresent[index] = present
+            }
+            if scene == "light" {
+                let mean = thumbnail.meanLuma
+                lightMeans[index].append(mean)
+                let seen = lightMeans[index]
+                if let low = seen.min(), let high = seen.max(), high - low > 5, seen.count >= 2 {
+                    let middle = (low + high) / 2
+                    let before = seen[seen.count - 2] < middle
+                    let now = mean < middle
+                    if before != now {
+                        lightChanges += 1
+                        if decision.send { lightDetected += 1 }
+                    }
+                }
+            }
+        }
+        next = next.addingTimeInterval(interval)
+        let wait = next.timeIntervalSinceNow
+        if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+    }
+    for capture in captures { await capture.stop() }
+    print("samples=\(samples)")
+    print("skipped=\(skipped)")
+    print("skipped_percent=\(String(format: "%.1f", samples == 0 ? 0 : Double(skipped) * 100 / Double(samples)))")
+    print("max_static_changed_area_percent=\(String(format: "%.2f", maxStaticArea))")
+    print("max_static_cell_change=\(String(format: "%.1f", maxStaticCell))")
+    print("appearances=\(appearances)")
+    print("appearances_called=\(detected)")
+    print("light_changes=\(lightChanges)")
+    print("light_changes_called=\(lightDetected)")
+    print("gate_ms_p50=\(String(format: "%.3f", percentile(gateMs, 0.5)))")
+    print("gate_ms_p95=\(String(format: "%.3f", percentile(gateMs, 0.95)))")
+    print("decode_ms_p50=\(String(format: "%.3f", percentile(decodeMs, 0.5)))")
+}
+
+/// One camera's gate in the benchmark: the reference is the last thumbnail sent, as in the daemon.
+struct SceneGateBench {
+    var reference: SceneThumbnail?
+    let detector = SceneChangeDetector()
+
+    mutating func decide(_ thumbnail: SceneThumbnail) -> (send: Bool, area: Double?, cell: Double?) {
+        guard let reference else {
+            self.reference = thumbnail
+            return (true, nil, nil)
+        }
+        let difference = detector.compare(reference, thumbnail)
+        if difference.changed { self.reference = thumbnail }
+        return (difference.changed, difference.changedAreaPercent, difference.largestCellChange)
+    }
+
+    /// Whether the event scene's dark shape is in the picture: its cells much darker than the cells
+    /// just left of it.
+    static func shapePresent(_ thumbnail: SceneThumbnail) -> Bool {
+        func mean(_ columns: Range<Int>) -> Double {
+            let rows = thumbnail.height * 45 / 100..<thumbnail.height * 70 / 100
+            var sum = 0
+            var count = 0
+            for row in rows {
+                for column in columns {
+                    sum += Int(thumbnail.cells[row * thumbnail.width + column])
+                    count += 1
+                }
+            }
+            return Double(sum) / Double(max(count, 1))
+        }
+        let shape = mean(thumbnail.width * 47 / 100..<thumbnail.width * 53 / 100)
+        let floor = mean(thumbnail.width * 30 / 100..<thumbnail.width * 40 / 100)
+        return shape < floor - 20
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "capture": try await captureBenchmark(Array(arguments.dropFirst()))
 case "store": try await storeBenchmark(Array(arguments.dropFirst()))
 case "recovery": try await recoveryBenchmark(Array(arguments.dropFirst()))
+case "gate": try await gateBenchmark(Array(arguments.dropFirst()))
 default: usage()
 }

@@ -28,6 +28,16 @@ package struct BillingPeriod: Sendable, Equatable, Codable {
     /// `YYYY-MM`.
     package var label: String { String(format: "%04d-%02d", year, month) }
 
+    /// The month in `timeZone` that contains `date`.
+    package static func containing(_ date: Date, timeZone: String) -> BillingPeriod? {
+        guard let zone = TimeZone(identifier: timeZone) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        guard let year = parts.year, let month = parts.month else { return nil }
+        return BillingPeriod(year: year, month: month, timeZone: timeZone)
+    }
+
     /// Parses `YYYY-MM`.
     package static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
         let parts = text.split(separator: "-")

@@ -16,6 +16,11 @@ package enum MetricHelp {
         "vigil_cost_nanodollars_total": "Provider cost of priced Gemini calls in nano-dollars (1e-9 USD), by client and model.",
         "vigil_unpriced_calls_total": "Gemini calls to a model with no price (rows written, cost unknown), by model.",
         "vigil_incidents_total": "Verdicts that reported an incident, by camera and incident type.",
+        "vigil_scene_gate_skipped_total":
+            "Samples the scene-change gate kept from Gemini because no camera of the source changed, by source.",
+        "vigil_budget_spent_ratio":
+            "Provider cost of the client's calls this calendar month over its monthly budget limit (1 = at the limit).",
+        "vigil_budget_paused": "1 while the client's calls are paused at its monthly budget limit, else 0.",
         "vigil_skipped_ticks_total": "Samples not taken, by source and reason (in_flight: the last call still runs; no_frame).",
         // Cameras (`DaemonMetrics.cameras`).
         "vigil_camera_up": "1 while the camera's stream is live, else 0.",

@@ -48,6 +48,17 @@ package enum DaemonMetrics {
         Counter(label: "vigil_skipped_ticks_total", dimensions: [("source", source), ("reason", reason)]).increment()
     }
 
+    /// A sample the scene-change gate kept from Gemini (nothing changed since the last picture sent).
+    package static func sceneGateSkipped(_ source: String) {
+        Counter(label: "vigil_scene_gate_skipped_total", dimensions: [("source", source)]).increment()
+    }
+
+    /// A client's month against its budget: spent / limit, and whether its calls are paused.
+    package static func budget(_ client: String, ratio: Double, paused: Bool) {
+        Gauge(label: "vigil_budget_spent_ratio", dimensions: [("client", client)]).record(ratio.isFinite ? ratio : 0)
+        Gauge(label: "vigil_budget_paused", dimensions: [("client", client)]).record(paused ? 1 : 0)
+    }
+
     /// A verdict that reported an incident, by camera and incident type.
     package static func incident(_ camera: String, type: String) {
         Counter(label: "vigil_incidents_total", dimensions: [("camera", camera), ("type", type)]).increment()

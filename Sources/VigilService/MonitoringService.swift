@@ -63,6 +63,8 @@ package final class MonitoringService: Service {
         let sessions = SessionLog(client: database)
         try? await sessions.closeAbandoned()
         await supervisor.startCameras()
+        // Budgets are read before the first tick: a client already at its limit makes no call.
+        await supervisor.refreshBudgets()
         readiness()
         await withTaskGroup(of: Void.self) { recorder in
             // Camera events are recorded until the cameras are stopped and the stream finishes.
@@ -71,6 +73,8 @@ package final class MonitoringService: Service {
                 background.addTask { await self.reloadOnHangup() }
                 background.addTask { await self.refreshPricesPeriodically() }
                 background.addTask { await self.publishMetricsPeriodically() }
+                background.addTask { await self.flushSceneGatePeriodically() }
+                background.addTask { await self.refreshBudgetsPeriodically() }
                 await tick()
                 background.cancelAll()
             }
@@ -79,6 +83,7 @@ package final class MonitoringService: Service {
             await supervisor.stopCameras()
             await supervisor.finishEvents()
         }
+        await supervisor.flushSceneGate()
         let statistics = await supervisor.currentStatistics()
         logger.notice(
             "monitoring stopped", metadata: ["calls_ok": "\(statistics.callsSucceeded)", "calls_failed": "\(statistics.callsFailed)"])
@@ -182,6 +187,24 @@ package final class MonitoringService: Service {
         }
         if ledger.segmentsWaiting > maxSpoolSegments { return (false, "\(ledger.segmentsWaiting) batches waiting in the spool") }
         return (true, "")
+    }
+
+    /// The scene gate's skips, into `scene_gate_hourly` every 30 s (and once more at shutdown).
+    private func flushSceneGatePeriodically() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(30))
+            if Task.isCancelled { return }
+            await supervisor.flushSceneGate()
+        }
+    }
+
+    /// Clients' budgets: their month's spend from PostgreSQL, and crossings recorded, every 5 s.
+    private func refreshBudgetsPeriodically() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            if Task.isCancelled { return }
+            await supervisor.refreshBudgets()
+        }
     }
 
     private func refreshPricesPeriodically() async {

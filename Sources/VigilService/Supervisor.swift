@@ -3,7 +3,7 @@ package import Logging
 package import VigilBilling
 package import VigilCapture
 package import VigilCore
-import VigilGemini
+package import VigilGemini
 package import VigilStore
 
 /// Owns the cameras, the plan and the analysis pipeline; decides what is analysed each tick.
@@ -23,6 +23,10 @@ package actor Supervisor {
     private let events: AsyncStream<CaptureEvent>.Continuation
     private let logger: Logger
     private let counters = DaemonCounters()
+    /// The scene-change gate: its skips are written by ``flushSceneGate()``.
+    private let sceneGate: SceneGate
+    /// Clients' budgets: refreshed from PostgreSQL by ``refreshBudgets()``.
+    private let budgetGate: BudgetGate
 
     package init(
         configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
@@ -31,16 +35,53 @@ package actor Supervisor {
         self.configuration = configuration
         self.plan = AnalysisPlan(configuration)
         self.apiKey = apiKey
+        let sceneGate = SceneGate(configuration: configuration, logger: logger)
+        self.sceneGate = sceneGate
+        let budgetGate = BudgetGate(configuration: configuration, database: database, logger: logger)
+        self.budgetGate = budgetGate
         self.pipeline = AnalysisPipeline(
             gemini: GeminiClient(configuration: configuration.gemini, apiKey: apiKey, logger: logger),
             images: ImagePipeline(maxImageSide: configuration.analysis.maxImageSide, jpegQuality: configuration.analysis.jpegQuality),
             prices: prices, ledger: ledger, maxFrameAge: configuration.analysis.maxFrameAgeSeconds,
             systemInstruction: configuration.gemini.systemPrompt,
-            stages: [SpoolGate(ledger: ledger, logger: logger), counters, CallLog(logger: logger)], logger: logger)
+            stages: [SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger)], logger: logger)
         self.database = database
         self.events = events
         self.logger = logger
+        budgetGate.setExpectedCosts(Self.expectedCosts(plan: plan, pipeline: pipeline, configuration: configuration))
     }
+
+    /// What a call of each source of `plan` is expected to cost: its image tokens (by the model's
+    /// rule for the image it sends, a single camera taken as 16:9), its prompt, and the answer a
+    /// verdict takes (about 60 tokens a camera), at today's prices; zero for an unpriced model.
+    private static func expectedCosts(plan: AnalysisPlan, pipeline: AnalysisPipeline, configuration: VigilConfiguration) -> [String: Money]
+    {
+        let side = configuration.analysis.maxImageSide
+        var costs: [String: Money] = [:]
+        for source in plan.sources {
+            let size =
+                source.cameras.count == 1
+                ? {
+                    let single = ImageLayout.single(width: 1920, height: 1080, maxSide: side)
+                    return (single.width, single.height)
+                }()
+                : ImageLayout.mosaicSize(maxSide: side)
+            var usage = pipeline.gemini.expectedUsage(
+                image: GeminiImage(jpeg: [], width: size.0, height: size.1),
+                prompt: AnalysisPrompt(source: source, systemInstruction: pipeline.systemInstruction))
+            usage.candidatesTokens = 60 * source.cameras.count
+            costs[source.id] = pipeline.prices.cost(of: usage, model: pipeline.gemini.model, at: Date())?.cost ?? .zero
+        }
+        return costs
+    }
+
+    /// Reads clients' spend from PostgreSQL and records budget crossings.
+    package func refreshBudgets() async {
+        await budgetGate.refresh()
+    }
+
+    /// Where each budgeted client stands, by client id.
+    package var budgetStandings: [String: BudgetStanding] { budgetGate.standings() }
 
     /// Seconds between ticks.
     package var interval: Double { configuration.analysis.intervalSeconds }
@@ -118,10 +159,30 @@ package actor Supervisor {
         }
     }
 
+    /// Writes the samples the scene gate skipped since the last flush to `scene_gate_hourly`; kept
+    /// for the next flush when PostgreSQL cannot take them (they are counts, not calls: a SIGKILL
+    /// loses at most one flush interval of them).
+    package func flushSceneGate() async {
+        let tally = sceneGate.drain()
+        guard !tally.isEmpty else { return }
+        let entries = tally.counts.map { key, count in
+            SceneGateLog.Entry(
+                client: key.client, source: key.source, kind: key.kind, hour: key.hour, skipped: count.skipped,
+                costAvoided: count.costAvoided)
+        }
+        do {
+            try await SceneGateLog(client: database).add(entries)
+        } catch {
+            sceneGate.restore(tally)
+            logger.debug("cannot write the scene gate's skips yet; keeping them", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Reloads prices from the database (new `vigil prices set` rows apply to the next calls).
     package func refreshPrices() async {
         do {
             pipeline.prices = try await PriceRepository(client: database).load()
+            budgetGate.setExpectedCosts(Self.expectedCosts(plan: plan, pipeline: pipeline, configuration: configuration))
         } catch {
             logger.debug("cannot refresh prices; keeping the ones loaded", metadata: ["error": "\(error)"])
         }
@@ -133,6 +194,8 @@ package actor Supervisor {
         let old = configuration
         configuration = new
         plan = AnalysisPlan(new)
+        sceneGate.configure(new)
+        budgetGate.configure(new)
         if new.gemini != old.gemini {
             pipeline.gemini = GeminiClient(configuration: new.gemini, apiKey: apiKey, logger: logger)
             pipeline.systemInstruction = new.gemini.systemPrompt
@@ -141,6 +204,7 @@ package actor Supervisor {
             pipeline.images = ImagePipeline(maxImageSide: new.analysis.maxImageSide, jpegQuality: new.analysis.jpegQuality)
         }
         pipeline.maxFrameAge = new.analysis.maxFrameAgeSeconds
+        budgetGate.setExpectedCosts(Self.expectedCosts(plan: plan, pipeline: pipeline, configuration: new))
         let wanted = Dictionary(plan.cameras.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var added = 0, removed = 0, restarted = 0
         for (id, capture) in captures {
@@ -151,7 +215,10 @@ package actor Supervisor {
                 continue
             }
             let settingsChanged = CaptureSettings(camera: camera, configuration: new) != capture.settings
-            if camera != capture.camera || settingsChanged {
+            // A camera's scene-gate settings apply to its next sample: they never restart its stream.
+            var running = capture.camera
+            running.sceneGate = camera.sceneGate
+            if camera != running || settingsChanged {
                 captures[id] = nil
                 await capture.stop()
                 start(camera)

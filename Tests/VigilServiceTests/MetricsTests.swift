@@ -47,6 +47,8 @@ struct MetricsTests {
         DaemonMetrics.call(record(client: "every-family", model: "every-family-unpriced", success: false, cost: nil))
         DaemonMetrics.skipped("floor", reason: "in_flight")
         DaemonMetrics.incident("every-family-camera", type: "theft")
+        DaemonMetrics.sceneGateSkipped("floor")
+        DaemonMetrics.budget("every-family", ratio: 0.42, paused: false)
         var camera = CameraStatus(cameraID: "every-family-camera", state: .live, decodeMode: .allFrames)
         camera.reconnects = 1
         camera.packets = 900

@@ -1,7 +1,9 @@
 import Foundation
 import VigilCore
 
-/// Samples cameras into the JPEG sent to Gemini, on threads of its own.
+/// Samples cameras into the JPEG sent to Gemini, on threads of its own: in one step
+/// (``sample(_:ids:maxAge:)``), or in two (``frames(_:ids:maxAge:)`` then ``encode(_:)``) so that a
+/// scene-change gate can look at the frames' thumbnails before any JPEG is made.
 ///
 /// For a single camera: its newest frame (decoded now in keyframe mode), scaled so its longer side
 /// is `maxImageSide`. For a group: four frames fitted into the quadrants of a 2x2 image, a camera
@@ -38,7 +40,8 @@ package final class ImagePipeline: Sendable {
         let quality = jpegQuality
         let states = self.states
         return try await workers.run { thread in
-            try Self.compose(cameras, ids: ids, maxAge: maxAge, maxSide: maxSide, quality: quality, state: states[thread])
+            let frames = Self.take(cameras, ids: ids, maxAge: maxAge, thumbnails: false)
+            return try Self.compose(frames, maxSide: maxSide, quality: quality, state: states[thread])
         }
     }
 
@@ -47,18 +50,39 @@ package final class ImagePipeline: Sendable {
         try await sample([camera], ids: [camera.camera.id], maxAge: maxAge)
     }
 
-    private static func compose(
-        _ cameras: [CameraCapture?], ids: [String], maxAge: Double, maxSide: Int, quality: Int,
-        state: ThreadState
-    ) throws -> SampledImage {
+    /// The first half of ``sample(_:ids:maxAge:)``: each camera's newest frame (decoded now in
+    /// keyframe mode) and its scene thumbnail, with nothing composed or encoded yet.
+    package func frames(_ cameras: [CameraCapture?], ids: [String], maxAge: Double) async throws -> SampledFrames {
+        precondition(ids.count == 1 || ids.count == 4, "a source is one camera or four")
+        return try await workers.run { _ in Self.take(cameras, ids: ids, maxAge: maxAge, thumbnails: true) }
+    }
+
+    /// The second half: `frames` composed and encoded into the JPEG sent.
+    package func encode(_ frames: SampledFrames) async throws -> SampledImage {
+        let maxSide = maxImageSide
+        let quality = jpegQuality
+        let states = self.states
+        return try await workers.run { thread in
+            try Self.compose(frames, maxSide: maxSide, quality: quality, state: states[thread])
+        }
+    }
+
+    private static func take(_ cameras: [CameraCapture?], ids: [String], maxAge: Double, thumbnails: Bool) -> SampledFrames {
         let started = Monotonic.nanoseconds()
-        var frames: [(frame: Frame, age: Double)?] = []
+        var frames: [Frame?] = []
+        var reduced: [SceneThumbnail?] = []
         var parts: [SampledImage.Part] = []
+        var taken: [CameraCapture?] = []
+        var thumbnailNanoseconds: UInt64 = 0
         for (index, id) in ids.enumerated() {
             let capture = index < cameras.count ? cameras[index] : nil
             let status = capture?.status
             let sampled = capture?.store.newestFrame(maxAge: maxAge)
-            frames.append(sampled)
+            frames.append(sampled?.frame)
+            taken.append(capture)
+            let reducing = Monotonic.nanoseconds()
+            reduced.append(thumbnails ? sampled.flatMap { ThumbnailMaker.thumbnail(of: $0.frame) } : nil)
+            thumbnailNanoseconds &+= Monotonic.nanoseconds() &- reducing
             parts.append(
                 SampledImage.Part(
                     cameraID: id, present: sampled != nil,
@@ -66,9 +90,18 @@ package final class ImagePipeline: Sendable {
                     age: sampled?.age, decodeMode: status?.decodeMode ?? .keyframes,
                     sessionID: status?.sessionID))
         }
+        return SampledFrames(
+            ids: ids, parts: parts, thumbnails: reduced, frames: frames, captures: taken,
+            sampleMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6, thumbnailMilliseconds: Double(thumbnailNanoseconds) / 1e6)
+    }
+
+    private static func compose(_ sampled: SampledFrames, maxSide: Int, quality: Int, state: ThreadState) throws -> SampledImage {
+        let started = Monotonic.nanoseconds()
+        let ids = sampled.ids
+        let frames = sampled.frames
         let canvas: Canvas?
         if ids.count == 1 {
-            let frame = frames[0]?.frame
+            let frame = frames[0]
             let layout = ImageLayout.single(width: frame?.width ?? maxSide, height: frame?.height ?? maxSide * 9 / 16, maxSide: maxSide)
             canvas = Canvas(width: layout.width, height: layout.height)
             if let canvas, let frame {
@@ -78,8 +111,8 @@ package final class ImagePipeline: Sendable {
             let size = ImageLayout.mosaicSize(maxSide: maxSide)
             canvas = Canvas(width: size.width, height: size.height)
             if let canvas {
-                for (index, sampled) in frames.enumerated() {
-                    guard let frame = sampled?.frame else { continue }
+                for (index, frame) in frames.enumerated() {
+                    guard let frame else { continue }
                     let rect = ImageLayout.fit(
                         width: frame.width, height: frame.height, into: ImageLayout.quadrant(index, maxSide: maxSide))
                     _ = canvas.draw(frame, in: rect, with: scaler(ids[index], state))
@@ -92,12 +125,12 @@ package final class ImagePipeline: Sendable {
         guard let jpeg = state.encoders[key]?.encode(canvas) else {
             throw CaptureError(kind: .failed, message: "the JPEG encoder refused a \(key) image")
         }
-        for (index, capture) in cameras.enumerated() {
-            if let capture, let frame = frames[index]?.frame { capture.countSample(width: frame.width, height: frame.height) }
+        for (index, capture) in sampled.captures.enumerated() {
+            if let capture, let frame = frames[index] { capture.countSample(width: frame.width, height: frame.height) }
         }
         return SampledImage(
-            jpeg: jpeg, width: canvas.width, height: canvas.height, parts: parts,
-            composeMilliseconds: Double(Monotonic.nanoseconds() &- started) / 1e6)
+            jpeg: jpeg, width: canvas.width, height: canvas.height, parts: sampled.parts,
+            composeMilliseconds: sampled.sampleMilliseconds + Double(Monotonic.nanoseconds() &- started) / 1e6)
     }
 
     private static func scaler(_ id: String, _ state: ThreadState) -> Scaler {

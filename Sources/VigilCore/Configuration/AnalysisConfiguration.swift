@@ -10,19 +10,22 @@ package struct AnalysisConfiguration: Sendable, Equatable {
     package var maxFrameAgeSeconds: Double
     /// Tile a client's ungrouped cameras in fours, in configuration order. Default false.
     package var autoGroup: Bool
+    /// The scene-change gate for every camera (each may override it).
+    package var sceneGate: SceneGateConfiguration
 
     package init(
         intervalSeconds: Double = 10, maxImageSide: Int = 768, jpegQuality: Int = 80, maxFrameAgeSeconds: Double? = nil,
-        autoGroup: Bool = false
+        autoGroup: Bool = false, sceneGate: SceneGateConfiguration = SceneGateConfiguration()
     ) {
         self.intervalSeconds = intervalSeconds
         self.maxImageSide = maxImageSide
         self.jpegQuality = jpegQuality
         self.maxFrameAgeSeconds = maxFrameAgeSeconds ?? 2 * intervalSeconds
         self.autoGroup = autoGroup
+        self.sceneGate = sceneGate
     }
 
-    static let keys = ["interval_seconds", "max_image_side", "jpeg_quality", "max_frame_age_seconds", "auto_group"]
+    static let keys = ["interval_seconds", "max_image_side", "jpeg_quality", "max_frame_age_seconds", "auto_group", "scene_gate"]
 
     static func read(_ object: ConfigurationObject?) -> AnalysisConfiguration {
         guard let object else { return AnalysisConfiguration() }
@@ -32,7 +35,8 @@ package struct AnalysisConfiguration: Sendable, Equatable {
             maxImageSide: object.integer("max_image_side", in: 64...4096) ?? 768,
             jpegQuality: object.integer("jpeg_quality", in: 1...100) ?? 80,
             maxFrameAgeSeconds: object.seconds("max_frame_age_seconds", in: 0.1...172_800),
-            autoGroup: object.bool("auto_group") ?? false
+            autoGroup: object.bool("auto_group") ?? false,
+            sceneGate: SceneGateConfiguration.read(object.object("scene_gate", keys: SceneGateConfiguration.keys))
         )
     }
 }

@@ -13,9 +13,12 @@ package struct CameraConfiguration: Sendable, Equatable {
     package var transport: CaptureConfiguration.Transport?
     /// A disabled camera is kept in the configuration but not opened. Default true.
     package var enabled: Bool
+    /// This camera's own scene-gate settings over `analysis.scene_gate`; nil follows it wholly.
+    package var sceneGate: SceneGateOverride?
 
     package init(
-        id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true
+        id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true,
+        sceneGate: SceneGateOverride? = nil
     ) {
         self.id = id
         self.name = name
@@ -23,9 +26,10 @@ package struct CameraConfiguration: Sendable, Equatable {
         self.client = client
         self.transport = transport
         self.enabled = enabled
+        self.sceneGate = sceneGate
     }
 
-    static let keys = ["id", "name", "url", "client", "transport", "enabled"]
+    static let keys = ["id", "name", "url", "client", "transport", "enabled", "scene_gate"]
 
     static func read(_ object: ConfigurationObject) -> CameraConfiguration? {
         let id = object.identifier("id")
@@ -46,7 +50,9 @@ package struct CameraConfiguration: Sendable, Equatable {
         let transport = object.choice("transport", from: CaptureConfiguration.Transport.allCases.map(\.rawValue))
             .flatMap(CaptureConfiguration.Transport.init)
         let enabled = object.bool("enabled") ?? true
+        let sceneGate = SceneGateOverride.read(object.object("scene_gate", keys: SceneGateConfiguration.keys))
         guard let id, let name, let url, let client else { return nil }
-        return CameraConfiguration(id: id, name: name, url: url, client: client, transport: transport, enabled: enabled)
+        return CameraConfiguration(
+            id: id, name: name, url: url, client: client, transport: transport, enabled: enabled, sceneGate: sceneGate)
     }
 }

@@ -12,16 +12,22 @@ package struct ClientConfiguration: Sendable, Equatable {
     package var timeZone: String
     /// How the client is billed.
     package var plan: BillingPlan
+    /// The client's monthly spending limit; nil has none.
+    package var budget: BudgetConfiguration?
 
-    package init(id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan()) {
+    package init(
+        id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan(),
+        budget: BudgetConfiguration? = nil
+    ) {
         self.id = id
         self.name = name
         self.email = email
         self.timeZone = timeZone
         self.plan = plan
+        self.budget = budget
     }
 
-    static let keys = ["id", "name", "email", "time_zone", "plan"]
+    static let keys = ["id", "name", "email", "time_zone", "plan", "budget"]
 
     static func read(_ object: ConfigurationObject) -> ClientConfiguration? {
         let id = object.identifier("id")
@@ -41,8 +47,9 @@ package struct ClientConfiguration: Sendable, Equatable {
             }
         }
         let plan = BillingPlan.read(object.object("plan", keys: BillingPlan.keys))
+        let budget = BudgetConfiguration.read(object.object("budget", keys: BudgetConfiguration.keys))
         guard let id, let name else { return nil }
-        return ClientConfiguration(id: id, name: name, email: email, timeZone: timeZone, plan: plan)
+        return ClientConfiguration(id: id, name: name, email: email, timeZone: timeZone, plan: plan, budget: budget)
     }
 }
 

@@ -83,6 +83,22 @@ struct ConfigurationObject {
         return value
     }
 
+    /// A number (fractions allowed) within `range`, such as a percentage; `unit` follows it in errors.
+    func number(_ key: String, in range: ClosedRange<Double>, unit: String = "") -> Double? {
+        guard let node = node(key, required: false, expected: "\(range.lowerBound)") else { return nil }
+        guard case .number(let text) = node.value, let value = Double(text), value.isFinite else {
+            wrongType(key, node, expected: "a number")
+            return nil
+        }
+        guard range.contains(value) else {
+            reader.report(
+                path(key), line: node.line,
+                "is \(text)\(unit), outside \(Self.format(range.lowerBound))...\(Self.format(range.upperBound))\(unit)")
+            return nil
+        }
+        return value
+    }
+
     private static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }

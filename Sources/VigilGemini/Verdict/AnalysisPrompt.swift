@@ -30,8 +30,10 @@ package struct AnalysisPrompt: Sendable {
     /// Whether the answer is one verdict (single camera) or one per camera id (group).
     package var isGroup: Bool
 
-    /// The prompt for a source. `missing` names cameras whose quadrant is dark (no fresh frame).
-    package init(source: AnalysisSource, missing: Set<String> = [], systemInstruction: String? = nil) {
+    /// The prompt for a source. `missing` names cameras whose quadrant is dark (no fresh frame);
+    /// `changed`, when a scene gate judged, the cameras whose scene changed since the last picture
+    /// sent (a group's prompt says which quadrants changed).
+    package init(source: AnalysisSource, missing: Set<String> = [], changed: Set<String>? = nil, systemInstruction: String? = nil) {
         self.systemInstruction = systemInstruction ?? Self.defaultSystemInstruction
         switch source {
         case .camera(let camera):
@@ -45,7 +47,12 @@ package struct AnalysisPrompt: Sendable {
             let positions = ["top-left", "top-right", "bottom-left", "bottom-right"]
             var lines = ["2x2 grid, one camera per quadrant:"]
             for (index, camera) in cameras.enumerated() {
-                let state = missing.contains(camera.id) ? " (no picture)" : ""
+                var state = ""
+                if missing.contains(camera.id) {
+                    state = " (no picture)"
+                } else if let changed {
+                    state = changed.contains(camera.id) ? " (changed since the last look)" : " (unchanged since the last look)"
+                }
                 lines.append("\(positions[index]) = \(camera.id) \"\(camera.name)\"\(state)")
             }
             lines.append("One verdict per camera id; judge each quadrant alone.")

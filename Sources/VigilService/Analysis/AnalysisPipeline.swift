@@ -6,8 +6,9 @@ package import VigilCore
 package import VigilGemini
 package import VigilStore
 
-/// One source's analysis, stage by stage: sample → prompt → stages' admission → Gemini, attempt by
-/// attempt, each made a durable usage row before the next → stages' results.
+/// One source's analysis, stage by stage: frames and their thumbnails → stages' admission (spool,
+/// scene change, budget) → JPEG and prompt → Gemini, attempt by attempt, each made a durable usage
+/// row before the next → stages' results.
 ///
 /// `vigil run` (through ``Supervisor``) and `vigil analyze` both analyse through this type; they
 /// differ only in their stages and whether a ledger records the calls. The pipeline itself keeps
@@ -48,19 +49,35 @@ package struct AnalysisPipeline: Sendable {
     ///
     /// - Parameter deadline: no attempt starts after it (a retry that would is abandoned).
     package func analyze(_ source: AnalysisSource, captures: [CameraCapture?], deadline: Date? = nil) async -> AnalysisRun {
-        let image: SampledImage
+        let frames: SampledFrames
         do {
-            image = try await images.sample(captures, ids: source.cameras.map(\.id), maxAge: maxFrameAge)
+            frames = try await images.frames(captures, ids: source.cameras.map(\.id), maxAge: maxFrameAge)
         } catch {
             return .imageFailed("\(error)")
         }
-        if image.isEmpty { return .noFrame }
+        if frames.isEmpty { return .noFrame }
+        var candidate = AnalysisCandidate(source: source, frames: frames)
+        var admitted: [any AnalysisStage] = []
+        for stage in stages {
+            if let reason = await stage.admit(&candidate) {
+                for earlier in admitted { await earlier.withdrawn(candidate) }
+                return .held(reason)
+            }
+            admitted.append(stage)
+        }
+        let image: SampledImage
+        do {
+            image = try await images.encode(frames)
+        } catch {
+            for stage in admitted { await stage.withdrawn(candidate) }
+            return .imageFailed("\(error)")
+        }
         let sample = AnalysisSample(
             source: source, image: image,
-            prompt: AnalysisPrompt(source: source, missing: Set(image.missing), systemInstruction: systemInstruction))
-        for stage in stages {
-            if let reason = await stage.admit(sample) { return .held(reason) }
-        }
+            prompt: AnalysisPrompt(
+                source: source, missing: Set(image.missing), changed: candidate.changedCameras.map(Set.init),
+                systemInstruction: systemInstruction),
+            changedCameras: candidate.changedCameras, thumbnails: frames.thumbnails)
 
         let frameSizes = Dictionary(
             image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },

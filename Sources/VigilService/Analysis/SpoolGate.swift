@@ -19,7 +19,7 @@ package final class SpoolGate: AnalysisStage, @unchecked Sendable {
         self.logger = logger
     }
 
-    package func admit(_ sample: AnalysisSample) async -> String? {
+    package func admit(_ candidate: inout AnalysisCandidate) async -> String? {
         let problem = await ledger.spoolProblem()
         let changed: Bool = lock.withLock {
             defer { blocked = problem }
