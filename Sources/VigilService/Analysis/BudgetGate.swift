@@ -156,65 +156,99 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
         }
     }
 
+    /// One crossing due to be recorded, as text: the refresh loop's frame holds no `Money` across
+    /// an await (see ``BudgetRepository/Spend``).
+    private struct DueCrossing: Sendable {
+        var key: String
+        var event: String
+        var limit: String
+        var spent: String
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    /// What to ask PostgreSQL for a client now: its month and the request ids not yet confirmed.
+    private struct SpendQuery: Sendable {
+        var month: String
+        var start: Date
+        var end: Date
+        var requestIDs: [String]
+    }
+
     /// Reads every budgeted client's month from PostgreSQL, then records and logs new crossings and
     /// resumes. A client whose read fails keeps its last figures (plus what this daemon recorded).
     package func refresh(at now: Date = Date()) async {
-        let targets: [(client: String, budgeted: Budgeted, period: BillingPeriod, ids: [String])] = lock.withLock {
-            budgets.compactMap { client, budgeted in
-                guard let period = BillingPeriod.containing(now, timeZone: budgeted.timeZone) else { return nil }
-                return (client, budgeted, period, state.unconfirmedRequestIDs(client))
-            }
-        }
+        let clients = lock.withLock { budgets.keys.sorted() }
         let repository = BudgetRepository(client: database)
-        for target in targets.sorted(by: { $0.client < $1.client }) {
-            let month = target.period.label
+        for client in clients {
+            guard let query = spendQuery(client, at: now) else { continue }
             do {
-                let spend = try await repository.spend(
-                    client: target.client, from: target.period.start, to: target.period.end, requestIDs: target.ids)
-                lock.withLock { state.confirmed(target.client, month: month, databaseSpent: spend.spent, written: spend.written) }
+                let spend = try await repository.spend(client: client, from: query.start, to: query.end, requestIDs: query.requestIDs)
+                confirm(client, month: query.month, spent: spend.spent, written: spend.written)
             } catch {
-                logger.debug(
-                    "cannot read the month's spend; using the last one", metadata: ["client": "\(target.client)", "error": "\(error)"])
+                logger.debug("cannot read the month's spend; using the last one", metadata: ["client": "\(client)", "error": "\(error)"])
             }
-            let standing: BudgetStanding = lock.withLock {
-                BudgetStanding(spent: state.spent(target.client, month: month), budget: target.budgeted.budget)
-            }
-            DaemonMetrics.budget(target.client, ratio: standing.percent / 100, paused: standing.sampling == .paused)
-            var crossings = standing.crossings
-            let resumed: Bool = lock.withLock {
-                if paused[target.client] == month && standing.sampling != .paused {
-                    paused[target.client] = nil
-                    return true
-                }
-                return false
-            }
-            if resumed { crossings.append("resume") }
-            for event in crossings {
-                let key = "\(target.client)|\(month)|\(event)|\(standing.limit)"
-                if event != "resume" && lock.withLock({ announced.contains(key) }) { continue }
+            for crossing in dueCrossings(client, month: query.month) {
                 do {
                     let recorded = try await repository.record(
-                        client: target.client, month: month, event: event, limit: standing.limit, spent: standing.spent)
-                    lock.withLock { _ = announced.insert(key) }
-                    guard recorded else { continue }
-                    let metadata: Logger.Metadata = [
-                        "client": "\(target.client)", "month": "\(month)", "spent": "\(standing.spent)", "limit": "\(standing.limit)",
-                        "percent": "\(String(format: "%.1f", standing.percent))",
-                    ]
-                    switch event {
-                    case "resume": logger.warning("client resumed: its monthly budget was raised", metadata: metadata)
-                    case "limit":
-                        logger.warning("client reached its monthly budget (\(target.budgeted.budget.atLimit.rawValue))", metadata: metadata)
-                    case "degrade":
-                        logger.warning(
-                            "client near its monthly budget: sampled \(target.budgeted.budget.degradeFactor) times less often",
-                            metadata: metadata)
-                    default: logger.warning("client crossed \(event.dropFirst(5)) % of its monthly budget", metadata: metadata)
-                    }
+                        client: client, month: query.month, event: crossing.event, limit: crossing.limit, spent: crossing.spent)
+                    markAnnounced(crossing.key)
+                    if recorded { logger.warning("\(crossing.message)", metadata: crossing.metadata) }
                 } catch {
-                    logger.debug("cannot record a budget crossing yet", metadata: ["client": "\(target.client)", "error": "\(error)"])
+                    logger.debug("cannot record a budget crossing yet", metadata: ["client": "\(client)", "error": "\(error)"])
                 }
             }
         }
+    }
+
+    private func spendQuery(_ client: String, at now: Date) -> SpendQuery? {
+        lock.withLock {
+            guard let budgeted = budgets[client], let period = BillingPeriod.containing(now, timeZone: budgeted.timeZone) else {
+                return nil
+            }
+            return SpendQuery(month: period.label, start: period.start, end: period.end, requestIDs: state.unconfirmedRequestIDs(client))
+        }
+    }
+
+    private func confirm(_ client: String, month: String, spent: String, written: Set<String>) {
+        guard let amount = Money(spent) else { return }
+        lock.withLock { state.confirmed(client, month: month, databaseSpent: amount, written: written) }
+    }
+
+    /// The crossings of `client`'s budget not yet recorded by this daemon (and a resume when it was
+    /// paused and no longer is); publishes the client's metrics.
+    private func dueCrossings(_ client: String, month: String) -> [DueCrossing] {
+        lock.withLock {
+            guard let budget = budgets[client]?.budget else { return [] }
+            let standing = BudgetStanding(spent: state.spent(client, month: month), budget: budget)
+            DaemonMetrics.budget(client, ratio: standing.percent / 100, paused: standing.sampling == .paused)
+            var events = standing.crossings
+            if paused[client] == month && standing.sampling != .paused {
+                paused[client] = nil
+                events.append("resume")
+            }
+            let metadata: Logger.Metadata = [
+                "client": "\(client)", "month": "\(month)", "spent": "\(standing.spent)", "limit": "\(standing.limit)",
+                "percent": "\(String(format: "%.1f", standing.percent))",
+            ]
+            return events.compactMap { event in
+                let key = "\(client)|\(month)|\(standing.limit)|\(event)"
+                guard event == "resume" || !announced.contains(key) else { return nil }
+                let message: String
+                switch event {
+                case "resume": message = "client resumed: its monthly budget was raised"
+                case "limit": message = "client reached its monthly budget (at_limit \(budget.atLimit.rawValue))"
+                case "degrade": message = "client near its monthly budget: sampled \(budget.degradeFactor) times less often"
+                default: message = "client crossed \(event.dropFirst(5)) % of its monthly budget"
+                }
+                return DueCrossing(
+                    key: key, event: event, limit: standing.limit.description, spent: standing.spent.description, message: message,
+                    metadata: metadata)
+            }
+        }
+    }
+
+    private func markAnnounced(_ key: String) {
+        lock.withLock { _ = announced.insert(key) }
     }
 }

@@ -5,8 +5,14 @@ package import VigilCore
 /// (`budget_events`).
 package struct BudgetRepository: Sendable {
     /// A client's month in PostgreSQL, and which of the asked request ids it holds, from one snapshot.
+    ///
+    /// The amount is decimal text, and ``record(client:month:event:limit:spent:)`` takes text: with
+    /// Swift 6.3 on x86_64, an async function whose frame held `Money` (an `Int128`) beside
+    /// reference-counted values crashed jumping to a null address (reproduced by
+    /// `BudgetRepositoryTests` before this change; compare swiftlang/swift#91639). Amounts are made
+    /// `Money` again in synchronous code.
     package struct Spend: Sendable, Equatable {
-        package var spent: Money
+        package var spent: String
         package var written: Set<String>
     }
 
@@ -48,7 +54,7 @@ package struct BudgetRepository: Sendable {
                                   AND ((u."timestamp" >= b.s AND u."timestamp" < least(b.hs, b.e))
                                        OR (u."timestamp" >= greatest(b.he, b.hs) AND u."timestamp" < b.e))) AS spent
                         """, [clientCode, start, end]
-                    ).first?.money("spent") ?? .zero
+                    ).first?.string("spent") ?? "0"
                 var written = Set<String>()
                 if !requestIDs.isEmpty {
                     let rows = try connection.query(
@@ -63,18 +69,20 @@ package struct BudgetRepository: Sendable {
     /// Records a crossing of `clientCode`'s budget in `month` (`YYYY-MM`, the client's calendar
     /// month); true when this call recorded it (another daemon may have first).
     package func record(
-        client clientCode: String, month: String, event: String, limit: Money, spent: Money
+        client clientCode: String, month: String, event: String, limit: String, spent: String
     ) async throws -> Bool {
-        try await client.withConnection { connection in
-            try connection.query(
+        let parameters: [String] = [clientCode, month + "-01", event, limit, spent]
+        let inserted: Int = try await client.withConnection { connection in
+            let result = try connection.query(
                 """
                 INSERT INTO budget_events (client_id, month, event, monthly_limit, spent)
                 SELECT c.id, $2::date, $3, $4::numeric, $5::numeric FROM clients c WHERE c.code = $1
                 ON CONFLICT (client_id, month, event, monthly_limit) DO NOTHING
                 RETURNING id
-                """, [clientCode, month + "-01", event, limit, spent]
-            ).first != nil
+                """, parameters)
+            return result.rows.count
         }
+        return inserted > 0
     }
 
     /// The crossings recorded for months starting on or after `since`, oldest first.
