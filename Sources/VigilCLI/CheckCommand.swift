@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilBilling
 import VigilCapture
 import VigilCore
 import VigilStore
@@ -43,6 +44,7 @@ struct CheckCommand: AsyncParsableCommand {
         report(
             "  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)"
         )
+        for line in Self.costControlLines(configuration) { report(line) }
         if offline { return }
         var problems = 0
 
@@ -53,6 +55,7 @@ struct CheckCommand: AsyncParsableCommand {
             let status = try await Migrator(client: client).status()
             if status.isCurrent {
                 report("database: reachable (PostgreSQL \(version)), schema current")
+                for line in await Self.budgetLines(configuration, client: client) { report(line) }
             } else {
                 report("database: reachable (PostgreSQL \(version)), \(status.pending.count) migration(s) pending — run: vigil migrate")
                 problems += 1
@@ -111,6 +114,63 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.unavailable)
         }
         report("ready")
+    }
+}
+
+extension CheckCommand {
+    /// The scene gate and the budgets as configured.
+    static func costControlLines(_ configuration: VigilConfiguration) -> [String] {
+        let gate = configuration.analysis.sceneGate
+        var lines: [String] = []
+        let off = configuration.cameras.filter { camera in !(camera.sceneGate?.applied(to: gate) ?? gate).enabled }.map(\.id)
+        if gate.enabled {
+            lines.append(
+                "  scene gate: on (a change of \(gate.minChangedAreaPercent) % of a picture; a call at least every \(format(gate.maxQuietSeconds)) s)"
+                    + (off.isEmpty ? "" : "; off for \(off.joined(separator: ", "))"))
+        } else {
+            lines.append("  scene gate: off (every sample is sent)")
+        }
+        for client in configuration.clients {
+            guard let budget = client.budget else { continue }
+            lines.append(
+                "  budget \(client.id): \(budget.monthlyLimit) USD a month (\(client.timeZone)); warnings at \(budget.warnAtPercent.map(String.init).joined(separator: ", ")) %, "
+                    + "sampled \(budget.degradeFactor) times less often from \(budget.degradeAtPercent) %, at the limit: \(budget.atLimit.rawValue)"
+            )
+        }
+        return lines
+    }
+
+    /// Each budgeted client's month so far, from the database.
+    static func budgetLines(_ configuration: VigilConfiguration, client: DatabaseClient) async -> [String] {
+        var lines: [String] = []
+        let repository = BudgetRepository(client: client)
+        for budgeted in configuration.clients where budgeted.budget != nil {
+            guard let period = BillingPeriod.containing(Date(), timeZone: budgeted.timeZone) else { continue }
+            do {
+                let spend = try await repository.spend(client: budgeted.id, from: period.start, to: period.end, requestIDs: [])
+                let events = try await repository.events(since: period.start.addingTimeInterval(-86_400 * 31))
+                    .filter { $0.client == budgeted.id && $0.month == period.label }.map(\.event)
+                lines.append(budgetLine(budgeted, month: period.label, spent: spend.spent, events: events))
+            } catch {
+                lines.append("budget \(budgeted.id): cannot read this month's spend — \(error)")
+            }
+        }
+        return lines
+    }
+
+    /// `budget acme: 12.50 of 150.00 USD in 2026-11 (8.3 %), sampled normally; crossed: warn_50`.
+    static func budgetLine(_ client: ClientConfiguration, month: String, spent: String, events: [String]) -> String {
+        guard let budget = client.budget, let amount = Money(spent) else { return "budget \(client.id): no spend read" }
+        let standing = BudgetStanding(spent: amount, budget: budget)
+        let state: String
+        switch standing.sampling {
+        case .normal: state = "sampled normally"
+        case .degraded(let factor): state = "DEGRADED: sampled \(factor) times less often"
+        case .paused: state = "PAUSED: no calls until the month ends or the limit is raised"
+        }
+        return
+            "budget \(client.id): \(amount) of \(budget.monthlyLimit) USD in \(month) (\(String(format: "%.1f", standing.percent)) %), \(state)"
+            + (events.isEmpty ? "" : "; crossed: \(events.joined(separator: ", "))")
     }
 }
 
