@@ -35,7 +35,7 @@ package actor Supervisor {
         self.configuration = configuration
         self.plan = AnalysisPlan(configuration)
         self.apiKey = apiKey
-        let sceneGate = SceneGate(configuration: configuration, logger: logger)
+        let sceneGate = SceneGate(configuration: configuration)
         self.sceneGate = sceneGate
         let budgetGate = BudgetGate(configuration: configuration, database: database, logger: logger)
         self.budgetGate = budgetGate

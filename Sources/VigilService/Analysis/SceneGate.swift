@@ -1,5 +1,4 @@
 import Foundation
-package import Logging
 package import VigilCore
 package import VigilGemini
 
@@ -9,8 +8,8 @@ package import VigilGemini
 /// and tells the prompt which cameras changed. Shared by every analysis in flight; thread-safe.
 ///
 /// The avoided cost is an estimate: the mean cost of the source's last 20 calls (zero before its
-/// first priced call). A skip is logged at debug level only: at one sample per camera every few
-/// seconds, skipping is the normal state of a quiet site.
+/// first priced call). A skip is logged at debug level only (by the supervisor, as a held sample):
+/// at one sample per camera every few seconds, skipping is the normal state of a quiet site.
 package final class SceneGate: AnalysisStage, @unchecked Sendable {
     private let lock = NSLock()
     private var state = SceneGateState()
@@ -18,10 +17,8 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
     private var recentCosts: [String: [Money]] = [:]
     private var global: SceneGateConfiguration
     private var overrides: [String: SceneGateOverride] = [:]
-    private let logger: Logger
 
-    package init(configuration: VigilConfiguration, logger: Logger) {
-        self.logger = logger
+    package init(configuration: VigilConfiguration) {
         global = configuration.analysis.sceneGate
         configure(configuration)
     }
@@ -67,7 +64,7 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
         switch decision {
         case .skip:
             DaemonMetrics.sceneGateSkipped(source.id)
-            logger.debug("\(candidate.label) scene unchanged; not sent")
+            // The supervisor logs the held sample at debug level, with this reason.
             return "scene unchanged since the last picture sent"
         case .send(let changed, let reason):
             if reason != "gate_off" { candidate.changedCameras = changed }
