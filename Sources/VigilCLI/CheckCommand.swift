@@ -130,10 +130,16 @@ extension CheckCommand {
         } else {
             lines.append("  scene gate: off (every sample is sent)")
         }
+        let missing = configuration.billing.seller.missingForInvoices
+        if !missing.isEmpty {
+            lines.append(
+                "  warning: billing.seller has no \(missing.joined(separator: ", ")): issued invoices would not say who bills "
+                    + "(set billing.seller.name, address and vat_id)")
+        }
         for client in configuration.clients {
             guard let budget = client.budget else { continue }
             lines.append(
-                "  budget \(client.id): \(budget.monthlyLimit) USD a month (\(client.timeZone)); warnings at \(budget.warnAtPercent.map(String.init).joined(separator: ", ")) %, "
+                "  budget \(client.id): \(budget.monthlyLimit.formatted(fractionDigits: 2)) USD a month (\(client.timeZone)); warnings at \(budget.warnAtPercent.map(String.init).joined(separator: ", ")) %, "
                     + "sampled \(budget.degradeFactor) times less often from \(budget.degradeAtPercent) %, at the limit: \(budget.atLimit.rawValue)"
             )
         }

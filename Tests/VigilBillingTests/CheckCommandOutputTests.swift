@@ -38,6 +38,6 @@ struct CheckCommandOutputTests {
         let lines = output.split(separator: "\n")
         #expect(lines.first == "configuration \(folder)/config\\n\\x1b[2J.json: valid", "\(output)")
         #expect(lines.contains { $0.hasPrefix(#"camera gate (Gate\n2026 camera till (Till): live\x1b[2J\u{2028}): DOWN — "#) }, "\(output)")
-        #expect(lines.count == 7, "\(output)")  // configuration, summary, scene gate, database, gemini, the camera, the count
+        #expect(lines.count == 8, "\(output)")  // configuration, summary, scene gate, no seller, database, gemini, the camera, the count
     }
 }

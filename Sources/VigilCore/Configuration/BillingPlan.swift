@@ -10,15 +10,22 @@ package struct BillingPlan: Sendable, Equatable {
     package var cameraMonthlyFee: Money
     /// VAT percent applied to the subtotal. Default 0.
     package var vatPercent: Money
+    /// When set, each analysis of a camera is billed at this price (in ``currency``) instead of its
+    /// provider cost share with the markup.
+    package var pricePerAnalysis: Money?
 
-    package init(currency: String = "USD", markupPercent: Money = .zero, cameraMonthlyFee: Money = .zero, vatPercent: Money = .zero) {
+    package init(
+        currency: String = "USD", markupPercent: Money = .zero, cameraMonthlyFee: Money = .zero, vatPercent: Money = .zero,
+        pricePerAnalysis: Money? = nil
+    ) {
         self.currency = currency
         self.markupPercent = markupPercent
         self.cameraMonthlyFee = cameraMonthlyFee
         self.vatPercent = vatPercent
+        self.pricePerAnalysis = pricePerAnalysis
     }
 
-    static let keys = ["currency", "markup_percent", "camera_monthly_fee", "vat_percent"]
+    static let keys = ["currency", "markup_percent", "camera_monthly_fee", "vat_percent", "price_per_analysis"]
 
     static func read(_ object: ConfigurationObject?) -> BillingPlan {
         guard let object else { return BillingPlan() }
@@ -35,6 +42,7 @@ package struct BillingPlan: Sendable, Equatable {
         if let value = object.money("markup_percent", maximum: Money(whole: 10_000)) { plan.markupPercent = value }
         if let value = object.money("camera_monthly_fee", maximum: Money(whole: 1_000_000)) { plan.cameraMonthlyFee = value }
         if let value = object.money("vat_percent", maximum: Money(whole: 100)) { plan.vatPercent = value }
+        if let value = object.money("price_per_analysis", maximum: Money(whole: 1_000)) { plan.pricePerAnalysis = value }
         for key in ["markup_percent", "vat_percent"] {
             let value = key == "markup_percent" ? plan.markupPercent : plan.vatPercent
             if value.units % 1_000_000_000 != 0 {

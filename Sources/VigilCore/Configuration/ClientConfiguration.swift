@@ -14,10 +14,16 @@ package struct ClientConfiguration: Sendable, Equatable {
     package var plan: BillingPlan
     /// The client's monthly spending limit; nil has none.
     package var budget: BudgetConfiguration?
+    /// The name invoices are addressed to, when it differs from ``name``.
+    package var legalName: String?
+    /// The billing address, one line per element.
+    package var address: [String]
+    /// The client's VAT identification number.
+    package var vatID: String?
 
     package init(
         id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan(),
-        budget: BudgetConfiguration? = nil
+        budget: BudgetConfiguration? = nil, legalName: String? = nil, address: [String] = [], vatID: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -25,9 +31,12 @@ package struct ClientConfiguration: Sendable, Equatable {
         self.timeZone = timeZone
         self.plan = plan
         self.budget = budget
+        self.legalName = legalName
+        self.address = address
+        self.vatID = vatID
     }
 
-    static let keys = ["id", "name", "email", "time_zone", "plan", "budget"]
+    static let keys = ["id", "name", "email", "time_zone", "plan", "budget", "legal_name", "address", "vat_id"]
 
     static func read(_ object: ConfigurationObject) -> ClientConfiguration? {
         let id = object.identifier("id")
@@ -48,8 +57,13 @@ package struct ClientConfiguration: Sendable, Equatable {
         }
         let plan = BillingPlan.read(object.object("plan", keys: BillingPlan.keys))
         let budget = BudgetConfiguration.read(object.object("budget", keys: BudgetConfiguration.keys))
+        let legalName = object.string("legal_name")
+        let address = object.strings("address") ?? []
+        let vatID = object.string("vat_id")
         guard let id, let name else { return nil }
-        return ClientConfiguration(id: id, name: name, email: email, timeZone: timeZone, plan: plan, budget: budget)
+        return ClientConfiguration(
+            id: id, name: name, email: email, timeZone: timeZone, plan: plan, budget: budget, legalName: legalName, address: address,
+            vatID: vatID)
     }
 }
 

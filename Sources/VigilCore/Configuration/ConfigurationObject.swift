@@ -139,6 +139,23 @@ struct ConfigurationObject {
         return value
     }
 
+    /// An array of non-empty strings (such as address lines), each at most `maximumLength` characters.
+    func strings(_ key: String, maximumLength: Int = 200) -> [String]? {
+        guard let nodes = array(key) else { return nil }
+        var values: [String] = []
+        for (index, node) in nodes.enumerated() {
+            guard case .string(let text) = node.value, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= maximumLength
+            else {
+                reader.report(
+                    path(key) + "[\(index)]", line: node.line, "must be a non-empty string of at most \(maximumLength) characters",
+                    hint: "one line of text per element, such as \"12 High Street\"")
+                continue
+            }
+            values.append(text)
+        }
+        return values
+    }
+
     /// One of a fixed set of strings.
     func choice(_ key: String, from choices: [String]) -> String? {
         guard let value = string(key) else { return nil }

@@ -11,12 +11,14 @@ package struct VigilConfiguration: Sendable, Equatable {
     package var clients: [ClientConfiguration]
     package var cameras: [CameraConfiguration]
     package var groups: [GroupConfiguration]
+    /// The seller, payment terms and numbering of invoices.
+    package var billing: BillingConfiguration
 
     package init(
         database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
         analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
         http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
-        cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = []
+        cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = [], billing: BillingConfiguration = BillingConfiguration()
     ) {
         self.database = database
         self.gemini = gemini
@@ -26,6 +28,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         self.clients = clients
         self.cameras = cameras
         self.groups = groups
+        self.billing = billing
     }
 
     /// The client with this id, if configured.
@@ -40,7 +43,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         return secrets
     }
 
-    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups"]
+    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing"]
 
     /// Reads and cross-checks a whole document, reporting problems to `reader`.
     static func read(_ root: JSONNode, reader: ConfigurationReader) -> VigilConfiguration? {
@@ -50,7 +53,8 @@ package struct VigilConfiguration: Sendable, Equatable {
             gemini: GeminiConfiguration.read(object.object("gemini", keys: GeminiConfiguration.keys)),
             analysis: AnalysisConfiguration.read(object.object("analysis", keys: AnalysisConfiguration.keys)),
             capture: CaptureConfiguration.read(object.object("capture", keys: CaptureConfiguration.keys)),
-            http: HTTPConfiguration.read(object.object("http", keys: HTTPConfiguration.keys))
+            http: HTTPConfiguration.read(object.object("http", keys: HTTPConfiguration.keys)),
+            billing: BillingConfiguration.read(object.object("billing", keys: BillingConfiguration.keys))
         )
         let clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
         let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
