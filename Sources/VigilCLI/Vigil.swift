@@ -22,7 +22,7 @@ struct Vigil: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self, MigrateCommand.self, InvoiceCommand.self, UsageCommand.self, PricesCommand.self,
-            InvalidUsageCommand.self, AnalyzeCommand.self, SnapshotCommand.self, CheckCommand.self, EstimateCommand.self,
+            InvalidUsageCommand.self, RatesCommand.self, AnalyzeCommand.self, SnapshotCommand.self, CheckCommand.self, EstimateCommand.self,
         ]
     )
 }
