@@ -4,20 +4,38 @@
 /// millions of calls neither round nor overflow (the range is about ±1.7 × 10²³). Provider costs are
 /// exact at this scale as long as prices are given to at most 9 decimal places per million tokens;
 /// ``PriceBook`` enforces that. Never constructed from a `Double`.
+///
+/// The `Int128` is kept as two 64-bit halves (8-byte aligned): with Swift 6.3 on x86_64, an `Int128`
+/// (or a small value holding one) passed as an argument to an async function or closure can land on
+/// the machine stack, where caller and callee disagree on the stack-argument area's size (swifttailcc;
+/// compare llvm/llvm-project#105223). The stack pointer ends up off and the task jumps to address 0.
+/// `MoneyArgumentTests` passes amounts to async functions the way that crashed.
 package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Decimal places carried exactly.
     package static let fractionDigits = 15
     /// Units in one whole currency unit (10¹⁵).
     package static let unitsPerWhole: Int128 = 1_000_000_000_000_000
 
+    private var high: Int64
+    private var low: UInt64
+
     /// The amount in 10⁻¹⁵ currency units.
-    package var units: Int128
+    package var units: Int128 {
+        get { Int128(high) << 64 | Int128(low) }
+        set {
+            high = Int64(truncatingIfNeeded: newValue >> 64)
+            low = UInt64(truncatingIfNeeded: newValue)
+        }
+    }
 
     /// An amount of `units` × 10⁻¹⁵.
-    package init(units: Int128) { self.units = units }
+    package init(units: Int128) {
+        high = Int64(truncatingIfNeeded: units >> 64)
+        low = UInt64(truncatingIfNeeded: units)
+    }
 
     /// A whole amount, such as a monthly fee of 5.
-    package init(whole: Int) { self.units = Int128(whole) * Self.unitsPerWhole }
+    package init(whole: Int) { self.init(units: Int128(whole) * Self.unitsPerWhole) }
 
     package static let zero = Money(units: 0)
 
@@ -60,7 +78,7 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         guard digitCount > 0 else { return nil }
         for _ in fractionCount..<Self.fractionDigits { fraction *= 10 }
         let magnitude = whole * Self.unitsPerWhole + fraction
-        self.units = negative ? -magnitude : magnitude
+        self.init(units: negative ? -magnitude : magnitude)
     }
 
     package static func < (lhs: Money, rhs: Money) -> Bool { lhs.units < rhs.units }

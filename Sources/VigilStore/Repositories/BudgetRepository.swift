@@ -6,11 +6,7 @@ package import VigilCore
 package struct BudgetRepository: Sendable {
     /// A client's month in PostgreSQL, and which of the asked request ids it holds, from one snapshot.
     ///
-    /// The amount is decimal text, and ``record(client:month:event:limit:spent:)`` takes text: with
-    /// Swift 6.3 on x86_64, an async function whose frame held `Money` (an `Int128`) beside
-    /// reference-counted values crashed jumping to a null address (reproduced by
-    /// `BudgetRepositoryTests` before this change; compare swiftlang/swift#91639). Amounts are made
-    /// `Money` again in synchronous code.
+    /// The amount is decimal text, as the database gives it; the caller makes it `Money`.
     package struct Spend: Sendable, Equatable {
         package var spent: String
         package var written: Set<String>
