@@ -3,17 +3,30 @@ package import VigilCore
 
 /// The operator's view of usage over a period: totals, and optionally one row per group.
 package struct UsageReport: Sendable, Equatable {
-    /// One row: an aggregate with its latency.
+    /// One row: an aggregate with its latency, and the samples skipped meanwhile.
     package struct Row: Sendable, Equatable {
         package var usage: UsageAggregate
         package var averageMilliseconds: Double?
         package var p95Milliseconds: Double?
+        /// Samples the scene gate skipped under this row's key; nil when skips have no such key (a
+        /// skipped sample made no call, so it has no model, operation or stream session).
+        package var skipped: SkippedSamples?
+        /// Whether this is one camera's line of a report by camera: `calls` are the calls the camera
+        /// appeared in (a group call counts for each camera in its image), and the cost is the sum of
+        /// its shares of them (a group call's cost split equally over the cameras in its image; a
+        /// dark quadrant takes none). Tokens and latency are not split per camera: not shown.
+        package var cameraShare: Bool
         package var successRate: Double { usage.calls == 0 ? 0 : Double(usage.calls - usage.failedCalls) / Double(usage.calls) }
 
-        package init(usage: UsageAggregate, averageMilliseconds: Double?, p95Milliseconds: Double?) {
+        package init(
+            usage: UsageAggregate, averageMilliseconds: Double?, p95Milliseconds: Double?, skipped: SkippedSamples? = nil,
+            cameraShare: Bool = false
+        ) {
             self.usage = usage
             self.averageMilliseconds = averageMilliseconds
             self.p95Milliseconds = p95Milliseconds
+            self.skipped = skipped
+            self.cameraShare = cameraShare
         }
     }
 
@@ -37,7 +50,8 @@ package struct UsageReport: Sendable, Equatable {
     package var from: Date
     package var to: Date
     package var client: String?
-    /// `day`, `model`, `camera`, `client`, `operation`, `session`, or nil for totals only.
+    /// `day`, `model`, `camera` (each camera, its share of the calls it appeared in), `source` (each
+    /// camera or group called), `client`, `operation`, `session`, or nil for totals only.
     package var grouping: String?
     package var total: Row
     package var rows: [Row]

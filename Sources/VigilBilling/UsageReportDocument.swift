@@ -3,7 +3,8 @@ package import VigilCore
 
 /// A usage report as text, JSON or CSV.
 package enum UsageReportDocument {
-    /// A terminal table: one line per row, then the total and notes on unpriced and estimated calls.
+    /// A terminal table: one line per row, then the total and notes on unpriced and estimated calls,
+    /// on the avoided cost of skipped samples (an estimate) and, by camera, on what a share is.
     /// Every value from data (client, session, camera, end reason, row keys) has its control
     /// characters written visibly (`escapingControlCharacters()`: `\n`, `\x1b`), so none can forge a
     /// line or move the cursor.
@@ -24,8 +25,9 @@ package enum UsageReportDocument {
         out += "\n"
         let header = [
             "", "Calls", "OK %", "Prompt", "Cached", "Output", "Thoughts", "Total", "Cost USD", "Avg ms", "p95 ms", "Unpriced", "Estimated",
+            "Skipped", "Avoided USD*",
         ]
-        let widths = [28, 8, 7, 11, 9, 10, 10, 12, 14, 8, 8, 9, 10]
+        let widths = [28, 8, 7, 11, 9, 10, 10, 12, 14, 8, 8, 9, 10, 9, 14]
         func line(_ cells: [String]) -> String {
             zip(cells, widths).enumerated().map { index, pair in
                 let (text, width) = pair
@@ -38,12 +40,14 @@ package enum UsageReportDocument {
         }
         func cells(_ label: String, _ row: UsageReport.Row) -> [String] {
             let u = row.usage
+            // A camera's share of a call has no tokens of its own.
+            func tokens(_ count: Int) -> String { row.cameraShare ? "-" : "\(count)" }
             return [
-                label, "\(u.calls)", String(format: "%.1f", row.successRate * 100), "\(u.promptTokens)", "\(u.cachedTokens)",
-                "\(u.completionTokens)", "\(u.thoughtsTokens)", "\(u.totalTokens)", u.providerCost.formatted(fractionDigits: 6),
-                row.averageMilliseconds.map { String(format: "%.0f", $0) } ?? "-",
-                row.p95Milliseconds.map { String(format: "%.0f", $0) } ?? "-",
-                "\(u.unpricedCalls)", "\(u.estimatedCalls)",
+                label, "\(u.calls)", u.calls == 0 ? "-" : String(format: "%.1f", row.successRate * 100), tokens(u.promptTokens),
+                tokens(u.cachedTokens), tokens(u.completionTokens), tokens(u.thoughtsTokens), tokens(u.totalTokens),
+                u.providerCost.formatted(fractionDigits: 6), row.averageMilliseconds.map { String(format: "%.0f", $0) } ?? "-",
+                row.p95Milliseconds.map { String(format: "%.0f", $0) } ?? "-", "\(u.unpricedCalls)", "\(u.estimatedCalls)",
+                row.skipped.map { "\($0.count)" } ?? "-", row.skipped.map { $0.estimatedCostAvoided.formatted(fractionDigits: 6) } ?? "-",
             ]
         }
         var labels = header
@@ -68,6 +72,21 @@ package enum UsageReportDocument {
             out +=
                 "!! \(report.total.usage.invalidCalls) calls reported INVALID USAGE (impossible token counts, kept raw in api_usage.raw_usage): no tokens or cost counted, off invoices until reviewed (README: invalid usage)\n"
         }
+        let skipped = report.total.skipped ?? SkippedSamples()
+        if skipped.count > 0 {
+            out +=
+                "* ESTIMATED: \(skipped.count) samples the scene gate skipped made no call; each counts the mean cost of its source's recent calls at the time. Not part of Cost USD\n"
+            if let session = report.session {
+                out +=
+                    "  (a skipped sample has no stream session: the total counts camera \(session.cameraID.escapingControlCharacters())'s in the session's hours)\n"
+            } else if let grouping = report.grouping, report.rows.contains(where: { $0.skipped == nil }) {
+                out += "  (a skipped sample has no \(grouping.escapingControlCharacters()): only the total counts them)\n"
+            }
+        }
+        if report.rows.contains(where: \.cameraShare) {
+            out +=
+                "by camera: a call counts for each camera in its image, and its cost is split equally among them (a dark quadrant takes no share), so the cameras' costs add up to the total; tokens and latency are not split (see --by source)\n"
+        }
         if report.total.p95Milliseconds != nil {
             out +=
                 "p95 is read from latency buckets (250 ms wide below 1 s, 500 ms to 3 s, wider above), interpolated within its bucket, never above the slowest call\n"
@@ -78,17 +97,21 @@ package enum UsageReportDocument {
     package static func json(_ report: UsageReport) -> String {
         func row(_ row: UsageReport.Row) -> JSONNode {
             let u = row.usage
+            // A camera's share of a call has no tokens of its own: null.
+            func tokens(_ count: Int) -> JSONNode { row.cameraShare ? .null : .number(count) }
             return .object(pairs: [
                 ("key", .string(u.key)), ("kind", .string(u.kind)), ("calls", .number(u.calls)), ("failed_calls", .number(u.failedCalls)),
                 ("success_rate", JSONNode(.number(String(format: "%.4f", row.successRate)), line: 0)),
-                ("prompt_tokens", .number(u.promptTokens)), ("cached_tokens", .number(u.cachedTokens)),
-                ("completion_tokens", .number(u.completionTokens)), ("thoughts_tokens", .number(u.thoughtsTokens)),
-                ("tool_use_tokens", .number(u.toolUseTokens)), ("total_tokens", .number(u.totalTokens)),
+                ("prompt_tokens", tokens(u.promptTokens)), ("cached_tokens", tokens(u.cachedTokens)),
+                ("completion_tokens", tokens(u.completionTokens)), ("thoughts_tokens", tokens(u.thoughtsTokens)),
+                ("tool_use_tokens", tokens(u.toolUseTokens)), ("total_tokens", tokens(u.totalTokens)),
                 ("cost", .string(u.providerCost.description)), ("unpriced_calls", .number(u.unpricedCalls)),
                 ("estimated_calls", .number(u.estimatedCalls)), ("invalid_usage_calls", .number(u.invalidCalls)),
                 ("unknown_outcome_calls", .number(u.unknownCalls)),
                 ("avg_latency_ms", row.averageMilliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
                 ("p95_latency_ms", row.p95Milliseconds.map { JSONNode(.number(String(format: "%.1f", $0)), line: 0) } ?? .null),
+                ("samples_skipped", row.skipped.map { .number($0.count) } ?? .null),
+                ("cost_avoided", row.skipped.map { .string($0.estimatedCostAvoided.description) } ?? .null),
             ])
         }
         var pairs: [(String, JSONNode)] = [
@@ -113,22 +136,24 @@ package enum UsageReportDocument {
 
     /// One row per group, then the total. Keys and kinds (camera ids, models, client ids, days) are
     /// text cells, neutralised if they start like a formula; counts, cost and latencies are number
-    /// cells. See ``CSVField``.
+    /// cells. See ``CSVField``. Empty cells: tokens of a camera's share, skips a row cannot have.
     package static func csv(_ report: UsageReport) -> String {
         var table = CSVTable(header: [
             report.grouping ?? "scope", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens",
             "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "estimated_calls", "avg_latency_ms",
-            "p95_latency_ms", "invalid_usage_calls", "unknown_outcome_calls",
+            "p95_latency_ms", "invalid_usage_calls", "unknown_outcome_calls", "samples_skipped", "cost_avoided",
         ])
         for row in report.rows + [report.total] {
             let u = row.usage
+            func tokens(_ count: Int) -> CSVField { row.cameraShare ? .empty : .number(count) }
             table.append([
-                .text(u.key), .text(u.kind), .number(u.calls), .number(u.failedCalls), .number(u.promptTokens), .number(u.cachedTokens),
-                .number(u.completionTokens), .number(u.thoughtsTokens), .number(u.toolUseTokens), .number(u.totalTokens),
+                .text(u.key), .text(u.kind), .number(u.calls), .number(u.failedCalls), tokens(u.promptTokens), tokens(u.cachedTokens),
+                tokens(u.completionTokens), tokens(u.thoughtsTokens), tokens(u.toolUseTokens), tokens(u.totalTokens),
                 .number(u.providerCost), .number(u.unpricedCalls), .number(u.estimatedCalls),
                 row.averageMilliseconds.map { .number($0, fractionDigits: 1) } ?? .empty,
                 row.p95Milliseconds.map { .number($0, fractionDigits: 1) } ?? .empty, .number(u.invalidCalls),
-                .number(u.unknownCalls),
+                .number(u.unknownCalls), row.skipped.map { .number($0.count) } ?? .empty,
+                row.skipped.map { .number($0.estimatedCostAvoided) } ?? .empty,
             ])
         }
         return table.written

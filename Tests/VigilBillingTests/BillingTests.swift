@@ -325,7 +325,7 @@ struct BillingTests {
         day.timeZone = TimeZone(identifier: "UTC")
         day.locale = Locale(identifier: "en_US_POSIX")
         let keys: [String?: (UsageRecord) -> String] = [
-            nil: { _ in "total" }, "day": { day.string(from: $0.timestamp) }, "model": { $0.model }, "camera": { $0.sourceID },
+            nil: { _ in "total" }, "day": { day.string(from: $0.timestamp) }, "model": { $0.model }, "source": { $0.sourceID },
             "client": { $0.clientID }, "operation": { "\($0.method) \($0.endpoint)" },
         ]
         let repository = UsageRepository(client: client)
@@ -346,6 +346,13 @@ struct BillingTests {
                 #expect(row.p95Milliseconds == histogram.quantile(0.95))
             }
         }
+        // By camera (these calls are all of single cameras), each camera's calls and its whole cost, as by source.
+        let bySource = try await repository.report(from: from, to: to, client: nil, grouping: "source")
+        let byCamera = try await repository.report(from: from, to: to, client: nil, grouping: "camera")
+        #expect(byCamera.rows.map(\.usage.key) == bySource.rows.map(\.usage.key))
+        #expect(byCamera.rows.map(\.usage.calls) == bySource.rows.map(\.usage.calls))
+        #expect(byCamera.rows.map(\.usage.providerCost) == bySource.rows.map(\.usage.providerCost))
+        #expect(byCamera.rows.allSatisfy { $0.cameraShare && $0.usage.promptTokens == 0 } && bySource.rows.allSatisfy { !$0.cameraShare })
         let direct = try await database.psql(
             """
             SELECT sum(cost)::text FROM api_usage WHERE "timestamp" >= '2026-10-03T05:17:00Z' AND "timestamp" < '2026-10-17T13:45:30Z'

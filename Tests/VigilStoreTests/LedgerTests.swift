@@ -311,7 +311,7 @@ struct LedgerTests {
         #expect(files.count == 2)
         let kept = try #require(files.first { $0.hasSuffix(".rejected") })
         let contents = try String(contentsOfFile: spool + "/" + kept, encoding: .utf8)
-        #expect(contents.hasPrefix("vigil-usage-spool 3 rows=1 verdicts=1\n\(records[13].requestID)\t"))
+        #expect(contents.hasPrefix("vigil-usage-spool \(SpooledBatch.currentFormat) rows=1 verdicts=1\n\(records[13].requestID)\t"))
         let reason = try String(contentsOfFile: spool + "/" + kept + ".reason", encoding: .utf8)
         #expect(reason.contains("22003"))
 

@@ -83,23 +83,74 @@ struct SpooledBatchTests {
             ])
     }
 
-    /// The field order is the spool format: format 3 is format 2's 30 fields, then the invalid-usage
-    /// reason, the raw usage and the outcome; a segment of either format reads back as written.
-    @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
-        let formatTwo = try SpooledBatch(fileContents: Array(Self.formatTwoSegment.utf8))
-        #expect(formatTwo.format == 2 && formatTwo.rows == 1 && formatTwo.verdictCount == 1)
-        #expect(String(decoding: formatTwo.fileContents, as: UTF8.self) == Self.formatTwoSegment)
+    /// A format-3 segment exactly as versions before migration 0012 wrote it (33 usage fields): the
+    /// format-2 fields, then the invalid-usage reason, the raw usage and the outcome.
+    static let formatThreeSegment =
+        "vigil-usage-spool 3 rows=1 verdicts=1\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
+        + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
+        + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\t\\N\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\n"
 
-        var record = Self.formatTwoRecord()
+    /// A format-4 segment (34 usage fields): the format-3 fields, then the cameras in the image, each
+    /// quoted in the array literal (the group's third camera had no frame).
+    static let formatFourSegment =
+        "vigil-usage-spool 4 rows=1 verdicts=1\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
+        + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
+        + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\t\\N\t"
+        + "{\"c1\",\"c2\",\"c4\"}\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\n"
+
+    /// The record of ``formatFourSegment``.
+    static func formatFourRecord() -> UsageRecord {
+        var record = formatTwoRecord()
         record.usage.invalidReason = "promptTokenCount is -500"
         record.usage.rawUsageMetadata = #"{"promptTokenCount": -500}"#
-        let written = String(decoding: LedgerBatch.encode([record]).fileContents, as: UTF8.self)
-        let formatThree = Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 3 rows")
-            .replacingOccurrences(of: "\t1536\t864\n", with: "\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\t\\N\n")
-        #expect(written == formatThree)
-        #expect(try SpooledBatch(fileContents: Array(written.utf8)).format == 3)
+        record.cameraIDs = ["c1", "c2", "c4"]
+        return record
+    }
+
+    /// The field order is the spool format: format 3 is format 2's 30 fields, then the invalid-usage
+    /// reason, the raw usage and the outcome; format 4 adds the cameras in the image. This version
+    /// writes format 4, byte for byte, and a segment of any format reads back as written.
+    @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
+        for (format, segment) in [(2, Self.formatTwoSegment), (3, Self.formatThreeSegment), (4, Self.formatFourSegment)] {
+            let batch = try SpooledBatch(fileContents: Array(segment.utf8))
+            #expect(batch.format == format && batch.rows == 1 && batch.verdictCount == 1)
+            #expect(String(decoding: batch.fileContents, as: UTF8.self) == segment)
+            let fields = batch.usage.split(separator: 0x0A)[0].split(separator: 0x09, omittingEmptySubsequences: false)
+            #expect(fields.count == LedgerBatch.usageColumnCount[format])
+        }
+        #expect(LedgerBatch.usageColumns.count == LedgerBatch.usageColumnCount[SpooledBatch.currentFormat])
+
+        let written = String(decoding: LedgerBatch.encode([Self.formatFourRecord()]).fileContents, as: UTF8.self)
+        #expect(written == Self.formatFourSegment)
         #expect(throws: SpooledBatchError.self) {
             try SpooledBatch(fileContents: Array(Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 9 rows").utf8))
         }
+    }
+
+    /// Camera ids are quoted in the array literal: any text is one element, whole.
+    @Test func cameraIDsAreQuotedInTheirArray() {
+        var writer = CopyTextWriter()
+        writer.quotedArrayField([#"a,b"#, #"q"u\o{t}e"#, "tab\there", ""])
+        writer.quotedArrayField([])
+        writer.endRow()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a,b","q\\"u\\\\o{t}e","tab\there",""}"# + "\t{}\n")
+    }
+
+    /// A record spooled as JSON before ``UsageRecord/cameraIDs`` existed decodes with none (unknown).
+    @Test func aRecordWithoutCameraIDsDecodesWithNone() throws {
+        var record = Self.formatTwoRecord()
+        record.cameraIDs = ["c1"]
+        let encoder = JSONEncoder()
+        let decoder = JSONDecoder()
+        #expect(try decoder.decode(UsageRecord.self, from: encoder.encode(record)) == record)
+        var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(record)) as? [String: Any])
+        #expect(object.removeValue(forKey: "cameraIDs") != nil)
+        let old = try decoder.decode(UsageRecord.self, from: JSONSerialization.data(withJSONObject: object))
+        record.cameraIDs = []
+        #expect(old == record)
     }
 }

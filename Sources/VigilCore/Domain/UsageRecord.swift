@@ -41,8 +41,13 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     package var priceID: Int?
     /// The stream sessions of the cameras in the image.
     package var sessionIDs: [UUID]
-    /// Cameras in the image (1, or 4 for a group).
+    /// Cameras of the source (1, or 4 for a group), whether or not each had a frame.
     package var cameraCount: Int
+    /// The cameras present in the image, in quadrant order: those that had a fresh frame (a dark
+    /// quadrant's camera is not one). The call's cost is split over them in equal shares
+    /// (`api_usage.camera_ids`, `vigil_cost_share`). Empty when unknown: a record spooled by a
+    /// version before it existed (the ledger then takes a camera's own id, or a group's verdicts).
+    package var cameraIDs: [String]
     /// The image sent.
     package var imageWidth: Int?
     package var imageHeight: Int?
@@ -61,7 +66,8 @@ package struct UsageRecord: Sendable, Equatable, Codable {
         sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
         usage: TokenUsage, success: Bool, error: String? = nil, finishReason: String? = nil, attempt: Int = 1,
         durationMilliseconds: Int, cost: Money? = nil, priceID: Int? = nil, sessionIDs: [UUID] = [],
-        cameraCount: Int = 1, imageWidth: Int? = nil, imageHeight: Int? = nil, verdicts: [CameraVerdict] = []
+        cameraCount: Int = 1, cameraIDs: [String] = [], imageWidth: Int? = nil, imageHeight: Int? = nil,
+        verdicts: [CameraVerdict] = []
     ) {
         self.requestID = requestID ?? RequestID.make(at: timestamp)
         self.timestamp = timestamp
@@ -82,8 +88,38 @@ package struct UsageRecord: Sendable, Equatable, Codable {
         self.priceID = priceID
         self.sessionIDs = sessionIDs
         self.cameraCount = cameraCount
+        self.cameraIDs = cameraIDs
         self.imageWidth = imageWidth
         self.imageHeight = imageHeight
         self.verdicts = verdicts
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case requestID, timestamp, clientID, sourceID, sourceKind, endpoint, method, statusCode, model, usage, success, error
+        case finishReason, attempt, durationMilliseconds, cost, priceID, sessionIDs, cameraCount, cameraIDs, imageWidth
+        case imageHeight, verdicts, outcome
+    }
+
+    /// Decodes a record, also one spooled as JSON by a version before ``cameraIDs`` existed (none:
+    /// unknown).
+    package init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            requestID: try values.decode(String.self, forKey: .requestID), timestamp: try values.decode(Date.self, forKey: .timestamp),
+            clientID: try values.decode(String.self, forKey: .clientID), sourceID: try values.decode(String.self, forKey: .sourceID),
+            sourceKind: try values.decode(String.self, forKey: .sourceKind), endpoint: try values.decode(String.self, forKey: .endpoint),
+            method: try values.decode(String.self, forKey: .method), statusCode: try values.decodeIfPresent(Int.self, forKey: .statusCode),
+            model: try values.decode(String.self, forKey: .model), usage: try values.decode(TokenUsage.self, forKey: .usage),
+            success: try values.decode(Bool.self, forKey: .success), error: try values.decodeIfPresent(String.self, forKey: .error),
+            finishReason: try values.decodeIfPresent(String.self, forKey: .finishReason),
+            attempt: try values.decode(Int.self, forKey: .attempt),
+            durationMilliseconds: try values.decode(Int.self, forKey: .durationMilliseconds),
+            cost: try values.decodeIfPresent(Money.self, forKey: .cost), priceID: try values.decodeIfPresent(Int.self, forKey: .priceID),
+            sessionIDs: try values.decode([UUID].self, forKey: .sessionIDs), cameraCount: try values.decode(Int.self, forKey: .cameraCount),
+            cameraIDs: try values.decodeIfPresent([String].self, forKey: .cameraIDs) ?? [],
+            imageWidth: try values.decodeIfPresent(Int.self, forKey: .imageWidth),
+            imageHeight: try values.decodeIfPresent(Int.self, forKey: .imageHeight),
+            verdicts: try values.decode([CameraVerdict].self, forKey: .verdicts))
+        self.outcome = try values.decodeIfPresent(String.self, forKey: .outcome)
     }
 }

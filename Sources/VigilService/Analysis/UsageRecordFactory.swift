@@ -23,7 +23,7 @@ package enum UsageRecordFactory {
             error: error, finishReason: attempt.finishReason, attempt: attempt.attempt,
             durationMilliseconds: attempt.durationMilliseconds, cost: priced?.cost, priceID: priced?.priceID,
             sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil }, cameraCount: source.cameras.count,
-            imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
+            cameraIDs: presentCameras(image), imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
     }
 
     /// The intent of attempt number `attempt`, made durable before it goes on the wire: the row it
@@ -38,9 +38,15 @@ package enum UsageRecordFactory {
             statusCode: nil, model: model, usage: usage, success: false,
             error: "outcome unknown: Vigil stopped while the call was in flight, before its answer was recorded",
             attempt: attempt, durationMilliseconds: 0, sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil },
-            cameraCount: source.cameras.count, imageWidth: image.width, imageHeight: image.height)
+            cameraCount: source.cameras.count, cameraIDs: presentCameras(image), imageWidth: image.width, imageHeight: image.height)
         record.outcome = UsageRecord.unknownOutcome
         return record
+    }
+
+    /// The cameras in `image`, in quadrant order: the call's cost is shared among them, and a dark
+    /// quadrant's camera (no fresh frame) takes no share.
+    static func presentCameras(_ image: SampledImage) -> [String] {
+        image.parts.filter(\.present).map(\.cameraID)
     }
 
     /// `tokens prompt=1247 cached=0 output=89 thoughts=0 total=1336 cost=$0.000597 in 812 ms`.

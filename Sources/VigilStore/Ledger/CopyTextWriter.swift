@@ -61,6 +61,22 @@ struct CopyTextWriter {
         bytes.append(0x7D)
     }
 
+    /// Appends a text-array field of any values (`{"a","b"}`): each element is quoted, with its `"`
+    /// and `\` escaped, inside the array literal, and the literal is then escaped as a text field.
+    mutating func quotedArrayField(_ values: [String]) {
+        var literal = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { literal += "," }
+            literal += "\""
+            for scalar in value.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(scalar)
+            }
+            literal += "\""
+        }
+        field(literal + "}")
+    }
+
     /// Ends the current row.
     mutating func endRow() {
         bytes.append(0x0A)

@@ -10,7 +10,7 @@ import VigilCore
 /// `vigil_call_cost` from the price in effect at its time, or left unpriced when there is none.
 enum LedgerBatch {
     /// The `api_usage` row as the ledger writes it, column by column: the incoming table, the spool
-    /// line's field order (format 2: never reordered), the INSERT and the SELECT are all derived from
+    /// line's field order (never reordered: each format adds columns at the end), the INSERT and the SELECT are all derived from
     /// this one list. `ts` and `client_key`, `book_cost` and `book_price_id` are computed by
     /// ``insertRows`` from the incoming row: the client's key, and the price book's cost for a row
     /// that came without one.
@@ -52,14 +52,24 @@ enum LedgerBatch {
         .init("usage_invalid", "text") { $0.field($1.usage.invalidReason) },
         .init("raw_usage", "text") { $0.field($1.usage.rawUsageMetadata) },
         .init("outcome", "text") { $0.field($1.outcome) },
+        // Format 4 (migration 0012): the cameras present in the image, which share the call's cost.
+        // A record that does not know them (a segment of an earlier format, where the column is
+        // NULL, or a record decoded from one) gets them from ``insertRows``: a camera's own id, or
+        // the group's verdicts that had a frame, by the rules of migration 0012's backfill.
+        .init(
+            "camera_ids", "text[]",
+            as: "CASE WHEN cardinality(camera_ids) > 0 THEN camera_ids WHEN source_kind = 'camera' THEN ARRAY[source_id] "
+                + "ELSE coalesce(verdict_camera_ids, '{}') END"
+        ) { $0.quotedArrayField($1.cameraIDs) },
     ]
 
     /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
     /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
-    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33]
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
-    /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row.
+    /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row,
+    /// and its `cost_share` from that row's cost and the camera's place in its `camera_ids`.
     static let verdictColumns: [CopyColumn<(requestID: String, verdict: CameraVerdict)>] = [
         .init("request_id", "text", into: "request_id", as: "ins.request_id") { $0.field($1.requestID) },
         .init("camera_id", "text", as: "v.camera_id") { $0.field($1.verdict.cameraID) },
@@ -108,37 +118,53 @@ enum LedgerBatch {
         WITH input AS (
             SELECT r.*, timestamptz 'epoch' + r.ts_us * interval '1 microsecond' AS ts FROM vigil_incoming_usage r
         ),
+        verdict_cameras AS (
+            -- The cameras of a group call spooled without camera_ids (before format 4): its verdicts'
+            -- cameras that had a frame (frame_size), in quadrant order, or all of them if none says.
+            SELECT v.request_id,
+                   coalesce(array_agg(v.camera_id ORDER BY v.quadrant, v.camera_id) FILTER (WHERE v.frame_size IS NOT NULL),
+                            array_agg(v.camera_id ORDER BY v.quadrant, v.camera_id)) AS camera_ids
+            FROM (SELECT DISTINCT request_id, camera_id, quadrant, frame_size FROM vigil_incoming_verdicts) v
+            WHERE v.request_id IN (SELECT r.request_id FROM vigil_incoming_usage r
+                                   WHERE coalesce(cardinality(r.camera_ids), 0) = 0 AND r.source_kind IS DISTINCT FROM 'camera')
+            GROUP BY v.request_id
+        ),
         priced AS (
             -- Rows costed by the daemon keep their cost; the price book is consulted only for the others,
             -- never for a row whose usage is invalid or whose outcome is unknown (no cost until reviewed).
-            SELECT i.*, c.id AS client_key,
+            SELECT i.*, c.id AS client_key, vc.camera_ids AS verdict_camera_ids,
                    CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL
                         THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
                    CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
                                                                  i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) END AS book_cost
             FROM input i
             LEFT JOIN clients c ON c.code = i.client
+            LEFT JOIN verdict_cameras vc ON vc.request_id = i.request_id
         ),
         inserted AS (
             INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced"])))
             SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL AND outcome IS NULL"]))
             FROM priced
             ON CONFLICT (request_id) DO NOTHING
-            RETURNING id, request_id, "timestamp", client_id, source_id
+            RETURNING id, request_id, "timestamp", client_id, source_id, cost, camera_ids
         ),
         verdicts AS (
             -- Only for rows this statement inserted, so never a verdict already there: no ON CONFLICT
             -- (its speculative insertion doubled the cost of a verdict). A call spooled twice in one
             -- transaction brings its verdicts twice: DISTINCT ON keeps one.
-            INSERT INTO analyses (usage_id, "timestamp", client_id, source_id, \(verdictColumns.insertList()))
+            INSERT INTO analyses (usage_id, "timestamp", client_id, source_id, \(verdictColumns.insertList(extra: ["cost_share"])))
             SELECT DISTINCT ON (ins.id, v.camera_id)
-                   ins.id, ins."timestamp", ins.client_id, ins.source_id, \(verdictColumns.selectList())
+                   ins.id, ins."timestamp", ins.client_id, ins.source_id, \(verdictColumns.selectList(extra: [verdictCostShare]))
             FROM inserted ins
             JOIN vigil_incoming_verdicts v ON v.request_id = ins.request_id
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM inserted) AS rows, (SELECT count(*) FROM verdicts) AS verdicts
         """
+
+    /// A verdict's share of its call's cost (`vigil_cost_share`, migration 0012), by the camera's place
+    /// among the cameras in the image: 0 for a dark quadrant's camera, NULL while the call has no cost.
+    static let verdictCostShare = "vigil_cost_share(ins.cost, array_position(ins.camera_ids, v.camera_id), cardinality(ins.camera_ids))"
 
     /// Writes `batches` in one transaction; returns how many usage rows were new (the rest were
     /// already there).

@@ -60,8 +60,9 @@ package struct InvalidUsageRepository: Sendable {
     /// Gives the call `requestID` the counts an operator established for it: the row takes them
     /// (total = prompt + candidates + thoughts + tool use, as Gemini counts), is costed at the price
     /// in effect at its time (unpriced if there is none), keeps its old reason in `usage_corrected`,
-    /// and its hour in `usage_hourly` takes the tokens and cost and counts one invalid call fewer —
-    /// all in one transaction. The counts' bounds are the caller's to check.
+    /// and its hour in `usage_hourly` takes the tokens and cost and counts one invalid call fewer, as
+    /// do its cameras' hours in `camera_hourly` (with their shares of the cost) and its verdicts'
+    /// shares — all in one transaction. The counts' bounds are the caller's to check.
     package func correct(requestID: String, usage: TokenUsage, at now: Date = Date()) async throws -> Correction {
         try await client.withConnection { connection in
             try connection.transaction { connection in
@@ -86,7 +87,8 @@ package struct InvalidUsageRepository: Sendable {
                             usage_corrected = 'was invalid: ' || u.usage_invalid || '; corrected ' || $8,
                             usage_invalid = NULL
                         FROM priced p WHERE u.id = p.id
-                        RETURNING u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost, u.unpriced
+                        RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost,
+                                  u.unpriced, u.camera_ids
                     ),
                     hourly AS (
                         INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, calls, failed,
@@ -102,8 +104,16 @@ package struct InvalidUsageRepository: Sendable {
                             tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,
                             cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced, invalid = h.invalid + EXCLUDED.invalid
                         RETURNING 1
+                    ),
+                    cameras AS (
+                        \(CameraShares.rollUp("updated", unpriced: "count(*) FILTER (WHERE r.unpriced)", invalid: "-count(*)"))
+                    ),
+                    verdicts AS (
+                        \(CameraShares.verdictShares("updated"))
                     )
-                    SELECT (SELECT cost FROM updated) AS cost, (SELECT count(*) FROM hourly) AS hours
+                    -- In this order: usage_hourly's row is locked before camera_hourly's, as by the insert triggers.
+                    SELECT (SELECT cost FROM updated) AS cost, (SELECT count(*) FROM hourly) AS hours,
+                           (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts
                     """,
                     [
                         requestID, usage.promptTokens, usage.cachedTokens, usage.candidatesTokens, usage.thoughtsTokens,

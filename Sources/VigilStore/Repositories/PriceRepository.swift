@@ -90,7 +90,8 @@ package struct PriceRepository: Sendable {
 
     /// Costs the rows matching `condition` (over `api_usage u2`, a fixed SQL text, never input)
     /// whose model has a price at their time, and adds their cost to their hours in `usage_hourly`
-    /// in the same statement (taking them off the hours' unpriced counts when `wereUnpriced`).
+    /// and their cameras' shares to `camera_hourly` and to their verdicts, in the same statement
+    /// (taking them off the hours' unpriced counts when `wereUnpriced`).
     private func cost(rowsWhere condition: String, wereUnpriced: Bool) async throws -> Int {
         try await client.withConnection { connection in
             try connection.query(
@@ -104,7 +105,8 @@ package struct PriceRepository: Sendable {
                 updated AS (
                     UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
                     FROM changed c WHERE u.id = c.id
-                    RETURNING u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost
+                    RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.cost,
+                              u.camera_ids
                 ),
                 hourly AS (
                     -- The rows' hours: their cost now counts (and they are no longer unpriced).
@@ -118,8 +120,17 @@ package struct PriceRepository: Sendable {
                     ON CONFLICT (client_id, hour, model, source_id, source_kind, operation) DO UPDATE SET
                         cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced
                     RETURNING 1
+                ),
+                cameras AS (
+                    -- Each camera's share of the rows' cost (and the calls it appeared in are no longer unpriced).
+                    \(CameraShares.rollUp("updated", unpriced: wereUnpriced ? "-count(*)" : "0"))
+                ),
+                verdicts AS (
+                    \(CameraShares.verdictShares("updated"))
                 )
-                SELECT (SELECT count(*) FROM updated) AS costed, (SELECT count(*) FROM hourly) AS hours
+                -- In this order: usage_hourly's rows are locked before camera_hourly's, as by the insert triggers.
+                SELECT (SELECT count(*) FROM updated) AS costed, (SELECT count(*) FROM hourly) AS hours,
+                       (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts
                 """
             ).first?.int("costed") ?? 0
         }

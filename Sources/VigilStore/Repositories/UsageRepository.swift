@@ -2,14 +2,21 @@ package import Foundation
 package import VigilBilling
 package import VigilCore
 
-/// Reads usage reports: whole UTC hours from the `usage_hourly` rollup, the partial hours at the
-/// period's edges from `api_usage` itself, so a month of millions of rows reads a few thousand
-/// rollup rows and two hours of rows. Stream sessions are not in the rollup: `--by session` and
-/// `--session` read the rows (a session's own time range for the latter).
+/// Reads usage reports: whole UTC hours from the `usage_hourly` rollup (`camera_hourly` by camera),
+/// the partial hours at the period's edges from `api_usage` itself, so a month of millions of rows
+/// reads a few thousand rollup rows and two hours of rows. Stream sessions are not in the rollup:
+/// `--by session` and `--session` read the rows (a session's own time range for the latter).
 ///
 /// Counts, tokens and costs are exact; the average latency is exact; the p95 comes from the
 /// latency histogram (``LatencyHistogram``), the same for both sources, so it is an estimate within
 /// one bucket's width.
+///
+/// Samples the scene gate skipped come from `scene_gate_hourly`, which has whole hours only: an
+/// hour's skips count when the hour begins within the period. By day, client and source they go to
+/// their own row; by camera, a group's skips go to each of its configured cameras (`camera_groups`)
+/// with an equal share of the avoided cost; by model, operation and session they have no row (no
+/// call was made) and only the total counts them. With `--session`, the total counts the skips of
+/// the session's camera.
 package struct UsageRepository: Sendable {
     private let client: DatabaseClient
 
@@ -22,6 +29,36 @@ package struct UsageRepository: Sendable {
         var hourlyKind = "''"
         var rowsKind = "''"
         var rowsSource = ""
+        /// The rollup and its sums (`h`), and the sums of the rows (`u`).
+        var hourlyTable = "usage_hourly"
+        var hourlyColumns = "\(UsageSums.hourlyColumns), \(UsageSums.hourlyLatency)"
+        var rowsColumns = "\(UsageSums.columns), \(UsageSums.latency)"
+        /// Lines of cameras' shares (``UsageReport/Row/cameraShare``).
+        var cameraShare = false
+        /// The key and kind of skipped samples, over `scene_gate_hourly` (`g`) and `skipsSource`, with
+        /// the avoided cost's expression; nil when skips cannot have this grouping's keys.
+        var skipsKey: String?
+        var skipsKind = "''"
+        var skipsSource = ""
+        var skipsCost = "g.cost_avoided"
+
+        /// Each camera, with its shares, from `camera_hourly` and from the rows' `vigil_camera_shares`;
+        /// skips of a group go to its configured cameras.
+        static let camera = Grouping(
+            hourlyKey: "h.camera_id", rowsKey: "s.camera_id", hourlyKind: CameraShares.hourlyKind, rowsKind: CameraShares.rowsKind,
+            rowsSource: CameraShares.rowsSource, hourlyTable: "camera_hourly",
+            hourlyColumns: "\(CameraShares.hourlyColumns), \(CameraShares.noLatency)",
+            rowsColumns: "\(CameraShares.columns), \(CameraShares.noLatency)", cameraShare: true,
+            skipsKey: "s.camera_id", skipsKind: "CASE WHEN s.camera_id = g.source_id THEN g.source_kind ELSE 'camera' END",
+            skipsSource: cameraSkips, skipsCost: "s.share")
+
+        /// A skipped sample's cameras: a camera's own, a group's configured ones (which cameras had a
+        /// frame is not recorded for a skip), each with an equal share of the avoided cost.
+        static let cameraSkips = """
+             LEFT JOIN camera_groups gr ON g.source_kind = 'group' AND gr.id = g.source_id
+             CROSS JOIN LATERAL vigil_camera_shares(
+                CASE WHEN g.source_kind = 'camera' THEN ARRAY[g.source_id] ELSE coalesce(gr.camera_ids, '{}') END, g.source_id, g.cost_avoided) s
+            """
     }
 
     /// A part of a report row, from one source and window.
@@ -30,34 +67,52 @@ package struct UsageRepository: Sendable {
         var durationSum: Int
         var durationCount: Int
         var histogram: LatencyHistogram
+        var skipped: SkippedSamples?
+
+        init(
+            usage: UsageAggregate, durationSum: Int = 0, durationCount: Int = 0, histogram: LatencyHistogram = LatencyHistogram(),
+            skipped: SkippedSamples? = nil
+        ) {
+            self.usage = usage
+            self.durationSum = durationSum
+            self.durationCount = durationCount
+            self.histogram = histogram
+            self.skipped = skipped
+        }
 
         static func + (left: Part, right: Part) -> Part {
             Part(
                 usage: left.usage + right.usage, durationSum: left.durationSum + right.durationSum,
-                durationCount: left.durationCount + right.durationCount, histogram: left.histogram + right.histogram)
+                durationCount: left.durationCount + right.durationCount, histogram: left.histogram + right.histogram,
+                skipped: left.skipped.map { $0 + (right.skipped ?? SkippedSamples()) } ?? right.skipped)
         }
 
-        var row: UsageReport.Row {
+        func row(cameraShare: Bool, skips: Bool) -> UsageReport.Row {
             UsageReport.Row(
                 usage: usage, averageMilliseconds: durationCount > 0 ? Double(durationSum) / Double(durationCount) : nil,
-                p95Milliseconds: histogram.quantile(0.95))
+                p95Milliseconds: histogram.quantile(0.95), skipped: skips ? skipped ?? SkippedSamples() : nil, cameraShare: cameraShare)
         }
     }
 
     /// Usage from `from` (included) to `to` (excluded), for one client or all, grouped or not.
     ///
-    /// - Parameter grouping: `day` (UTC), `model`, `camera` (camera or group id), `client`,
+    /// - Parameter grouping: `day` (UTC), `model`, `camera` (each camera, group members one by one,
+    ///   with its shares of the calls it appeared in), `source` (camera or group id), `client`,
     ///   `operation` (method and endpoint), `session` (stream session), or nil.
     package func report(from: Date, to: Date, client code: String?, grouping: String?, session: UUID? = nil) async throws -> UsageReport {
         let groupings: [String: Grouping] = [
             "day": Grouping(
                 hourlyKey: "to_char(h.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-                rowsKey: "to_char(u.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+                rowsKey: "to_char(u.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+                skipsKey: "to_char(g.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
             "model": Grouping(hourlyKey: "h.model", rowsKey: "coalesce(u.model, 'legacy')"),
-            "camera": Grouping(
+            "camera": .camera,
+            "source": Grouping(
                 hourlyKey: "h.source_id", rowsKey: "coalesce(u.source_id, 'legacy')",
-                hourlyKind: "h.source_kind", rowsKind: "coalesce(u.source_kind, '')"),
-            "client": Grouping(hourlyKey: "coalesce(c.code, c.name, 'unknown')", rowsKey: "coalesce(c.code, c.name, 'unknown')"),
+                hourlyKind: "h.source_kind", rowsKind: "coalesce(u.source_kind, '')", skipsKey: "g.source_id", skipsKind: "g.source_kind"),
+            "client": Grouping(
+                hourlyKey: "coalesce(c.code, c.name, 'unknown')", rowsKey: "coalesce(c.code, c.name, 'unknown')",
+                skipsKey: "coalesce(c.code, c.name, 'unknown')"),
             "operation": Grouping(hourlyKey: "h.operation", rowsKey: "coalesce(u.method, '') || ' ' || coalesce(u.endpoint, '')"),
             "session": Grouping(
                 hourlyKey: nil, rowsKey: "s.session::text",
@@ -92,21 +147,46 @@ package struct UsageRepository: Sendable {
                     window.to = min(to, (info.endedAt ?? to).addingTimeInterval(3600))
                 }
             }
-            let total = Grouping(hourlyKey: "'total'", rowsKey: "'total'")
-            let totals = try Self.parts(connection, grouping: total, window: window, clientKey: clientKey, session: session)
+            // With --session, the total's skips are those of the session's camera (a group's shared).
+            var total = Grouping(hourlyKey: "'total'", rowsKey: "'total'", skipsKey: "'total'")
+            if sessionInfo != nil {
+                total.skipsSource = Grouping.cameraSkips
+                total.skipsCost = "s.share"
+            }
+            let totals = try Self.parts(
+                connection, grouping: total, window: window, clientKey: clientKey, session: session,
+                skips: sessionInfo.map { .camera($0.cameraID) } ?? .all)
+            // Rows of a session's report have no skips: a skip has no session.
+            let rowSkips = chosen?.skipsKey != nil && session == nil
             let rows =
-                try chosen.map { try Self.parts(connection, grouping: $0, window: window, clientKey: clientKey, session: session) } ?? []
-            let emptyTotal = Part(usage: UsageAggregate(key: "total"), durationSum: 0, durationCount: 0, histogram: LatencyHistogram())
+                try chosen.map {
+                    try Self.parts(
+                        connection, grouping: $0, window: window, clientKey: clientKey, session: session,
+                        skips: rowSkips ? .all : .excluded)
+                } ?? []
             return UsageReport(
-                from: from, to: to, client: code, grouping: grouping, total: (totals.first ?? emptyTotal).row,
-                rows: rows.map(\.row), session: sessionInfo)
+                from: from, to: to, client: code, grouping: grouping,
+                total: (totals.first ?? Part(usage: UsageAggregate(key: "total"))).row(cameraShare: false, skips: true),
+                rows: rows.map { $0.row(cameraShare: chosen?.cameraShare ?? false, skips: rowSkips) },
+                session: sessionInfo)
         }
     }
 
-    /// The report rows of `grouping` over `window`, merged across the rollup and the rows, in key order.
+    /// Which skipped samples a part counts.
+    private enum SkipScope: Equatable {
+        /// None: the part's keys are not those of skips.
+        case excluded
+        case all
+        /// Only those of one camera (a group's shared among its cameras).
+        case camera(String)
+    }
+
+    /// The report rows of `grouping` over `window`, merged across the rollup and the rows, in key
+    /// order, with the samples `skips` names that were skipped in the hours beginning within `window`
+    /// (a key with skips but no calls is a row too).
     private static func parts(
         _ connection: PostgresConnection, grouping: Grouping, window: (from: Date, to: Date),
-        clientKey: Int?, session: UUID?
+        clientKey: Int?, session: UUID?, skips: SkipScope
     ) throws -> [Part] {
         var parts: [Part] = []
         let firstHour = InvoiceRepository.ceilHour(window.from)
@@ -115,8 +195,8 @@ package struct UsageRepository: Sendable {
         if let hourlyKey = grouping.hourlyKey, session == nil, firstHour < lastHour {
             parts += try connection.query(
                 """
-                SELECT \(hourlyKey) AS key, \(grouping.hourlyKind) AS kind, \(UsageSums.hourlyColumns), \(UsageSums.hourlyLatency)
-                FROM usage_hourly h LEFT JOIN clients c ON c.id = h.client_id
+                SELECT \(hourlyKey) AS key, \(grouping.hourlyKind) AS kind, \(grouping.hourlyColumns)
+                FROM \(grouping.hourlyTable) h LEFT JOIN clients c ON c.id = h.client_id
                 WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz AND ($3::integer IS NULL OR h.client_id = $3)
                 GROUP BY 1, 2
                 """, [firstHour, lastHour, clientKey]
@@ -126,7 +206,7 @@ package struct UsageRepository: Sendable {
         for (from, to) in rowWindows where from < to {
             parts += try connection.query(
                 """
-                SELECT \(grouping.rowsKey) AS key, \(grouping.rowsKind) AS kind, \(UsageSums.columns), \(UsageSums.latency)
+                SELECT \(grouping.rowsKey) AS key, \(grouping.rowsKind) AS kind, \(grouping.rowsColumns)
                 FROM api_usage u LEFT JOIN clients c ON c.id = u.client_id\(grouping.rowsSource)
                 WHERE u."timestamp" >= $1::timestamptz AND u."timestamp" < $2::timestamptz AND ($3::integer IS NULL OR u.client_id = $3)
                   AND ($4::uuid IS NULL OR $4::uuid = ANY(u.session_ids))
@@ -134,8 +214,31 @@ package struct UsageRepository: Sendable {
                 """, [from, to, clientKey, session?.uuidString.lowercased()]
             ).rows.map(part)
         }
+        parts = parts.filter { $0.usage.calls > 0 }
+        if let skipsKey = grouping.skipsKey, window.from < window.to, skips != .excluded {
+            var parameters: [any SQLParameter] = [window.from, window.to, clientKey]
+            var cameraFilter = ""
+            if case .camera(let camera) = skips {
+                cameraFilter = " AND s.camera_id = $4"
+                parameters.append(camera)
+            }
+            parts += try connection.query(
+                """
+                SELECT \(skipsKey) AS key, \(grouping.skipsKind) AS kind, coalesce(sum(g.skipped), 0) AS skipped,
+                       coalesce(sum(\(grouping.skipsCost)), 0)::text AS cost_avoided
+                FROM scene_gate_hourly g LEFT JOIN clients c ON c.id = g.client_id\(grouping.skipsSource)
+                WHERE g.hour >= $1::timestamptz AND g.hour < $2::timestamptz AND ($3::integer IS NULL OR g.client_id = $3)\(cameraFilter)
+                GROUP BY 1, 2
+                """, parameters
+            ).rows.compactMap { row in
+                guard let count = row.int("skipped"), count != 0 else { return nil }
+                return Part(
+                    usage: UsageAggregate(key: row["key"] ?? "", kind: row["kind"] ?? ""),
+                    skipped: SkippedSamples(count: count, estimatedCostAvoided: row.money("cost_avoided") ?? .zero))
+            }
+        }
         var merged: [String: Part] = [:]
-        for part in parts where part.usage.calls > 0 {
+        for part in parts {
             let id = part.usage.key + "\u{0}" + part.usage.kind
             merged[id] = merged[id].map { $0 + part } ?? part
         }
