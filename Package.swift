@@ -50,6 +50,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CCairo",
+            path: "Sources/CCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
 
         // MARK: The core: the shared vocabulary (configuration, domain types, money, JSON, concurrency helpers). No C.
         .target(
@@ -82,6 +88,13 @@ let package = Package(
                 "VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Documents: invoices and credit notes as A4 PDF, with cairo and pango.
+        .target(
+            name: "VigilDocuments",
+            dependencies: ["VigilCore", "VigilBilling", "CCairo"],
             swiftSettings: strictSettings
         ),
 
@@ -118,6 +131,7 @@ let package = Package(
             name: "VigilCLI",
             dependencies: [
                 "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd", "VigilHTTP",
+                "VigilDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,6 +180,11 @@ let package = Package(
             name: "VigilGeminiTests",
             dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilDocumentsTests",
+            dependencies: ["VigilDocuments", "VigilBilling", "VigilCore", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -4,10 +4,11 @@
 VIGIL_APT_PACKAGES=(
   pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   libcurl4-openssl-dev libpq-dev libsystemd-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-cjk  # PDF documents (VigilDocuments)
   postgresql postgresql-client ffmpeg
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
-  procps iproute2 time curl
+  procps iproute2 time curl poppler-utils  # poppler-utils: pdfinfo, pdftotext, pdffonts, which read the PDFs back in tests
   prometheus  # promtool, which the tests run on /metrics
 )
 
