@@ -38,6 +38,25 @@ package struct BillingPeriod: Sendable, Equatable, Codable {
         return BillingPeriod(year: year, month: month, timeZone: timeZone)
     }
 
+    /// `YYYY-MM-DD` of the period's last day, in its time zone.
+    package var lastDayLabel: String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let last = calendar.dateComponents([.year, .month, .day], from: end.addingTimeInterval(-1))
+        return String(format: "%04d-%02d-%02d", last.year ?? 0, last.month ?? 0, last.day ?? 0)
+    }
+
+    /// `1–30 November 2026`: the period in words, for documents.
+    package var words: String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let lastDay = calendar.dateComponents([.day], from: end.addingTimeInterval(-1)).day ?? 28
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
+        return "1–\(lastDay) \(names[max(0, min(11, month - 1))]) \(year)"
+    }
+
     /// Parses `YYYY-MM`.
     package static func parse(_ text: String, timeZone: String) -> BillingPeriod? {
         let parts = text.split(separator: "-")

@@ -43,30 +43,121 @@ package struct Invoice: Sendable, Equatable, Codable {
     package var total: Money
     package var issuedAt: Date?
 
+    // What a business sends (fields absent from invoices issued before they existed).
+
+    /// `invoice` (nil on invoices issued before credit notes existed) or `credit_note`.
+    package var kind: String?
+    /// Who bills, as configured when the invoice was made.
+    package var seller: InvoiceParty?
+    /// Who is billed.
+    package var buyer: InvoiceParty?
+    /// `YYYY-MM-DD` in the client's time zone: the day it was issued, and the day payment is due.
+    package var issueDate: String?
+    package var dueDate: String?
+    /// The USD → currency rate the amounts were converted at; nil when the currency is USD.
+    package var exchangeRate: InvoiceExchangeRate?
+    /// Why the amounts could not be converted (no rate in effect): the draft is in USD and cannot be issued.
+    package var rateProblem: String?
+    /// What the client sees: a line per camera (and late usage, camera fees), in ``currency``.
+    package var clientLines: [InvoiceLine]?
+    /// Each camera's analyses and cost share behind ``clientLines`` (the operator's view).
+    package var cameraUsage: [CameraUsage]?
+    /// A credit note's invoice number, and its reason.
+    package var credits: String?
+    package var reason: String?
+
+    /// Decimals of the currency's minor unit.
+    package var fractionDigits: Int { CurrencyUnits.fractionDigits(currency) }
+
     /// Whether any row is unpriced (the invoice cannot be issued).
     package var hasUnpricedUsage: Bool { usageTotals.unpricedCalls > 0 }
 
     /// Computes a draft from the period's usage and the client's plan.
+    ///
+    /// With `cameraUsage`, the client's lines are one per camera: its cost share × (1 + markup)
+    /// (or the plan's `price_per_analysis` × its analyses), converted at `exchangeRate` when the
+    /// plan's currency is not USD, each rounded once, half-up, to the currency's minor unit; then the
+    /// camera fees (in the plan's currency), the subtotal, VAT on it (rounded once) and the total.
+    /// Without it (older callers), the per-model lines are the client's lines. A plan in another
+    /// currency with no `exchangeRate` gives a USD draft carrying `rateProblem`.
     package static func draft(
         client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
-        sources: [UsageAggregate], cameras: Int
+        sources: [UsageAggregate], cameras: Int, cameraUsage: [CameraUsage]? = nil, seller: InvoiceParty? = nil,
+        exchangeRate: InvoiceExchangeRate? = nil, cameraNames: [String: String] = [:]
     ) -> Invoice {
         let plan = client.plan
+        var currency = plan.currency
+        var rate: Money?
+        var rateProblem: String?
+        if currency != "USD" {
+            if let exchangeRate {
+                rate = exchangeRate.rate
+            } else {
+                rateProblem =
+                    "no USD → \(currency) exchange rate in effect on \(period.lastDayLabel): amounts are shown in USD; "
+                    + "set one with vigil rates set --currency \(currency) --from YYYY-MM-DD --rate R before issuing"
+                currency = "USD"
+            }
+        }
+        let digits = CurrencyUnits.fractionDigits(currency)
         let markupMicros = plan.markupPercent.units / 1_000_000_000
+        /// USD provider cost → the client's price in the invoice's currency, exact (not rounded).
+        func billed(_ providerCost: Money) -> Money {
+            let marked = providerCost.scaled(by: 100_000_000 + markupMicros, over: 100_000_000)
+            guard let rate else { return marked }
+            return marked.scaled(by: rate.units, over: Money.unitsPerWhole)
+        }
         let lines = usage.map { aggregate in
-            Line(
-                usage: aggregate,
-                billed: aggregate.providerCost.scaled(by: 100_000_000 + markupMicros, over: 100_000_000).rounded(toFractionDigits: 2))
+            Line(usage: aggregate, billed: billed(aggregate.providerCost).rounded(toFractionDigits: digits))
         }
         let totals = usage.reduce(UsageAggregate(key: "total")) { $0 + $1 }
-        let fees = plan.cameraMonthlyFee.rounded(toFractionDigits: 2) * cameras
-        let subtotal = lines.reduce(Money.zero) { $0 + $1.billed } + fees
+        let fee = plan.cameraMonthlyFee.rounded(toFractionDigits: digits)
+        let fees = fee * cameras
+        var clientLines: [InvoiceLine] = []
+        if let cameraUsage {
+            for camera in cameraUsage where camera.analyses > 0 || camera.costShare != .zero {
+                let amount: Money
+                var unitPrice: Money?
+                if let price = plan.pricePerAnalysis, rateProblem == nil {
+                    unitPrice = price
+                    amount = (price * camera.analyses).rounded(toFractionDigits: digits)
+                } else {
+                    amount = billed(camera.costShare).rounded(toFractionDigits: digits)
+                }
+                let name = cameraNames[camera.cameraID] ?? camera.name
+                clientLines.append(
+                    InvoiceLine(
+                        kind: camera.late ? "late_usage" : "camera", cameraID: camera.cameraID,
+                        description: camera.late ? "\(name): analyses of earlier months, recorded late" : "\(name): analyses",
+                        quantity: camera.analyses, unitPrice: unitPrice, amount: amount))
+            }
+        } else {
+            for line in lines where line.usage.calls > 0 {
+                clientLines.append(
+                    InvoiceLine(
+                        kind: line.kind, description: line.usage.late ? "Analyses of earlier months, recorded late" : "Analyses",
+                        quantity: line.usage.calls, amount: line.billed))
+            }
+        }
+        if cameras > 0 && fee > .zero {
+            clientLines.append(
+                InvoiceLine(kind: "camera_fee", description: "Monthly fee per camera", quantity: cameras, unitPrice: fee, amount: fees))
+        }
+        let subtotal = clientLines.reduce(Money.zero) { $0 + $1.amount }
         let vatMicros = plan.vatPercent.units / 1_000_000_000
-        let vat = subtotal.scaled(by: vatMicros, over: 100_000_000).rounded(toFractionDigits: 2)
-        return Invoice(
+        let vat = subtotal.scaled(by: vatMicros, over: 100_000_000).rounded(toFractionDigits: digits)
+        var invoice = Invoice(
             number: nil, clientID: client.id, clientName: client.name, clientEmail: client.email, period: period,
-            currency: plan.currency, markupPercent: plan.markupPercent, vatPercent: plan.vatPercent, lines: lines,
+            currency: currency, markupPercent: plan.markupPercent, vatPercent: plan.vatPercent, lines: lines,
             sources: sources, cameras: cameras, cameraMonthlyFee: plan.cameraMonthlyFee, cameraFees: fees,
             usageTotals: totals, subtotal: subtotal, vat: vat, total: subtotal + vat, issuedAt: nil)
+        invoice.kind = "invoice"
+        invoice.seller = seller
+        invoice.buyer = InvoiceParty(client: client)
+        invoice.exchangeRate = rate == nil ? nil : exchangeRate
+        invoice.rateProblem = rateProblem
+        invoice.clientLines = clientLines
+        invoice.cameraUsage = cameraUsage
+        return invoice
     }
 }

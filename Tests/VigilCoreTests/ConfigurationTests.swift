@@ -150,7 +150,9 @@ func problems(_ text: String) -> [ConfigurationProblem] {
         let clients = #"[{"id": "bolt", "name": "B"}, {"id": "acme", "name": "A", "plan": {"currency": "€ (euro)"}}]"#
         let client = problems(validConfiguration(clients: clients))
         #expect(client.map(\.path) == ["clients[1].plan.currency"])
-        #expect(client.first?.description.contains(#", clients[1] ("acme").plan.currency: is not a currency label"#) == true, "\(client)")
+        #expect(
+            client.first?.description.contains(#", clients[1] ("acme").plan.currency: "€ (euro)" is not an ISO 4217 currency code"#)
+                == true, "\(client)")
         let duplicate = problems(
             validConfiguration(
                 cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme"}, {"id": "c1", "url": "rtsp://h/2", "client": "acme"}]"#,

@@ -1,8 +1,10 @@
 /// What a client pays: provider cost plus markup, a fee per camera, and VAT.
 ///
-/// Amounts are in the price book's currency; ``currency`` is the label printed on invoices.
+/// Provider costs are in USD (the price book's currency); an invoice in another ``currency`` converts
+/// them at the exchange rate of the period's last day (`vigil rates`). The camera fee and the price
+/// per analysis are in ``currency``.
 package struct BillingPlan: Sendable, Equatable {
-    /// The label printed beside amounts. Default `USD`.
+    /// The invoice's currency, an ISO 4217 code. Default `USD`.
     package var currency: String
     /// Percent added to the provider cost (25 means cost × 1.25). Default 0.
     package var markupPercent: Money
@@ -31,12 +33,12 @@ package struct BillingPlan: Sendable, Equatable {
         guard let object else { return BillingPlan() }
         var plan = BillingPlan()
         if let currency = object.string("currency") {
-            if currency.count <= 8, currency.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            if currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) {
                 plan.currency = currency
             } else {
                 object.reader.report(
-                    object.path("currency"), line: object.line("currency"), "is not a currency label",
-                    hint: "a short code such as USD or EUR")
+                    object.path("currency"), line: object.line("currency"), "\"\(currency)\" is not an ISO 4217 currency code",
+                    hint: "three capital letters such as USD, EUR or GBP; amounts are converted from USD at the rates of vigil rates")
             }
         }
         if let value = object.money("markup_percent", maximum: Money(whole: 10_000)) { plan.markupPercent = value }
