@@ -11,18 +11,22 @@ struct UsageCommand: AsyncParsableCommand {
         abstract: "Report calls, tokens, cost and latency over a period.",
         discussion: """
             Summarises api_usage over the last N days (default 7) or a date range: calls, success rate, \
-            tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart. \
-            --by groups the rows; --session shows one camera connection's life.
+            tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart; \
+            samples the scene gate skipped, with the cost they avoided (an estimate). --by groups the rows: \
+            --by camera lists each camera (a group's four one by one) with the calls it appeared in and its \
+            share of their cost, --by source each camera or group called; --session shows one camera \
+            connection's life.
 
             Examples:
               vigil usage --days 1 --by camera
+              vigil usage --days 1 --by source
               vigil usage --from 2026-10-01 --to 2026-10-31 --client northside-garage --by model --format csv
               vigil usage --session 3f2a9c1e-...
             """
     )
 
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
-        case day, model, camera, client, operation, session
+        case day, model, camera, source, client, operation, session
     }
 
     @OptionGroup var global: GlobalOptions
@@ -40,7 +44,7 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this client.", valueName: "ID"))
     var client: String?
 
-    @Option(help: "Group by day, model, camera, client, operation or session.")
+    @Option(help: "Group by day, model, camera (each camera's share), source (camera or group), client, operation or session.")
     var by: Grouping?
 
     @Option(help: ArgumentHelp("Show one stream session.", valueName: "ID"))
@@ -82,10 +86,25 @@ struct UsageCommand: AsyncParsableCommand {
             printError("vigil usage: no stream session \((self.session ?? "").escapingControlCharacters())")
             throw ExitCode(ExitStatus.invalidInput)
         }
+        // By client, each budgeted client's month so far (limit, spent, percent) from the configuration.
+        var budgets: [BudgetSummary] = []
+        if by == .client, let configuration = session.configuration {
+            budgets = try await session.run("usage") {
+                try await BudgetSummary.read(configuration, only: client, client: session.client)
+            }
+        }
         switch format {
-        case .json: try emit(UsageReportDocument.json(report), to: nil)
+        case .json:
+            var json = UsageReportDocument.json(report)
+            if by == .client, let end = json.lastIndex(of: "}") {
+                json.insert(contentsOf: ",\"budgets\":" + JSONNode.array(budgets.map(\.json)).serializedString, at: end)
+            }
+            try emit(json, to: nil)
         case .csv: try emit(UsageReportDocument.csv(report), to: nil)
-        default: try emit(UsageReportDocument.text(report), to: nil)
+        default:
+            var text = UsageReportDocument.text(report)
+            if !budgets.isEmpty { text += "\n" + budgets.map(\.text).joined(separator: "\n") + "\n" }
+            try emit(text, to: nil)
         }
     }
 

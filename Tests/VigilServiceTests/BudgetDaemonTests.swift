@@ -87,6 +87,14 @@ struct BudgetDaemonTests {
         #expect(try await database.psql("SELECT count(*) FROM budget_events WHERE event = 'resume'") == "1")
         daemon.signal(SIGTERM)
         #expect(await daemon.wait(timeout: 60) == 0, "\(daemon.log)")
+        // vigil usage --by client shows the budget: limit, spent, percent, state.
+        let usage = try await ProcessRunner.run(
+            TestEnvironment.vigilExecutable, ["usage", "--config", path, "--days", "1", "--by", "client", "--format", "json"])
+        #expect(usage.status == 0, "\(usage.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(usage.standardOutput.utf8)) as? [String: Any]
+        let budgets = report?["budgets"] as? [[String: Any]]
+        #expect(budgets?.count == 1 && budgets?.first?["client"] as? String == "shop" && budgets?.first?["limit"] as? String == "5")
+        #expect(budgets?.first?["state"] as? String == "normal", "\(usage.standardOutput)")
         // Requests equal rows: pausing never dropped a call that was made.
         let requests = try await standIn.stats()["requests"] ?? -1
         #expect(try await database.psql("SELECT count(*) FROM api_usage") == "\(requests)")
