@@ -21,7 +21,10 @@ package enum InvoiceDocument {
         let lines = invoice.lines.map { line in
             JSONNode.object(
                 pairs: [("kind", .string(line.kind)), ("model", .string(line.usage.key)), ("description", .string(line.description))]
-                    + usage(line.usage) + [("billed", .string(line.billed.formatted(fractionDigits: 2)))])
+                    + usage(line.usage) + [
+                        ("billed", .string(line.billed.formatted(fractionDigits: 2))),
+                        ("margin", .string(margin(line.billed, cost: line.usage.providerCost, invoice).formatted(fractionDigits: 2))),
+                    ])
         }
         let sources = invoice.sources.map { source in
             JSONNode.object(pairs: [("source_id", .string(source.key)), ("source_kind", .string(source.kind))] + usage(source))
@@ -29,6 +32,7 @@ package enum InvoiceDocument {
         let totals =
             usage(invoice.usageTotals) + [
                 ("camera_fees", .string(invoice.cameraFees.formatted(fractionDigits: 2))),
+                ("margin", .string(margin(invoice.subtotal, cost: invoice.usageTotals.providerCost, invoice).formatted(fractionDigits: 2))),
                 ("subtotal", .string(invoice.subtotal.formatted(fractionDigits: 2))),
                 ("vat", .string(invoice.vat.formatted(fractionDigits: 2))),
                 ("total", .string(invoice.total.formatted(fractionDigits: 2))),
@@ -162,6 +166,9 @@ package enum InvoiceDocument {
                 + lpad(invoice.cameraFees.formatted(fractionDigits: 2), 14) + "\n"
         }
         out +=
+            pad("Margin (subtotal less provider cost\(invoice.exchangeRate == nil ? "" : ", converted"))", 60)
+            + lpad(margin(invoice.subtotal, cost: invoice.usageTotals.providerCost, invoice).formatted(fractionDigits: 2), 14) + "\n"
+        out +=
             pad("Subtotal (provider cost \(invoice.usageTotals.providerCost) + \(invoice.markupPercent)% markup, fees)", 60)
             + lpad(invoice.subtotal.formatted(fractionDigits: 2), 14) + "\n"
         out += pad("VAT \(invoice.vatPercent)%", 60) + lpad(invoice.vat.formatted(fractionDigits: 2), 14) + "\n"
@@ -228,6 +235,12 @@ package enum InvoiceDocument {
             </body></html>
 
             """
+    }
+
+    /// What the operator keeps of `billed`: it less `cost` (USD) converted at the invoice's rate.
+    static func margin(_ billed: Money, cost: Money, _ invoice: Invoice) -> Money {
+        guard let rate = invoice.exchangeRate?.rate else { return billed - cost }
+        return billed - cost.scaled(by: rate.units, over: Money.unitsPerWhole)
     }
 
     /// Text from data made safe in HTML, in an element or a quoted attribute: control characters

@@ -103,6 +103,7 @@ struct InvoiceDocumentTests {
         #expect(ClientInvoiceDocument.text(invoice).contains("1–30 November 2026"))
         for document in [InvoiceDocument.text(invoice), InvoiceDocument.json(invoice)] {
             #expect(document.lowercased().contains("markup") && document.contains(providerCost))
+            #expect(document.lowercased().contains("margin"))
         }
     }
 
