@@ -109,6 +109,15 @@ struct DaemonTests {
             try await setup.database.psql(
                 "SELECT count(*) FROM api_usage u WHERE NOT (u.session_ids <@ (SELECT array_agg(id) FROM stream_sessions))") == "0")
         #expect(try await setup.database.psql("SELECT count(*) FROM stream_sessions WHERE ended_at IS NULL") == "0")
+        // Each call names the cameras in its image (those whose verdict has a frame), in quadrant order,
+        // and their verdicts' shares of its cost add up to it.
+        #expect(
+            try await setup.database.psql(
+                """
+                SELECT count(*) FROM api_usage u
+                WHERE u.camera_ids = (SELECT array_agg(a.camera_id ORDER BY a.quadrant) FROM analyses a WHERE a.usage_id = u.id AND a.frame_size IS NOT NULL)
+                  AND u.cost = (SELECT sum(a.cost_share) FROM analyses a WHERE a.usage_id = u.id)
+                """) == "\(answered)")
         // The log: one line per call, and never the key.
         #expect(daemon.log.contains("[group floor] tokens prompt="))
         #expect(!daemon.log.contains(Self.apiKey))

@@ -35,12 +35,11 @@ package struct UsageRepository: Sendable {
         var rowsColumns = "\(UsageSums.columns), \(UsageSums.latency)"
         /// Lines of cameras' shares (``UsageReport/Row/cameraShare``).
         var cameraShare = false
-        /// The key and kind of skipped samples, over `scene_gate_hourly` (`g`) and `skipsSource`, with
-        /// the avoided cost's expression; nil when skips cannot have this grouping's keys.
+        /// The key and kind of skipped samples, over `scene_gate_hourly` (`g`); nil when skips cannot
+        /// have this grouping's keys. Per camera, over `g` added up per source and its cameras (`s`).
         var skipsKey: String?
         var skipsKind = "''"
-        var skipsSource = ""
-        var skipsCost = "g.cost_avoided"
+        var skipsPerCamera = false
 
         /// Each camera, with its shares, from `camera_hourly` and from the rows' `vigil_camera_shares`;
         /// skips of a group go to its configured cameras.
@@ -50,10 +49,10 @@ package struct UsageRepository: Sendable {
             hourlyColumns: "\(CameraShares.hourlyColumns), \(CameraShares.noLatency)",
             rowsColumns: "\(CameraShares.columns), \(CameraShares.noLatency)", cameraShare: true,
             skipsKey: "s.camera_id", skipsKind: "CASE WHEN s.camera_id = g.source_id THEN g.source_kind ELSE 'camera' END",
-            skipsSource: cameraSkips, skipsCost: "s.share")
+            skipsPerCamera: true)
 
-        /// A skipped sample's cameras: a camera's own, a group's configured ones (which cameras had a
-        /// frame is not recorded for a skip), each with an equal share of the avoided cost.
+        /// A source's skipped samples' cameras (`s`): a camera's own, a group's configured ones (which
+        /// cameras had a frame is not recorded for a skip), each with an equal share of the avoided cost.
         static let cameraSkips = """
              LEFT JOIN camera_groups gr ON g.source_kind = 'group' AND gr.id = g.source_id
              CROSS JOIN LATERAL vigil_camera_shares(
@@ -149,10 +148,7 @@ package struct UsageRepository: Sendable {
             }
             // With --session, the total's skips are those of the session's camera (a group's shared).
             var total = Grouping(hourlyKey: "'total'", rowsKey: "'total'", skipsKey: "'total'")
-            if sessionInfo != nil {
-                total.skipsSource = Grouping.cameraSkips
-                total.skipsCost = "s.share"
-            }
+            total.skipsPerCamera = sessionInfo != nil
             let totals = try Self.parts(
                 connection, grouping: total, window: window, clientKey: clientKey, session: session,
                 skips: sessionInfo.map { .camera($0.cameraID) } ?? .all)
@@ -217,17 +213,24 @@ package struct UsageRepository: Sendable {
         parts = parts.filter { $0.usage.calls > 0 }
         if let skipsKey = grouping.skipsKey, window.from < window.to, skips != .excluded {
             var parameters: [any SQLParameter] = [window.from, window.to, clientKey]
-            var cameraFilter = ""
-            if case .camera(let camera) = skips {
-                cameraFilter = " AND s.camera_id = $4"
-                parameters.append(camera)
+            let hours = "g.hour >= $1::timestamptz AND g.hour < $2::timestamptz AND ($3::integer IS NULL OR g.client_id = $3)"
+            var from = "scene_gate_hourly g LEFT JOIN clients c ON c.id = g.client_id WHERE \(hours)"
+            if grouping.skipsPerCamera {
+                // Added up per source first, then split over its cameras: one split per source, not per hour.
+                from = """
+                    (SELECT g.source_id, g.source_kind, sum(g.skipped) AS skipped, sum(g.cost_avoided) AS cost_avoided
+                     FROM scene_gate_hourly g WHERE \(hours) GROUP BY 1, 2) g\(Grouping.cameraSkips)
+                    """
+                if case .camera(let camera) = skips {
+                    from += " WHERE s.camera_id = $4"
+                    parameters.append(camera)
+                }
             }
             parts += try connection.query(
                 """
                 SELECT \(skipsKey) AS key, \(grouping.skipsKind) AS kind, coalesce(sum(g.skipped), 0) AS skipped,
-                       coalesce(sum(\(grouping.skipsCost)), 0)::text AS cost_avoided
-                FROM scene_gate_hourly g LEFT JOIN clients c ON c.id = g.client_id\(grouping.skipsSource)
-                WHERE g.hour >= $1::timestamptz AND g.hour < $2::timestamptz AND ($3::integer IS NULL OR g.client_id = $3)\(cameraFilter)
+                       coalesce(sum(\(grouping.skipsPerCamera ? "s.share" : "g.cost_avoided")), 0)::text AS cost_avoided
+                FROM \(from)
                 GROUP BY 1, 2
                 """, parameters
             ).rows.compactMap { row in
