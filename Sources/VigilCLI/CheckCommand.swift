@@ -146,37 +146,19 @@ extension CheckCommand {
         return lines
     }
 
-    /// Each budgeted client's month so far, from the database.
+    /// Each budgeted client's month so far (``BudgetSummary``), with the crossings recorded.
     static func budgetLines(_ configuration: VigilConfiguration, client: DatabaseClient) async -> [String] {
-        var lines: [String] = []
-        let repository = BudgetRepository(client: client)
-        for budgeted in configuration.clients where budgeted.budget != nil {
-            guard let period = BillingPeriod.containing(Date(), timeZone: budgeted.timeZone) else { continue }
-            do {
-                let spend = try await repository.spend(client: budgeted.id, from: period.start, to: period.end, requestIDs: [])
-                let events = try await repository.events(since: period.start.addingTimeInterval(-86_400 * 31))
-                    .filter { $0.client == budgeted.id && $0.month == period.label }.map(\.event)
-                lines.append(budgetLine(budgeted, month: period.label, spent: spend.spent, events: events))
-            } catch {
-                lines.append("budget \(budgeted.id): cannot read this month's spend — \(error)")
+        do {
+            let summaries = try await BudgetSummary.read(configuration, only: nil, client: client)
+            guard let earliest = summaries.isEmpty ? nil : Date().addingTimeInterval(-86_400 * 32) else { return [] }
+            let events = try await BudgetRepository(client: client).events(since: earliest)
+            return summaries.map { summary in
+                let crossed = events.filter { $0.client == summary.client && $0.month == summary.month }.map(\.event)
+                return summary.text + (crossed.isEmpty ? "" : "; crossed: \(crossed.joined(separator: ", "))")
             }
+        } catch {
+            return ["budgets: cannot read this month's spend — \(error)"]
         }
-        return lines
-    }
-
-    /// `budget acme: 12.50 of 150.00 USD in 2026-11 (8.3 %), sampled normally; crossed: warn_50`.
-    static func budgetLine(_ client: ClientConfiguration, month: String, spent: String, events: [String]) -> String {
-        guard let budget = client.budget, let amount = Money(spent) else { return "budget \(client.id): no spend read" }
-        let standing = BudgetStanding(spent: amount, budget: budget)
-        let state: String
-        switch standing.sampling {
-        case .normal: state = "sampled normally"
-        case .degraded(let factor): state = "DEGRADED: sampled \(factor) times less often"
-        case .paused: state = "PAUSED: no calls until the month ends or the limit is raised"
-        }
-        return
-            "budget \(client.id): \(amount) of \(budget.monthlyLimit) USD in \(month) (\(String(format: "%.1f", standing.percent)) %), \(state)"
-            + (events.isEmpty ? "" : "; crossed: \(events.joined(separator: ", "))")
     }
 }
 

@@ -31,7 +31,7 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
     /// Each source's expected cost of a call from its image size, prompt and the price book.
     private var expectedCosts: [String: Money] = [:]
     /// Each source's last call costs (up to 20), whose mean is used when above the expected cost.
-    private var recentCosts: [String: [Money]] = [:]
+    private var recentCosts = RecentCallCosts()
     private let database: DatabaseClient
     private let logger: Logger
 
@@ -62,9 +62,7 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
     /// Call with the lock held.
     private func reservation(_ source: String) -> Money {
         let expected = expectedCosts[source] ?? .zero
-        guard let costs = recentCosts[source], !costs.isEmpty else { return expected }
-        let mean = costs.reduce(Money.zero, +).scaled(by: 1, over: Int128(costs.count))
-        return max(mean, expected)
+        return max(recentCosts.mean(source) ?? .zero, expected)
     }
 
     /// Where each budgeted client stands now, by client id.
@@ -132,12 +130,7 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
 
     package func recorded(_ record: UsageRecord, attempt: AttemptReport, sample: AnalysisSample, spooled: Bool) async {
         lock.withLock {
-            if let cost = record.cost, cost >= .zero {
-                var costs = recentCosts[record.sourceID] ?? []
-                costs.append(cost)
-                if costs.count > 20 { costs.removeFirst(costs.count - 20) }
-                recentCosts[record.sourceID] = costs
-            }
+            recentCosts.add(record.cost, source: record.sourceID)
             guard let budgeted = budgets[record.clientID],
                 let month = BillingPeriod.containing(record.timestamp, timeZone: budgeted.timeZone)?.label
             else { return }

@@ -14,7 +14,7 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
     private let lock = NSLock()
     private var state = SceneGateState()
     private var tally = SceneGateTally()
-    private var recentCosts: [String: [Money]] = [:]
+    private var recentCosts = RecentCallCosts()
     private var global: SceneGateConfiguration
     private var overrides: [String: SceneGateOverride] = [:]
 
@@ -31,7 +31,7 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
             overrides = Dictionary(
                 configuration.cameras.compactMap { camera in camera.sceneGate.map { (camera.id, $0) } }, uniquingKeysWith: { a, _ in a })
             state.keep(cameras: Set(plan.cameras.map(\.id)), sources: Set(plan.sources.map(\.id)))
-            recentCosts = recentCosts.filter { key, _ in plan.sources.contains { $0.id == key } }
+            recentCosts.keep(Set(plan.sources.map(\.id)))
         }
     }
 
@@ -73,13 +73,7 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
     }
 
     package func recorded(_ record: UsageRecord, attempt: AttemptReport, sample: AnalysisSample, spooled: Bool) async {
-        guard let cost = record.cost, cost >= .zero else { return }
-        lock.withLock {
-            var costs = recentCosts[record.sourceID] ?? []
-            costs.append(cost)
-            if costs.count > 20 { costs.removeFirst(costs.count - 20) }
-            recentCosts[record.sourceID] = costs
-        }
+        lock.withLock { recentCosts.add(record.cost, source: record.sourceID) }
     }
 
     package func finished(_ analysis: CompletedAnalysis) async {
@@ -102,8 +96,6 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
 
     /// The mean of the source's recent call costs. Call with the lock held.
     private func estimatedCost(_ source: String) -> Money {
-        guard let costs = recentCosts[source], !costs.isEmpty else { return .zero }
-        let sum = costs.reduce(Money.zero, +)
-        return sum.scaled(by: 1, over: Int128(costs.count))
+        recentCosts.mean(source) ?? .zero
     }
 }
