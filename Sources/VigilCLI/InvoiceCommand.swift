@@ -42,17 +42,26 @@ struct InvoiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --all: where the documents go, one file per client and format.", valueName: "DIR"))
     var outputDir: String?
 
-    @Option(help: ArgumentHelp("With --all: the formats to write, comma-separated.", valueName: "pdf,html,csv,json"))
-    var formats: String = "pdf,csv,json"
-
     @Option(name: .customLong("month"), help: ArgumentHelp("The month to invoice.", valueName: "YYYY-MM"))
     var monthOption: String?
 
     /// The month asked (validated before run).
     var month: String { monthOption ?? "" }
 
-    @Option(help: "Output format: text, json, csv, html or pdf.")
-    var format: InvoiceFormat = .text
+    @Option(
+        name: .customLong("format"),
+        help: ArgumentHelp(
+            "Output format: text, json, csv, html or pdf; with --all, the formats to write, comma-separated (default pdf,csv,json).",
+            valueName: "FORMAT"))
+    var formatOption: String?
+
+    /// The formats asked, in order (at least one).
+    var formats: [InvoiceFormat] {
+        (formatOption ?? (all ? "pdf,csv,json" : "text")).split(separator: ",").compactMap { InvoiceFormat(rawValue: String($0)) }
+    }
+
+    /// The one format of a single invoice.
+    var format: InvoiceFormat { formats.first ?? .text }
 
     @Flag(name: .customLong("internal"), help: "The operator's view: provider cost, markup and margin, per model and source.")
     var operatorView = false
@@ -69,9 +78,13 @@ struct InvoiceCommand: AsyncParsableCommand {
         guard (client != nil) != all else { throw ValidationError("give --client ID or --all") }
         if all {
             guard outputDir != nil else { throw ValidationError("--all writes files: give --output-dir DIR") }
-            for name in formats.split(separator: ",") where InvoiceFormat(rawValue: String(name)) == nil {
-                throw ValidationError("--formats takes pdf, html, csv, json or text, separated by commas (got \(name))")
-            }
+        }
+        let names = (formatOption ?? "text").split(separator: ",", omittingEmptySubsequences: false)
+        for name in names where InvoiceFormat(rawValue: String(name)) == nil {
+            throw ValidationError("--format takes text, json, csv, html or pdf\(all ? ", separated by commas" : "") (got \(name))")
+        }
+        if !all && names.count > 1 {
+            throw ValidationError("--format takes one format for one invoice; several, comma-separated, go with --all")
         }
         guard monthOption != nil else { throw ValidationError("give --month YYYY-MM") }
         guard BillingPeriod.parse(month, timeZone: "UTC") != nil else {
@@ -152,7 +165,7 @@ struct InvoiceCommand: AsyncParsableCommand {
     func runAll(session: DatabaseSession, configuration: VigilConfiguration) async throws {
         let directory = outputDir ?? "."
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let wanted = formats.split(separator: ",").compactMap { InvoiceFormat(rawValue: String($0)) }
+        let wanted = formats
         let names = Dictionary(configuration.cameras.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let repository = InvoiceRepository(client: session.client)
         var failed = 0

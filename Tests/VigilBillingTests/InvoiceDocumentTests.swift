@@ -233,7 +233,7 @@ struct InvoiceDocumentTests {
         }
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let arguments = [
-            "invoice", "--config", config, "--all", "--month", "2026-11", "--issue", "--output-dir", folder + "/out", "--formats",
+            "invoice", "--config", config, "--all", "--month", "2026-11", "--issue", "--output-dir", folder + "/out", "--format",
             "pdf,json",
         ]
         let first = try await ProcessRunner.run(TestEnvironment.vigilExecutable, arguments)
