@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // MARK: C libraries: one system-library target each, imported by exactly one adapter.
@@ -78,8 +79,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilCurl",
+            dependencies: ["VigilCore", "CCurl"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilGemini",
-            dependencies: ["VigilCore", "CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilCore", "VigilCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -87,6 +93,16 @@ let package = Package(
             dependencies: [
                 "VigilCore", "VigilBilling", "CLibPQ", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Alerts: rules, cooldowns, camera health, and the webhook and e-mail channels.
+        .target(
+            name: "VigilAlerts",
+            dependencies: [
+                "VigilCore", "VigilCurl", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -108,7 +124,7 @@ let package = Package(
         .target(
             name: "VigilService",
             dependencies: [
-                "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore",
+                "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore", "VigilAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -131,7 +147,7 @@ let package = Package(
             name: "VigilCLI",
             dependencies: [
                 "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd", "VigilHTTP",
-                "VigilDocuments",
+                "VigilDocuments", "VigilAlerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,13 +189,18 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilServiceTests",
-            dependencies: ["VigilCore", "VigilCapture", "VigilStore", "VigilService", "VigilHTTP", "VigilTestSupport"],
+            dependencies: ["VigilCore", "VigilCapture", "VigilStore", "VigilService", "VigilHTTP", "VigilAlerts", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilGeminiTests",
-            dependencies: ["VigilGemini", "VigilCore", "VigilTestSupport"],
+            dependencies: ["VigilGemini", "VigilCurl", "VigilCore", "VigilTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilAlertsTests",
+            dependencies: ["VigilAlerts", "VigilCurl", "VigilCore", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

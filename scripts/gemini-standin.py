@@ -12,14 +12,33 @@ Speaks the real wire format (shared/gemini/README.md) on 127.0.0.1 over HTTP/1.1
   request asks for thinking, thoughtsTokenCount;
 - faults can be injected by rate (--faults 429=0.1,503=0.05) or by script (POST /_control/script
   with ["429", "ok", "503"], applied to the next requests in order);
-- GET /_control/stats tells how many requests it received and their token sums; POST
-  /_control/reset zeroes them.
+- a verdict is an incident with probability --incident-rate (default 0.05; 0: never), or as scripted
+  (the incident kind below, or POST /_control/incidents);
+- GET /_control/stats tells how many requests it received, their token sums and how many incident
+  verdicts the answers carried ("incident_verdicts"); POST /_control/reset zeroes them (and drops
+  the script and the standing incident).
 
 Fault names: ok, 429 (RetryInfo 1s; "429:5s" for another delay), 429-daily (PerDay quota), 400,
 400-key (API_KEY_INVALID), 403, 404, 500, 502, 503, 504, slow (sleeps --slow-seconds, default 30,
 before answering), truncated (a body cut in half), malformed (candidate text that is not a verdict),
 blocked (promptFeedback.blockReason, no candidates), no-usage (a 200 without usageMetadata),
 max-tokens (finishReason MAX_TOKENS, no parts).
+
+Scripted incidents (answered like ok: same usage and stats; by_fault names the fault as given):
+- incident:CAMERA, incident:CAMERA:TYPE, incident:CAMERA:TYPE:CONFIDENCE (TYPE default theft,
+  CONFIDENCE default 0.91): the verdict of camera CAMERA reports incident_detected true, that type,
+  that confidence and a one-sentence description ("A person puts goods in a bag at the till.").
+  In a group request (one schema property per camera id) only that camera's verdict is the
+  incident, the others are "none" verdicts (no camera of that id in the group: all are "none");
+  a single-camera request (incident_detected at the top of the schema) is always the incident,
+  whatever CAMERA. CAMERA "*" means every camera of the request; "incident" alone is "incident:*".
+  Scripted ("incident:till:fire_smoke") or by rate (--faults "incident:till=0.2").
+- a standing incident: POST /_control/incidents with {"camera": "till", "type": "theft",
+  "confidence": 0.91, "description": "..."} (every field optional; camera default "*") makes EVERY
+  following answer carry that incident, as incident:CAMERA:TYPE:CONFIDENCE does, until
+  POST /_control/incidents with null or {} clears it (GET /_control/incidents shows it, or null).
+  Faults still happen as scripted or drawn; a request answered with a verdict gets the incident,
+  and an incident:... fault of its own wins over the standing one for that request.
 
 Hostile faults (what a broken or malicious server could send; each is one request in the stats):
 - usage-negative: a valid verdict whose promptTokenCount is -500;
@@ -45,7 +64,7 @@ Hostile faults (what a broken or malicious server could send; each is one reques
 
 Every generateContent request the stand-in reads counts in the stats' "requests", answered or not.
 
-    gemini-standin.py [--port 0] [--api-key KEY] [--faults 503=0.1] [--slow-seconds 30]
+    gemini-standin.py [--port 0] [--api-key KEY] [--faults 503=0.1] [--slow-seconds 30] [--incident-rate 0.05]
 
 Prints "ready http://127.0.0.1:PORT" on stdout once listening.
 """
@@ -64,6 +83,56 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 INCIDENT_TYPES = ["none", "theft", "intrusion", "violence", "vandalism", "fire_smoke", "medical", "other"]
+
+# The description of a scripted incident, by type.
+INCIDENT_DESCRIPTIONS = {
+    "theft": "A person puts goods in a bag at the till.",
+    "intrusion": "A person climbs over the back fence after closing time.",
+    "violence": "Two people are fighting by the entrance.",
+    "vandalism": "A person sprays paint on the shop window.",
+    "fire_smoke": "Smoke rises from a bin beside the counter.",
+    "medical": "A person lies still on the floor between the shelves.",
+    "other": "A person is doing something a guard must see, by the door.",
+}
+
+
+class Incident:
+    """A scripted incident: which camera ("*" for every one), its type, confidence and description."""
+
+    def __init__(self, camera="*", kind="theft", confidence=0.91, description=None):
+        self.camera = camera or "*"
+        self.kind = kind or "theft"
+        self.confidence = 0.91 if confidence is None else confidence
+        self.description = description or INCIDENT_DESCRIPTIONS.get(self.kind, f"Possible {self.kind.replace('_', ' ')}, in the middle of the frame.")
+
+    @staticmethod
+    def parse(argument):
+        """From the argument of "incident:CAMERA:TYPE:CONFIDENCE" (every part optional)."""
+        parts = argument.split(":") if argument else []
+        camera = parts[0] if parts else "*"
+        kind = parts[1] if len(parts) > 1 else "theft"
+        confidence = float(parts[2]) if len(parts) > 2 and parts[2] else 0.91
+        return Incident(camera, kind, confidence)
+
+    @staticmethod
+    def from_json(body):
+        """From a /_control/incidents body; None (no standing incident) for null or {}."""
+        if not body:
+            return None
+        if not isinstance(body, dict):
+            raise ValueError("the body must be an object, or null")
+        confidence = body.get("confidence")
+        return Incident(body.get("camera"), body.get("type"), None if confidence is None else float(confidence), body.get("description"))
+
+    def applies_to(self, camera):
+        return self.camera == "*" or self.camera == camera
+
+    def verdict(self):
+        return {"incident_detected": True, "incident_type": self.kind, "confidence": self.confidence,
+                "description": self.description}
+
+    def to_json(self):
+        return {"camera": self.camera, "type": self.kind, "confidence": self.confidence, "description": self.description}
 
 
 def image_size(data):
@@ -120,6 +189,11 @@ class Stats:
             self.sums = {"prompt_tokens": 0, "cached_tokens": 0, "candidates_tokens": 0, "thoughts_tokens": 0,
                          "tool_use_tokens": 0, "total_tokens": 0, "image_tokens": 0}
             self.usage_responses = 0
+            self.incident_verdicts = 0
+
+    def add_incidents(self, count):
+        with self.lock:
+            self.incident_verdicts += count
 
     def add(self, status, fault, usage):
         with self.lock:
@@ -141,15 +215,17 @@ class Stats:
     def snapshot(self):
         with self.lock:
             return {"requests": self.requests, "by_status": dict(self.by_status), "by_fault": dict(self.by_fault),
-                    "usage_responses": self.usage_responses, **self.sums}
+                    "usage_responses": self.usage_responses, "incident_verdicts": self.incident_verdicts, **self.sums}
 
 
 class StandIn:
-    def __init__(self, api_key, rates, slow_seconds, seed):
+    def __init__(self, api_key, rates, slow_seconds, seed, incident_rate=0.05):
         self.api_key = api_key
         self.rates = rates
         self.slow_seconds = slow_seconds
+        self.incident_rate = incident_rate
         self.script = []
+        self.standing_incident = None
         self.lock = threading.Lock()
         self.random = random.Random(seed)
         self.stats = Stats()
@@ -221,6 +297,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_control/stats":
             self.send_json(200, self.server.standin.stats.snapshot())
+        elif self.path == "/_control/incidents":
+            incident = self.server.standin.standing_incident
+            self.send_json(200, incident.to_json() if incident else None)
         elif self.path == "/healthz":
             self.send_json(200, {"ok": True})
         else:
@@ -237,6 +316,7 @@ class Handler(BaseHTTPRequestHandler):
             standin.stats.reset()
             with standin.lock:
                 standin.script = []
+                standin.standing_incident = None
             return self.send_json(200, {"ok": True})
         if self.path == "/_control/script":
             with standin.lock:
@@ -245,6 +325,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_control/faults":
             standin.rates = parse_rates(json.loads(body or b'""'))
             return self.send_json(200, {"ok": True})
+        if self.path == "/_control/incidents":
+            try:
+                incident = Incident.from_json(json.loads(body or b"null"))
+            except (ValueError, TypeError) as error:
+                return self.send_json(400, error_body(400, "INVALID_ARGUMENT", f"bad incident: {error}"))
+            with standin.lock:
+                standin.standing_incident = incident
+            return self.send_json(200, {"ok": True, "incident": incident.to_json() if incident else None})
         path, _, query = self.path.partition("?")
         if "key=" in query:
             # Vigil must never put the key in the URL; a real server would accept it, this one refuses.
@@ -311,6 +399,13 @@ class Handler(BaseHTTPRequestHandler):
         if name == "slow":
             time.sleep(float(argument or standin.slow_seconds))
             name = "ok"
+        incident = standin.standing_incident
+        if name == "incident":
+            try:
+                incident = Incident.parse(argument)
+            except ValueError:
+                return self.answer(400, fault, error_body(400, "INVALID_ARGUMENT", f"bad scripted fault {fault}"))
+            name = "ok"
         if name == "429":
             delay = argument or "1s"
             return self.answer(429, fault, error_body(429, "RESOURCE_EXHAUSTED", f"You exceeded your current quota. Please retry in {delay}.", [
@@ -362,7 +457,7 @@ class Handler(BaseHTTPRequestHandler):
             usage["totalTokenCount"] = usage["promptTokenCount"] + thinking
             response["usageMetadata"] = usage
             return self.answer(200, fault, response, usage=usage)
-        answer = self.verdict_text(request, images) if name != "malformed" else "I looked at the picture and everything seems fine, probably."
+        answer = self.verdict_text(request, images, incident) if name != "malformed" else "I looked at the picture and everything seems fine, probably."
         candidates = text_tokens(answer)
         usage["candidatesTokenCount"] = candidates
         usage["candidatesTokensDetails"] = [{"modality": "TEXT", "tokenCount": candidates}]
@@ -435,24 +530,39 @@ class Handler(BaseHTTPRequestHandler):
             return 180 if budget < 0 else min(budget, 180)
         return 0
 
-    def verdict_text(self, request, images):
+    def verdict_text(self, request, images, scripted=None):
+        """The answer's text: one verdict, or one per camera id of a group; `scripted` (an Incident)
+        makes its camera's verdict that incident and every other one "none"."""
         schema = request.get("generationConfig", {}).get("responseJsonSchema") or request.get("generationConfig", {}).get("responseSchema") or {}
         properties = schema.get("properties", {})
         seed = hashlib.sha256(images[0][0] if images else b"").digest()
         chooser = random.Random(seed)
+        rate = self.server.standin.incident_rate
+        incidents = 0
 
-        def one_verdict():
-            incident = chooser.random() < 0.05
+        def one_verdict(camera):
+            nonlocal incidents
+            if scripted is not None:
+                if camera is None or scripted.applies_to(camera):
+                    incidents += 1
+                    return scripted.verdict()
+                return {"incident_detected": False, "incident_type": "none",
+                        "confidence": round(0.6 + chooser.random() * 0.39, 2), "description": "quiet"}
+            incident = chooser.random() < rate
             kind = chooser.choice(INCIDENT_TYPES[1:]) if incident else "none"
             description = (f"Possible {kind.replace('_', ' ')}: a person near the counter, lower left of the frame." if incident
                            else "quiet")
+            incidents += incident
             return {"incident_detected": incident, "incident_type": kind,
                     "confidence": round(0.6 + chooser.random() * 0.39, 2), "description": description}
 
         compact = (",", ":")
         if "incident_detected" in properties or not properties:
-            return json.dumps(one_verdict(), separators=compact)
-        return json.dumps({camera: one_verdict() for camera in properties}, separators=compact)
+            text = json.dumps(one_verdict(None), separators=compact)
+        else:
+            text = json.dumps({camera: one_verdict(camera) for camera in properties}, separators=compact)
+        self.server.standin.stats.add_incidents(incidents)
+        return text
 
 
 def parse_rates(text):
@@ -473,10 +583,14 @@ def main():
     parser.add_argument("--faults", default="", help="fault rates, such as 429=0.1,503=0.05")
     parser.add_argument("--slow-seconds", type=float, default=30)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--incident-rate", type=float, default=0.05,
+                        help="the chance that a verdict is a (random) incident; 0: never (default 0.05)")
     args = parser.parse_args()
     server = ThreadingHTTPServer((args.address, args.port), Handler)
     server.daemon_threads = True
-    server.standin = StandIn(args.api_key, parse_rates(args.faults), args.slow_seconds, args.seed)
+    if not 0 <= args.incident_rate <= 1:
+        sys.exit("gemini-standin: --incident-rate must be between 0 and 1")
+    server.standin = StandIn(args.api_key, parse_rates(args.faults), args.slow_seconds, args.seed, args.incident_rate)
     print(f"ready http://{args.address}:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)

@@ -87,11 +87,15 @@ struct RunCommand: AsyncParsableCommand {
             printError("vigil run: \(error)")
             throw ExitCode(ExitStatus.failure)
         }
+        let outbox = AlertOutbox(
+            spoolDirectory: configuration.database.spoolDirectory, node: ProcessInfo.processInfo.hostName, client: client, logger: logger)
+        let alerts = AlertCenter(configuration: configuration, outbox: outbox, logger: logger)
+        let sender = AlertSender(center: alerts, logger: logger)
         let path = global.configPath
         let systemd = SystemdNotifier()
         let cameraCount = configuration.cameras.filter(\.enabled).count
         let service = MonitoringService(
-            configuration: configuration, apiKey: key, ledger: ledger, database: client, prices: prices, logger: logger,
+            configuration: configuration, apiKey: key, ledger: ledger, database: client, prices: prices, logger: logger, alerts: alerts,
             shutdownGrace: shutdownGrace,
             reload: {
                 do {
@@ -116,10 +120,11 @@ struct RunCommand: AsyncParsableCommand {
                 logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"])
             })
         // Graceful shutdown runs in reverse order: the HTTP server stops first, then monitoring (its
-        // calls in flight finish and are recorded), and the ledger, first here, closes last.
+        // calls in flight finish and are recorded), then the alert sender (its attempts under way
+        // finish; the rest stay in the outbox), and the ledger, first here, closes last.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ledger), .init(service: service), .init(service: http)],
+                services: [.init(service: ledger), .init(service: sender), .init(service: service), .init(service: http)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -23,6 +23,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, MigrateCommand.self, InvoiceCommand.self, UsageCommand.self, PricesCommand.self,
             InvalidUsageCommand.self, RatesCommand.self, AnalyzeCommand.self, SnapshotCommand.self, CheckCommand.self, EstimateCommand.self,
+            IncidentsCommand.self, AlertsCommand.self,
         ]
     )
 }

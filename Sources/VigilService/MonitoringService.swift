@@ -36,7 +36,8 @@ package final class MonitoringService: Service {
     ///     (systemd `WATCHDOG=1`): a loop that hangs stops the pings and systemd restarts the service.
     package init(
         configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-        logger: Logger, shutdownGrace: Double = 20, reload: @escaping @Sendable () async -> VigilConfiguration?,
+        logger: Logger, alerts: AlertCenter? = nil, shutdownGrace: Double = 20,
+        reload: @escaping @Sendable () async -> VigilConfiguration?,
         ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
         heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}
     ) {
@@ -44,7 +45,7 @@ package final class MonitoringService: Service {
         self.events = stream
         self.supervisor = Supervisor(
             configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
-            events: continuation, logger: logger)
+            events: continuation, alerts: alerts, logger: logger)
         self.ledger = ledger
         self.database = database
         self.logger = logger
@@ -75,6 +76,7 @@ package final class MonitoringService: Service {
                 background.addTask { await self.publishMetricsPeriodically() }
                 background.addTask { await self.flushSceneGatePeriodically() }
                 background.addTask { await self.refreshBudgetsPeriodically() }
+                background.addTask { await self.watchCameraHealth() }
                 await tick()
                 background.cancelAll()
             }
@@ -204,6 +206,15 @@ package final class MonitoringService: Service {
             try? await Task.sleep(for: .seconds(5))
             if Task.isCancelled { return }
             await supervisor.refreshBudgets()
+        }
+    }
+
+    /// The cameras' liveness to the alert center every second (offline and back-online alerts).
+    private func watchCameraHealth() async {
+        guard let alerts = supervisor.alerts else { return }
+        while !Task.isCancelled {
+            await alerts.observe(await supervisor.cameraStatuses)
+            try? await Task.sleep(for: .seconds(1))
         }
     }
 

@@ -27,24 +27,34 @@ package actor Supervisor {
     private let sceneGate: SceneGate
     /// Clients' budgets: refreshed from PostgreSQL by ``refreshBudgets()``.
     private let budgetGate: BudgetGate
+    /// Where incidents, cameras' health and budget crossings become alerts; nil raises none.
+    package let alerts: AlertCenter?
 
     package init(
         configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-        events: AsyncStream<CaptureEvent>.Continuation, logger: Logger
+        events: AsyncStream<CaptureEvent>.Continuation, alerts: AlertCenter? = nil, logger: Logger
     ) {
         self.configuration = configuration
+        self.alerts = alerts
         self.plan = AnalysisPlan(configuration)
         self.apiKey = apiKey
         let sceneGate = SceneGate(configuration: configuration)
         self.sceneGate = sceneGate
         let budgetGate = BudgetGate(configuration: configuration, database: database, logger: logger)
+        if let alerts {
+            budgetGate.onCrossing = { crossing in
+                await alerts.budgetCrossed(
+                    client: crossing.client, month: crossing.month, level: crossing.event, spent: crossing.spent, limit: crossing.limit)
+            }
+        }
         self.budgetGate = budgetGate
+        var stages: [any AnalysisStage] = [SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger)]
+        if let alerts { stages.append(AlertStage(center: alerts)) }
         self.pipeline = AnalysisPipeline(
             gemini: GeminiClient(configuration: configuration.gemini, apiKey: apiKey, logger: logger),
             images: ImagePipeline(maxImageSide: configuration.analysis.maxImageSide, jpegQuality: configuration.analysis.jpegQuality),
             prices: prices, ledger: ledger, maxFrameAge: configuration.analysis.maxFrameAgeSeconds,
-            systemInstruction: configuration.gemini.systemPrompt,
-            stages: [SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger)], logger: logger)
+            systemInstruction: configuration.gemini.systemPrompt, stages: stages, evidence: alerts?.evidence, logger: logger)
         self.database = database
         self.events = events
         self.logger = logger
@@ -196,6 +206,7 @@ package actor Supervisor {
         plan = AnalysisPlan(new)
         sceneGate.configure(new)
         budgetGate.configure(new)
+        await alerts?.apply(new)
         if new.gemini != old.gemini {
             pipeline.gemini = GeminiClient(configuration: new.gemini, apiKey: apiKey, logger: logger)
             pipeline.systemInstruction = new.gemini.systemPrompt

@@ -5,6 +5,7 @@ import VigilCore
 import VigilTestSupport
 
 @testable import VigilGemini
+@testable import VigilCurl
 
 /// The client against a stand-in that answers like a broken or hostile server, over real HTTP
 /// through libcurl. Whatever comes back, the client returns an outcome (it never traps), and the

@@ -3,6 +3,7 @@ import Testing
 import VigilCore
 
 @testable import VigilGemini
+@testable import VigilCurl
 
 /// TokenUsage arithmetic at the edges of `Int`: nothing traps, sums saturate, and an overflowing
 /// sum is never "consistent". Pure: no server.

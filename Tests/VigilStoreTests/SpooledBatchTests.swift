@@ -102,6 +102,23 @@ struct SpooledBatchTests {
         + "{\"c1\",\"c2\",\"c4\"}\n"
         + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\n"
 
+    /// A format-5 segment: format 4's usage fields, and the verdict's evidence picture after its
+    /// analysis text.
+    static let formatFiveSegment =
+        "vigil-usage-spool 5 rows=1 verdicts=1\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\t1790000000250000\tacme\tfloor\tgroup\t/v1beta/models/gemini-2.5-flash:generateContent\t"
+        + "POST\t200\tgemini-2.5-flash\tgemini-2.5-flash\tresp-1\t345\t191\t80\t141\t0\t566\t258\tf\tt\t\\N\tSTOP\t2\t812\t"
+        + "0.00060443\t7\t{11111111-2222-3333-4444-555555555555}\t4\t1536\t864\tpromptTokenCount is -500\t{\"promptTokenCount\": -500}\t\\N\t"
+        + "{\"c1\",\"c2\",\"c4\"}\n"
+        + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\t/var/lib/vigil/evidence/2026-09-21/0190d3b2.jpg\n"
+
+    /// The record of ``formatFiveSegment``.
+    static func formatFiveRecord() -> UsageRecord {
+        var record = formatFourRecord()
+        record.verdicts[0].evidencePath = "/var/lib/vigil/evidence/2026-09-21/0190d3b2.jpg"
+        return record
+    }
+
     /// The record of ``formatFourSegment``.
     static func formatFourRecord() -> UsageRecord {
         var record = formatTwoRecord()
@@ -112,20 +129,25 @@ struct SpooledBatchTests {
     }
 
     /// The field order is the spool format: format 3 is format 2's 30 fields, then the invalid-usage
-    /// reason, the raw usage and the outcome; format 4 adds the cameras in the image. This version
-    /// writes format 4, byte for byte, and a segment of any format reads back as written.
+    /// reason, the raw usage and the outcome; format 4 adds the cameras in the image, format 5 a
+    /// verdict's evidence. This version writes format 5, byte for byte, and a segment of any format
+    /// reads back as written.
     @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
-        for (format, segment) in [(2, Self.formatTwoSegment), (3, Self.formatThreeSegment), (4, Self.formatFourSegment)] {
+        let segments = [(2, Self.formatTwoSegment), (3, Self.formatThreeSegment), (4, Self.formatFourSegment), (5, Self.formatFiveSegment)]
+        for (format, segment) in segments {
             let batch = try SpooledBatch(fileContents: Array(segment.utf8))
             #expect(batch.format == format && batch.rows == 1 && batch.verdictCount == 1)
             #expect(String(decoding: batch.fileContents, as: UTF8.self) == segment)
             let fields = batch.usage.split(separator: 0x0A)[0].split(separator: 0x09, omittingEmptySubsequences: false)
             #expect(fields.count == LedgerBatch.usageColumnCount[format])
+            let verdictFields = batch.verdicts.split(separator: 0x0A)[0].split(separator: 0x09, omittingEmptySubsequences: false)
+            #expect(verdictFields.count == LedgerBatch.verdictColumnCount[format])
         }
         #expect(LedgerBatch.usageColumns.count == LedgerBatch.usageColumnCount[SpooledBatch.currentFormat])
+        #expect(LedgerBatch.verdictColumns.count == LedgerBatch.verdictColumnCount[SpooledBatch.currentFormat])
 
-        let written = String(decoding: LedgerBatch.encode([Self.formatFourRecord()]).fileContents, as: UTF8.self)
-        #expect(written == Self.formatFourSegment)
+        let written = String(decoding: LedgerBatch.encode([Self.formatFiveRecord()]).fileContents, as: UTF8.self)
+        #expect(written == Self.formatFiveSegment)
         #expect(throws: SpooledBatchError.self) {
             try SpooledBatch(fileContents: Array(Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 9 rows").utf8))
         }

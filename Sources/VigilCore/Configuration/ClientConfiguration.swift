@@ -20,10 +20,13 @@ package struct ClientConfiguration: Sendable, Equatable {
     package var address: [String]
     /// The client's VAT identification number.
     package var vatID: String?
+    /// The client's own alert destinations and rule overrides; nil has none (the operator's apply).
+    package var alerts: ClientAlertsConfiguration?
 
     package init(
         id: String, name: String, email: String? = nil, timeZone: String = "UTC", plan: BillingPlan = BillingPlan(),
-        budget: BudgetConfiguration? = nil, legalName: String? = nil, address: [String] = [], vatID: String? = nil
+        budget: BudgetConfiguration? = nil, legalName: String? = nil, address: [String] = [], vatID: String? = nil,
+        alerts: ClientAlertsConfiguration? = nil
     ) {
         self.id = id
         self.name = name
@@ -34,9 +37,10 @@ package struct ClientConfiguration: Sendable, Equatable {
         self.legalName = legalName
         self.address = address
         self.vatID = vatID
+        self.alerts = alerts
     }
 
-    static let keys = ["id", "name", "email", "time_zone", "plan", "budget", "legal_name", "address", "vat_id"]
+    static let keys = ["id", "name", "email", "time_zone", "plan", "budget", "legal_name", "address", "vat_id", "alerts"]
 
     static func read(_ object: ConfigurationObject) -> ClientConfiguration? {
         let id = object.identifier("id")
@@ -60,10 +64,11 @@ package struct ClientConfiguration: Sendable, Equatable {
         let legalName = object.string("legal_name")
         let address = object.strings("address") ?? []
         let vatID = object.string("vat_id")
+        let alerts = ClientAlertsConfiguration.read(object.object("alerts", keys: ClientAlertsConfiguration.keys))
         guard let id, let name else { return nil }
         return ClientConfiguration(
             id: id, name: name, email: email, timeZone: timeZone, plan: plan, budget: budget, legalName: legalName, address: address,
-            vatID: vatID)
+            vatID: vatID, alerts: alerts)
     }
 }
 

@@ -13,12 +13,15 @@ package struct VigilConfiguration: Sendable, Equatable {
     package var groups: [GroupConfiguration]
     /// The seller, payment terms and numbering of invoices.
     package var billing: BillingConfiguration
+    /// Alerts: rules, destinations, retries and evidence. All defaults when the file has no `alerts`.
+    package var alerts: AlertsConfiguration
 
     package init(
         database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
         analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
         http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
-        cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = [], billing: BillingConfiguration = BillingConfiguration()
+        cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = [], billing: BillingConfiguration = BillingConfiguration(),
+        alerts: AlertsConfiguration = AlertsConfiguration()
     ) {
         self.database = database
         self.gemini = gemini
@@ -29,6 +32,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         self.cameras = cameras
         self.groups = groups
         self.billing = billing
+        self.alerts = alerts
     }
 
     /// The client with this id, if configured.
@@ -36,14 +40,24 @@ package struct VigilConfiguration: Sendable, Equatable {
     /// The camera with this id, if configured.
     package func camera(_ id: String) -> CameraConfiguration? { cameras.first { $0.id == id } }
 
-    /// Every secret the configuration holds (RTSP passwords, the database password), for a ``SecretRedactor``.
+    /// The alert rules for a client's incidents: the operator's (`alerts`) with those the client
+    /// overrides (`clients[].alerts`); the operator's alone for nil or an unknown client.
+    package func alertRules(for clientID: String?) -> AlertRules {
+        guard let clientID, let overrides = client(clientID)?.alerts else { return alerts.rules }
+        return alerts.rules.overridden(by: overrides)
+    }
+
+    /// Every secret the configuration holds (RTSP passwords, the database password, webhook
+    /// secrets, the SMTP password), for a ``SecretRedactor``.
     package var secrets: [String] {
         var secrets = cameras.flatMap(\.url.secrets)
         if let url = database.url, let password = DatabasePassword.extract(from: url) { secrets.append(password) }
+        secrets += alerts.secrets
+        secrets += clients.flatMap { $0.alerts?.webhooks.map(\.secret) ?? [] }
         return secrets
     }
 
-    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing"]
+    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing", "alerts"]
 
     /// Reads and cross-checks a whole document, reporting problems to `reader`.
     static func read(_ root: JSONNode, reader: ConfigurationReader) -> VigilConfiguration? {
@@ -56,6 +70,8 @@ package struct VigilConfiguration: Sendable, Equatable {
             http: HTTPConfiguration.read(object.object("http", keys: HTTPConfiguration.keys)),
             billing: BillingConfiguration.read(object.object("billing", keys: BillingConfiguration.keys))
         )
+        let alerts = object.object("alerts", keys: AlertsConfiguration.keys)
+        configuration.alerts = AlertsConfiguration.read(alerts)
         let clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
         let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
         let groups = readList(object, "groups", required: false, keys: GroupConfiguration.keys, GroupConfiguration.read)
@@ -68,6 +84,11 @@ package struct VigilConfiguration: Sendable, Equatable {
                 hint: "add at least one client: {\"id\": \"acme\", \"name\": \"Acme Ltd\"}")
         }
         crossCheck(configuration, clients: clients, cameras: cameras, groups: groups, reader: reader)
+        if alerts?.has("smtp") != true {
+            for client in clients where client.value.alerts?.emailTo.isEmpty == false {
+                AlertsConfiguration.reportEmailWithoutSMTP(at: "\(client.path).alerts.email_to", line: client.line, reader: reader)
+            }
+        }
         return configuration
     }
 

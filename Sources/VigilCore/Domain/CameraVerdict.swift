@@ -18,10 +18,13 @@ package struct CameraVerdict: Sendable, Equatable, Codable {
     package var frameCount: Int
     /// The model's answer text the verdict was parsed from.
     package var analysisText: String?
+    /// The JPEG that was sent, kept on disk because this verdict is an incident (for a group, the
+    /// whole tile: ``quadrant`` says which part is this camera's); nil otherwise.
+    package var evidencePath: String?
 
     package init(
         cameraID: String, quadrant: Int? = nil, incidentDetected: Bool, incidentType: String, confidence: String? = nil,
-        description: String, frameSize: String? = nil, frameCount: Int = 1, analysisText: String? = nil
+        description: String, frameSize: String? = nil, frameCount: Int = 1, analysisText: String? = nil, evidencePath: String? = nil
     ) {
         self.cameraID = cameraID
         self.quadrant = quadrant
@@ -32,5 +35,6 @@ package struct CameraVerdict: Sendable, Equatable, Codable {
         self.frameSize = frameSize
         self.frameCount = frameCount
         self.analysisText = analysisText
+        self.evidencePath = evidencePath
     }
 }

@@ -1,6 +1,7 @@
 package import Foundation
 package import Logging
 package import VigilCore
+import VigilCurl
 
 /// Asks Gemini for verdicts over real HTTP (libcurl), retrying as ``RetryPolicy`` says.
 ///
@@ -161,7 +162,7 @@ package final class GeminiClient: Sendable {
         case .success(let response) where response.status != 200:
             let error = GeminiErrorBody.parse(response.body)
             return .http(
-                status: response.status, retryDelay: error?.retryDelaySeconds ?? response.retryAfterSeconds,
+                status: response.status, retryDelay: error?.retryDelaySeconds ?? response.retryAfter.flatMap { RetryDelayParser.retryAfterSeconds($0, now: response.receivedAt) },
                 dailyQuota: error?.isDailyQuota ?? false)
         case .success:
             return .unusableAnswer

@@ -28,11 +28,13 @@ package struct AnalysisPipeline: Sendable {
     package var systemInstruction: String?
     /// Run in order at each point of the analysis.
     package var stages: [any AnalysisStage]
+    /// Where the picture behind an incident verdict is kept; nil keeps none.
+    package var evidence: EvidenceStore?
     package var logger: Logger
 
     package init(
         gemini: GeminiClient, images: ImagePipeline, prices: PriceBook, ledger: UsageLedger?, maxFrameAge: Double,
-        systemInstruction: String?, stages: [any AnalysisStage] = [], logger: Logger
+        systemInstruction: String?, stages: [any AnalysisStage] = [], evidence: EvidenceStore? = nil, logger: Logger
     ) {
         self.gemini = gemini
         self.images = images
@@ -41,6 +43,7 @@ package struct AnalysisPipeline: Sendable {
         self.maxFrameAge = maxFrameAge
         self.systemInstruction = systemInstruction
         self.stages = stages
+        self.evidence = evidence
         self.logger = logger
     }
 
@@ -108,6 +111,9 @@ package struct AnalysisPipeline: Sendable {
                 continue
             }
             attempt.verdicts = attempt.verdicts.map { Self.sized($0, frameSizes) }
+            if let verdicts = attempt.verdicts {
+                attempt.verdicts = await keepEvidence(verdicts, image: image, requestID: intent.requestID, label: sample.label)
+            }
             let record = UsageRecordFactory.record(
                 attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, prices: prices,
                 requestID: intent.requestID)
@@ -118,10 +124,36 @@ package struct AnalysisPipeline: Sendable {
             for stage in stages { await stage.recorded(record, attempt: attempt, sample: sample, spooled: spooled) }
         }
         var outcome = call.outcome
-        outcome.verdicts = outcome.verdicts.map { Self.sized($0, frameSizes) }
+        let evidencePaths = Dictionary(
+            (records.last?.verdicts ?? []).compactMap { verdict in verdict.evidencePath.map { (verdict.cameraID, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        outcome.verdicts = outcome.verdicts.map { verdicts in
+            Self.sized(verdicts, frameSizes).map { verdict in
+                var kept = verdict
+                kept.evidencePath = evidencePaths[verdict.cameraID]
+                return kept
+            }
+        }
         let completed = CompletedAnalysis(sample: sample, outcome: outcome, records: records)
         for stage in stages { await stage.finished(completed) }
         return .completed(completed)
+    }
+
+    /// `verdicts` with the path of the picture kept as their evidence, when any is an incident. A
+    /// picture that cannot be kept is logged; the verdicts are recorded without it.
+    private func keepEvidence(_ verdicts: [CameraVerdict], image: SampledImage, requestID: String, label: String) async -> [CameraVerdict] {
+        guard let evidence, verdicts.contains(where: \.incidentDetected) else { return verdicts }
+        switch await evidence.keep(image.jpeg, requestID: requestID, at: Date()) {
+        case .success(let path):
+            return verdicts.map { verdict in
+                var kept = verdict
+                if verdict.incidentDetected { kept.evidencePath = path }
+                return kept
+            }
+        case .failure(let error):
+            logger.error("\(label) the incident's picture could not be kept", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            return verdicts
+        }
     }
 
     /// Hands `record` to the ledger; false when it could not be made durable (logged as lost).

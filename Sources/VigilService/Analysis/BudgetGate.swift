@@ -34,6 +34,9 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
     private var recentCosts = RecentCallCosts()
     private let database: DatabaseClient
     private let logger: Logger
+    /// Told of each crossing this daemon recorded first (the alert of kind `budget`). Set before
+    /// the first ``refresh(at:)``.
+    package var onCrossing: (@Sendable (BudgetCrossing) async -> Void)?
 
     package init(configuration: VigilConfiguration, database: DatabaseClient, logger: Logger) {
         self.database = database
@@ -186,7 +189,11 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
                     let recorded = try await repository.record(
                         client: client, month: query.month, event: crossing.event, limit: crossing.limit, spent: crossing.spent)
                     markAnnounced(crossing.key)
-                    if recorded { logger.warning("\(crossing.message)", metadata: crossing.metadata) }
+                    if recorded {
+                        logger.warning("\(crossing.message)", metadata: crossing.metadata)
+                        await onCrossing?(
+                            BudgetCrossing(client: client, month: query.month, event: crossing.event, spent: crossing.spent, limit: crossing.limit))
+                    }
                 } catch {
                     logger.debug("cannot record a budget crossing yet", metadata: ["client": "\(client)", "error": "\(error)"])
                 }

@@ -65,7 +65,7 @@ enum LedgerBatch {
 
     /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
     /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
-    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34]
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34, 5: 34]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
     /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row,
@@ -81,7 +81,11 @@ enum LedgerBatch {
         .init("frame_size", "text", as: "v.frame_size") { $0.field($1.verdict.frameSize) },
         .init("frame_count", "integer", as: "v.frame_count") { $0.field($1.verdict.frameCount) },
         .init("analysis_text", "text", as: "v.analysis_text") { $0.field($1.verdict.analysisText) },
+        .init("evidence_path", "text", as: "v.evidence_path") { $0.field($1.verdict.evidencePath) },
     ]
+
+    /// How many of ``verdictColumns`` a spool line of each format holds (format 5 added the evidence).
+    static let verdictColumnCount: [Int: Int] = [2: 10, 3: 10, 4: 10, 5: 11]
 
     /// The temporary tables the batches are copied into; emptied by every commit.
     static let createIncoming =
@@ -177,8 +181,10 @@ enum LedgerBatch {
                 let names = usageColumns.prefix(count).map(\.name).joined(separator: ", ")
                 try connection.copy("COPY vigil_incoming_usage (\(names)) FROM STDIN", from: group.map(\.usage))
             }
-            if batches.contains(where: { $0.verdictCount > 0 }) {
-                try connection.copy("COPY vigil_incoming_verdicts FROM STDIN", from: batches.map(\.verdicts))
+            for (format, group) in Dictionary(grouping: batches.filter { $0.verdictCount > 0 }, by: \.format).sorted(by: { $0.key < $1.key }) {
+                let count = verdictColumnCount[format] ?? verdictColumns.count
+                let names = verdictColumns.prefix(count).map(\.name).joined(separator: ", ")
+                try connection.copy("COPY vigil_incoming_verdicts (\(names)) FROM STDIN", from: group.map(\.verdicts))
             }
             try connection.query(insertClients)
             return try connection.query(insertRows).first?.int("rows") ?? 0

@@ -231,32 +231,16 @@ final class UsageSpool: @unchecked Sendable {
         return nil
     }
 
-    /// Writes `bytes` to a new file at `path` and fsyncs it; returns the failure, if any.
     private static func writeDurably(_ bytes: [UInt8], to path: String) -> String? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            offset += written
-        }
-        return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
+        DurableFile.write(bytes, to: path)
     }
 
     private func syncDirectory() {
-        Self.syncDirectory(directory)
+        DurableFile.syncDirectory(directory)
     }
 
     private static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
+        DurableFile.syncDirectory(path)
     }
 }
 

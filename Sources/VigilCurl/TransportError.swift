@@ -12,7 +12,8 @@ package struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     package var kind: Kind
-    /// libcurl's message (it never contains the API key, which travels in a header).
+    /// libcurl's message (it never contains a key or secret, which travel in headers; it may name
+    /// the URL's host).
     package var message: String
     /// Whether any of the request was sent, so the server may have seen (and billed) it.
     package var requestSent: Bool
@@ -20,4 +21,11 @@ package struct TransportError: Error, Sendable, CustomStringConvertible {
     package var statusCode: Int? = nil
 
     package var description: String { message }
+
+    package init(kind: Kind, message: String, requestSent: Bool, statusCode: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.requestSent = requestSent
+        self.statusCode = statusCode
+    }
 }

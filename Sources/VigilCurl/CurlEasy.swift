@@ -27,7 +27,7 @@ import Foundation
 /// `Content-Length` above it before any body comes). Between requests the handle keeps no body
 /// buffer: the one filled is handed to the response, so one large answer does not keep its
 /// megabytes for the life of the thread.
-final class CurlEasy {
+package final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
     private var body: [UInt8] = []
     private var bodyLimit = Int.max
@@ -38,15 +38,15 @@ final class CurlEasy {
     private var resendRefused = false
 
     /// The capacity of the body buffer the handle holds between requests (0: none).
-    var retainedBufferCapacity: Int { body.capacity }
+    package var retainedBufferCapacity: Int { body.capacity }
 
     /// The capacity reserved for a response body before it arrives: a verdict answer fits.
-    static let initialBodyCapacity = 16_384
+    package static let initialBodyCapacity = 16_384
 
     /// One-time global initialisation, before any thread creates a handle.
     static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    init?() {
+    package init?() {
         _ = Self.globalInit
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
@@ -62,7 +62,7 @@ final class CurlEasy {
     ///   - connectTimeout, totalTimeout: seconds.
     ///   - maxResponseBytes: most body bytes (decoded) accepted; a longer body fails the request
     ///     with ``TransportError/Kind/responseTooLarge``.
-    func post(
+    package func post(
         url: String, headers: [String], body requestBody: [UInt8], connectTimeout: Double, totalTimeout: Double,
         maxResponseBytes: Int
     ) -> Result<HTTPResponse, TransportError> {
@@ -169,7 +169,7 @@ final class CurlEasy {
             case CURLE_WRITE_ERROR where bodyTooLarge, CURLE_FILESIZE_EXCEEDED:
                 kind = .responseTooLarge
                 requestSent = true
-                message = "the response body is larger than gemini.max_response_bytes (\(bodyLimit) bytes); transfer abandoned"
+                message = "the response body is larger than the limit (\(bodyLimit) bytes); transfer abandoned"
             case CURLE_SEND_FAIL_REWIND where resendRefused:
                 // The request went out whole or in part on a kept-alive connection that then closed
                 // without an answer; libcurl wanted to send it again and was not let.
@@ -181,7 +181,6 @@ final class CurlEasy {
             return .failure(
                 TransportError(kind: kind, message: message, requestSent: requestSent, statusCode: status > 0 ? status : nil))
         }
-        let retryAfterSeconds = retryAfter.flatMap { RetryDelayParser.retryAfterSeconds($0, now: Date()) }
-        return .success(HTTPResponse(status: status, body: body, retryAfterSeconds: retryAfterSeconds))
+        return .success(HTTPResponse(status: status, body: body, retryAfter: retryAfter, receivedAt: Date()))
     }
 }

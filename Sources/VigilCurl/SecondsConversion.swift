@@ -1,7 +1,7 @@
 /// Conversions of a number of seconds held in a `Double` into the types whose initialisers trap
 /// on NaN, infinities or overflow (`Duration`, `Int`).
 ///
-/// Every such conversion in VigilGemini goes through here, so a value that came from the network
+/// Every such conversion in VigilCurl and VigilGemini goes through here, so a value that came from the network
 /// or a clock can never stop the process: NaN and negatives become 0, anything larger than the
 /// bound (+∞ included) becomes the bound.
 package enum SecondsConversion {

@@ -3,10 +3,10 @@ import VigilCore
 
 /// Sends HTTP POSTs through libcurl on a fixed number of threads of its own.
 ///
-/// The number of threads is the concurrency bound (`gemini.max_concurrent_requests`): each owns
+/// The number of threads is the concurrency bound (for Gemini, `gemini.max_concurrent_requests`): each owns
 /// one reused easy handle and so one kept-alive connection. Requests beyond the bound wait in
 /// arrival order. No libcurl call ever runs on Swift's cooperative pool.
-final class HTTPTransport: Sendable {
+package final class HTTPTransport: Sendable {
     /// The easy handles, one per thread of ``workers`` and used by that thread only (nil when
     /// libcurl could not make one: requests on that thread then fail as transport errors).
     private final class Handles: @unchecked Sendable {
@@ -17,8 +17,8 @@ final class HTTPTransport: Sendable {
     private let workers: WorkerPool
     private let handles: Handles
 
-    init(concurrency: Int) {
-        workers = WorkerPool(name: "vigil-http", threads: concurrency)
+    package init(concurrency: Int, name: String = "vigil-http") {
+        workers = WorkerPool(name: name, threads: concurrency)
         handles = Handles(count: workers.threads)
     }
 
@@ -27,15 +27,15 @@ final class HTTPTransport: Sendable {
     }
 
     /// How many requests may be in flight at once.
-    var concurrency: Int { workers.threads }
+    package var concurrency: Int { workers.threads }
 
     /// Requests currently being sent or waiting for a thread.
-    var inFlight: Int { workers.busy }
+    package var inFlight: Int { workers.busy }
 
     /// POSTs `body` and returns the response (any status), or why none came. At most one request
     /// goes on the wire (libcurl's own re-sends are stopped, see ``CurlEasy``), and a body longer
     /// than `maxResponseBytes` fails as ``TransportError/Kind/responseTooLarge``.
-    func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int) async
+    package func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int) async
         -> Result<HTTPResponse, TransportError>
     {
         let handles = self.handles
