@@ -96,11 +96,12 @@ extension AlertMailContent {
             switch alert.kind {
             case .incident:
                 let type = details.text("incident_type").map(Self.incidentTypeName)
-                headline = type.map { "Incident: \(Self.short($0)) at \(cameraShown)\(clientSuffix)" }
+                headline =
+                    type.map { "Incident: \(Self.short($0)) at \(cameraShown)\(clientSuffix)" }
                     ?? "Incident at \(cameraShown)\(clientSuffix)"
                 addPlace(alert: alert, context: context, camera: camera, client: client)
                 if let quadrant = details.quadrant { facts.append(("Quadrant", quadrant)) }
-                if let type { facts.append(("Incident", type)) }
+                if let type { facts.append(("Type", type)) }
                 if let confidence = details.text("confidence") { facts.append(("Confidence", confidence)) }
                 quote = details.text("description")
                 if let suppressed = details.int("suppressed"), suppressed > 0 {

@@ -49,13 +49,14 @@ package struct MailMessage: Sendable, Equatable {
     /// The most characters of a body line, CRLF not counted (RFC 2045's limit for both encodings).
     static let bodyLineLimit = 76
 
-    /// The alert's id with only letters, digits, `-`, `.` and `_` kept (at most 64 of them), for the
-    /// places an id is written unquoted: `alert` if nothing is left.
+    /// The alert's id with only letters, digits, `-`, `.` and `_` kept (at most 48 of them, so every
+    /// line it is written on stays short), for the places an id is written unquoted: `alert` if
+    /// nothing is left.
     var safeID: String {
         let kept = id.unicodeScalars.filter {
             $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "." || $0 == "_")
         }
-        let text = String(String.UnicodeScalarView(kept.prefix(64)))
+        let text = String(String.UnicodeScalarView(kept.prefix(48)))
         return text.isEmpty ? "alert" : text
     }
 
@@ -101,9 +102,9 @@ package struct MailMessage: Sendable, Equatable {
         lines.append("")
         if let jpeg {
             lines.append("--" + mixedBoundary)
-            lines.append("Content-Type: image/jpeg; name=\"\(attachmentName)\"")
+            lines.append("Content-Type: image/jpeg;\r\n name=\"\(attachmentName)\"")
             lines.append("Content-Transfer-Encoding: base64")
-            lines.append("Content-Disposition: attachment; filename=\"\(attachmentName)\"")
+            lines.append("Content-Disposition: attachment;\r\n filename=\"\(attachmentName)\"")
             lines.append("")
             lines.append(Self.base64Lines(jpeg))
         }
@@ -213,7 +214,8 @@ package struct MailMessage: Sendable, Equatable {
         }
         let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
         let month = months[((parts.month ?? 1) - 1 + 12) % 12]
-        return "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        return
+            "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 
     // MARK: Body encodings

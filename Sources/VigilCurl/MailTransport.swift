@@ -33,7 +33,9 @@ package final class MailTransport: Sendable {
     ///   - username, password: for SMTP AUTH (nil username: no AUTH). The password is given to
     ///     libcurl as an option, never put into the URL, and never appears in a ``MailError``.
     ///   - requireTLS: only send over TLS: with an `smtp://` URL the server must offer STARTTLS, or
-    ///     nothing is sent. Without it, STARTTLS is still used whenever the server offers it.
+    ///     nothing is sent (not even the login). Without it, STARTTLS is still used whenever the
+    ///     server offers it, but a server that does not offer it gets the message, and the login
+    ///     (AUTH PLAIN or LOGIN: the password readable on the wire), in the clear.
     ///   - from: the envelope sender (`MAIL FROM`), a bare address.
     ///   - recipients: the envelope recipients (`RCPT TO`), bare addresses; at least one.
     ///   - connectTimeout, totalTimeout: seconds, for the connection and for the whole session.
@@ -90,8 +92,9 @@ package struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The SMTP reply code that failed the session (`535`, `550`, `421`, ...), when the server sent
     /// one (400 or above).
     package var code: Int?
-    /// libcurl's description (`RCPT failed: 550`, `Authentication failed: 535`, `Failed to connect
-    /// to 127.0.0.1 port 25 after 0 ms: Couldn't connect to server`).
+    /// libcurl's description, with the reply code when libcurl left it out (`RCPT failed: 550`,
+    /// `Login denied (SMTP 535)`, `STARTTLS not supported.`, `Failed to connect to 127.0.0.1 port 25
+    /// after 0 ms: Couldn't connect to server`). Any occurrence of the password is masked.
     package var message: String
 
     package var description: String { message }
@@ -119,8 +122,11 @@ package struct MailError: Error, Sendable, Equatable, CustomStringConvertible {
         case CURLE_URL_MALFORMAT.rawValue, CURLE_UNSUPPORTED_PROTOCOL.rawValue: permanent = true
         default: permanent = false
         }
+        let code = reply >= 400 ? reply : nil
         var text = message
+        // libcurl says `Login denied` for a refused AUTH, without the server's reply.
+        if let code, !text.contains(String(code)) { text += " (SMTP \(code))" }
         if let password, !password.isEmpty { text = SecretRedactor(secrets: [password]).redact(text) }
-        return MailError(permanent: permanent, code: reply >= 400 ? reply : nil, message: text)
+        return MailError(permanent: permanent, code: code, message: text)
     }
 }

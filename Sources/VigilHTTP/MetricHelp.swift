@@ -21,6 +21,10 @@ package enum MetricHelp {
         "vigil_budget_spent_ratio":
             "Provider cost of the client's calls this calendar month over its monthly budget limit (1 = at the limit).",
         "vigil_budget_paused": "1 while the client's calls are paused at its monthly budget limit, else 0.",
+        // Alerts (VigilService `AlertCenter`, `AlertSender`).
+        "vigil_alerts_total":
+            "Alert delivery attempts by kind, channel (webhook, email; none for an incident the cooldown suppressed) and outcome (delivered, retry, failed, suppressed).",
+        "vigil_alerts_pending": "Alert deliveries not yet delivered nor given up, in PostgreSQL and in the spool.",
         "vigil_skipped_ticks_total": "Samples not taken, by source and reason (in_flight: the last call still runs; no_frame).",
         // Cameras (`DaemonMetrics.cameras`).
         "vigil_camera_up": "1 while the camera's stream is live, else 0.",

@@ -59,6 +59,17 @@ package enum DaemonMetrics {
         Gauge(label: "vigil_budget_paused", dimensions: [("client", client)]).record(paused ? 1 : 0)
     }
 
+    /// One alert delivery attempt (`channel` `webhook` or `email`; outcome `delivered`, `retry`,
+    /// `failed`), or an incident the cooldown held back (`channel` `none`, outcome `suppressed`).
+    package static func alert(kind: String, channel: String, outcome: String) {
+        Counter(label: "vigil_alerts_total", dimensions: [("kind", kind), ("channel", channel), ("outcome", outcome)]).increment()
+    }
+
+    /// Alert deliveries neither delivered nor given up.
+    package static func alertsPending(_ count: Int) {
+        Gauge(label: "vigil_alerts_pending").record(count)
+    }
+
     /// A verdict that reported an incident, by camera and incident type.
     package static func incident(_ camera: String, type: String) {
         Counter(label: "vigil_incidents_total", dimensions: [("camera", camera), ("type", type)]).increment()

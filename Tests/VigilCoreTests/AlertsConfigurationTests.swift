@@ -141,7 +141,7 @@ struct AlertsConfigurationTests {
         (#"{"webhooks": [{"url": "ftp://h/x", "secret": "x"}]}"#, "alerts.webhooks[0].url", "scheme 'ftp', not http or https — write it like"),
         (#"{"webhooks": [{"url": "https:///x", "secret": "x"}]}"#, "alerts.webhooks[0].url", "has no host"),
         (#"{"webhooks": [{"url": "not a url", "secret": "x"}]}"#, "alerts.webhooks[0].url", "is not a URL — write it like"),
-        (#"{"webhooks": [{"url": "https://h/x"}]}"#, "alerts.webhooks[0].secret_file", "is missing: a webhook needs a secret — add \"secret_file\""),
+        (#"{"webhooks": [{"url": "https://h/x"}]}"#, "alerts.webhooks[0].secret_file", "is missing: a webhook needs a secret to sign its requests — add \"secret_file\""),
         (#"{"webhooks": [{"url": "https://h/x", "secret": ""}]}"#, "alerts.webhooks[0].secret", "is empty — give it a value"),
         (
             #"{"webhooks": [{"url": "https://h/x", "secret": "x", "secret_file": "/etc/vigil/s"}]}"#, "alerts.webhooks[0].secret_file",

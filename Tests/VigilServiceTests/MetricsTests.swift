@@ -49,6 +49,8 @@ struct MetricsTests {
         DaemonMetrics.incident("every-family-camera", type: "theft")
         DaemonMetrics.sceneGateSkipped("floor")
         DaemonMetrics.budget("every-family", ratio: 0.42, paused: false)
+        DaemonMetrics.alert(kind: "incident", channel: "webhook", outcome: "delivered")
+        DaemonMetrics.alertsPending(0)
         var camera = CameraStatus(cameraID: "every-family-camera", state: .live, decodeMode: .allFrames)
         camera.reconnects = 1
         camera.packets = 900

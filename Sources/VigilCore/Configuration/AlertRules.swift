@@ -6,8 +6,8 @@ package struct AlertRules: Sendable, Equatable {
     package var minConfidence: Double
     /// The incident types that alert, lowercase; nil alerts on every type but `none`. Never holds `none`.
     package var incidentTypes: Set<String>?
-    /// Seconds after an alert during which the same camera or group does not alert again for the
-    /// same incident type. Default 300; 0 alerts on every verdict.
+    /// Seconds after an alert during which the same camera does not alert again for the same
+    /// incident type. Default 300; 0 alerts on every verdict that passes.
     package var cooldownSeconds: Int
 
     package static let defaultMinConfidence = 0.6

@@ -180,7 +180,8 @@ package final class GeminiClient: Sendable {
         switch result {
         case .failure(let error):
             report.reachedServer = error.requestSent
-            let message = redactor.redact(error.message)
+            var message = redactor.redact(error.message)
+            if error.kind == .responseTooLarge { message += " (gemini.max_response_bytes)" }
             let kind: GeminiFailure.Kind =
                 switch error.kind {
                 case .timeout: .timeout

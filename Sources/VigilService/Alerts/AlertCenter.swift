@@ -1,6 +1,5 @@
 package import Foundation
 package import Logging
-import Metrics
 package import VigilAlerts
 package import VigilCapture
 package import VigilCore
@@ -80,8 +79,7 @@ package actor AlertCenter {
             guard rules.alerts(incidentType: verdict.incidentType, confidence: confidence) else { continue }
             switch cooldown.decide(camera: verdict.cameraID, type: verdict.incidentType, at: time, cooldownSeconds: rules.cooldownSeconds) {
             case .suppress(let count):
-                Counter(label: "vigil_alerts_total", dimensions: [("kind", "incident"), ("channel", "none"), ("outcome", "suppressed")])
-                    .increment()
+                DaemonMetrics.alert(kind: "incident", channel: "none", outcome: "suppressed")
                 logger.info(
                     "incident alert suppressed by the cooldown",
                     metadata: [

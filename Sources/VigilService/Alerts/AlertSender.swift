@@ -1,6 +1,5 @@
 package import Foundation
 package import Logging
-import Metrics
 import ServiceLifecycle
 package import VigilAlerts
 package import VigilCore
@@ -71,7 +70,7 @@ package final class AlertSender: Service {
             }
         }
         let pending = await outbox.pendingCount()
-        Gauge(label: "vigil_alerts_pending").record((pending.database ?? 0) + pending.spooled)
+        DaemonMetrics.alertsPending((pending.database ?? 0) + pending.spooled)
     }
 
     /// One attempt of one delivery, recorded where it is held.
@@ -119,8 +118,7 @@ package final class AlertSender: Service {
             details["error"] = "\(reason)"
             logger.error("alert delivery failed permanently", metadata: details)
         }
-        Counter(label: "vigil_alerts_total", dimensions: [("kind", alert.kind.rawValue), ("channel", type), ("outcome", outcome)])
-            .increment()
+        DaemonMetrics.alert(kind: alert.kind.rawValue, channel: type, outcome: outcome)
         do {
             try await center.outbox.record(delivery, attempt: recorded)
         } catch {

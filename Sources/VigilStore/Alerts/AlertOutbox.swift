@@ -41,17 +41,14 @@ package final class AlertOutbox: Sendable {
         files.shutdown()
     }
 
-    /// Creates the folder and loads the alerts a previous run left spooled. A file that cannot be
-    /// read as an alert is renamed `.rejected` and logged, never deleted.
+    /// Loads the alerts a previous run left spooled. A file that cannot be read as an alert is
+    /// renamed `.rejected` and logged, never deleted. The folder is made when an alert is first
+    /// spooled.
     package func open() async throws {
         let directory = self.directory
-        let loaded: [OutboxEntry] = try await files.run { _ in
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw SpoolError(directory: directory, reason: "cannot create the alerts spool: \(error.localizedDescription)")
-            }
+        let (loaded, rejected): ([OutboxEntry], [String]) = try await files.run { _ in
             var entries: [OutboxEntry] = []
+            var rejected: [String] = []
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() {
                 let path = directory + "/" + name
@@ -64,9 +61,13 @@ package final class AlertOutbox: Sendable {
                     entries.append(entry)
                 } else {
                     rename(path, path + ".rejected")
+                    rejected.append(path + ".rejected")
                 }
             }
-            return entries
+            return (entries, rejected)
+        }
+        for path in rejected {
+            logger.error("a spooled alert cannot be read; kept aside, not delivered", metadata: ["file": "\(path)"])
         }
         spooled.withLock { entries in
             for entry in loaded { entries[entry.alert.id] = entry }
@@ -92,6 +93,14 @@ package final class AlertOutbox: Sendable {
         }
     }
 
+    /// Writes `alert` and its deliveries, as they stand, straight into PostgreSQL (the record of a
+    /// `vigil alerts test`, whose attempts were made at once).
+    package func store(_ alert: Alert, deliveries: [AlertDeliveryState]) async throws {
+        guard let client else { return }
+        let entry = OutboxEntry(alert: alert, node: node, deliveries: deliveries)
+        try await client.withConnection { connection in try Self.insert(entry, on: connection) }
+    }
+
     /// Moves every spooled alert into PostgreSQL; returns how many moved, or nil when PostgreSQL was
     /// unreachable (they stay spooled).
     @discardableResult
@@ -113,6 +122,9 @@ package final class AlertOutbox: Sendable {
             _ = try? await files.run { _ in
                 unlink(path)
                 DurableFile.syncDirectory(directory)
+                // The folder goes when it is empty (it is made again for the next alert spooled):
+                // an empty spool is an empty folder.
+                rmdir(directory)
             }
             moved += 1
         }
@@ -220,7 +232,16 @@ package final class AlertOutbox: Sendable {
         let path = self.path(entry.alert.id)
         let directory = self.directory
         let bytes = entry.encoded()
-        let failure: String? = try await files.run { _ in DurableFile.replace(path, with: bytes) }
+        let failure: String? = try await files.run { _ in
+            if !FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    return "cannot create the folder: \(error.localizedDescription)"
+                }
+            }
+            return DurableFile.replace(path, with: bytes)
+        }
         if let failure { throw SpoolError(directory: directory, reason: "an alert cannot be spooled: \(failure)") }
     }
 

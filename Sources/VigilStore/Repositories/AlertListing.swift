@@ -33,9 +33,9 @@ package struct AlertListing: Sendable, Equatable, Encodable {
 
     /// The alert in a few words, from its kind and the details' values as text (what `details->>key`
     /// gives: a number as it was written): `theft 0.91: a man takes the till` for an incident,
-    /// `back after 340 s` for a camera back online, `offline for 300 s` (or `offline since ...`) for
-    /// one gone dark, the level (with `spent X of Y` when both are there) for a budget, `test` for a
-    /// test. Missing details leave their part out; nothing at all gives the kind.
+    /// `back after 340 s` for a camera back online, `offline for 300 s` (else `offline since ...`)
+    /// for one gone dark, the level (`warn_80 (spent 12.40 of 15.00 EUR)` when spent and limit are
+    /// there) for a budget, `test` for a test. Missing details leave their part out.
     package static func summary(kind: String, details: [String: String]) -> String {
         switch kind {
         case "incident":
@@ -47,12 +47,14 @@ package struct AlertListing: Sendable, Equatable, Encodable {
             if let seconds = details["outage_seconds"] { return "back after \(seconds) s" }
             return "back online"
         case "camera_offline":
-            if let seconds = details["outage_seconds"] { return "offline for \(seconds) s" }
+            if let seconds = details["offline_seconds"] ?? details["outage_seconds"] { return "offline for \(seconds) s" }
             if let since = details["offline_since"] { return "offline since \(since)" }
             return "offline"
         case "budget":
             var text = details["level"] ?? kind
-            if let spent = details["spent"], let limit = details["limit"] { text += " (spent \(spent) of \(limit))" }
+            if let spent = details["spent"], let limit = details["limit"] {
+                text += " (spent \(spent) of \(limit)\(details["currency"].map { " " + $0 } ?? ""))"
+            }
             return text
         case "test":
             return "test"

@@ -6,6 +6,12 @@ package struct AlertOutboxQuery: Sendable {
 
     package init(client: DatabaseClient) { self.client = client }
 
+    /// The details a summary is made from (``AlertListing/summary(kind:details:)``), selected by name.
+    static let detailKeys = [
+        "incident_type", "confidence", "description", "outage_seconds", "offline_seconds", "offline_since", "level", "spent", "limit",
+        "currency",
+    ]
+
     /// The alerts made at or after `since`, or, when `pendingOnly`, every alert (of any age) with at
     /// least one delivery still pending (neither delivered nor failed); newest first, at most `limit`
     /// alerts, each with all its deliveries by channel.
@@ -17,8 +23,9 @@ package struct AlertOutboxQuery: Sendable {
                     SELECT a.alert_id, a.kind, a.client_id, a.camera_id, a.source_id, a.created_at,
                            a.details->>'incident_type' AS incident_type, a.details->>'confidence' AS confidence,
                            a.details->>'description' AS description, a.details->>'outage_seconds' AS outage_seconds,
-                           a.details->>'offline_since' AS offline_since, a.details->>'level' AS level,
-                           a.details->>'spent' AS spent, a.details->>'limit' AS "limit"
+                           a.details->>'offline_seconds' AS offline_seconds, a.details->>'offline_since' AS offline_since,
+                           a.details->>'level' AS level, a.details->>'spent' AS spent, a.details->>'limit' AS "limit",
+                           a.details->>'currency' AS currency
                     FROM alerts a
                     WHERE CASE WHEN $2::boolean
                         THEN EXISTS (SELECT 1 FROM alert_deliveries p
@@ -44,7 +51,7 @@ package struct AlertOutboxQuery: Sendable {
             if listings.last?.alertID != id {
                 let kind = row.string("kind") ?? ""
                 var details: [String: String] = [:]
-                for key in ["incident_type", "confidence", "description", "outage_seconds", "offline_since", "level", "spent", "limit"] {
+                for key in AlertOutboxQuery.detailKeys {
                     details[key] = row.string(key)
                 }
                 listings.append(
