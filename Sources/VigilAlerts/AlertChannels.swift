@@ -23,10 +23,14 @@ package struct AlertChannels: Sendable {
         for client in configuration.clients {
             guard let own = client.alerts else { continue }
             for webhook in own.webhooks {
-                add(Self.webhook(webhook, id: "client.\(client.id).webhook.\(webhook.name)", http: http), operator: false, client: client.id)
+                add(
+                    Self.webhook(webhook, id: "client.\(client.id).webhook.\(webhook.name)", http: http), operator: false, client: client.id
+                )
             }
             if let smtp = alerts.smtp, !own.emailTo.isEmpty {
-                add(Self.email(smtp, recipients: own.emailTo, id: "client.\(client.id).email", mail: mail), operator: false, client: client.id)
+                add(
+                    Self.email(smtp, recipients: own.emailTo, id: "client.\(client.id).email", mail: mail), operator: false,
+                    client: client.id)
             }
         }
     }

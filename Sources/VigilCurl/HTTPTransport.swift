@@ -35,7 +35,8 @@ package final class HTTPTransport: Sendable {
     /// POSTs `body` and returns the response (any status), or why none came. At most one request
     /// goes on the wire (libcurl's own re-sends are stopped, see ``CurlEasy``), and a body longer
     /// than `maxResponseBytes` fails as ``TransportError/Kind/responseTooLarge``.
-    package func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int) async
+    package func post(url: String, headers: [String], body: [UInt8], connectTimeout: Double, totalTimeout: Double, maxResponseBytes: Int)
+        async
         -> Result<HTTPResponse, TransportError>
     {
         let handles = self.handles

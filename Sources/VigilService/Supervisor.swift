@@ -48,7 +48,9 @@ package actor Supervisor {
             }
         }
         self.budgetGate = budgetGate
-        var stages: [any AnalysisStage] = [SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger)]
+        var stages: [any AnalysisStage] = [
+            SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger),
+        ]
         if let alerts { stages.append(AlertStage(center: alerts)) }
         self.pipeline = AnalysisPipeline(
             gemini: GeminiClient(configuration: configuration.gemini, apiKey: apiKey, logger: logger),

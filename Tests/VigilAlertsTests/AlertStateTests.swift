@@ -26,18 +26,29 @@ import VigilCurl
         #expect(sent == [0])
         #expect(lastSuppressed == 11)
         // Another type or camera is not held by this one's cooldown.
-        #expect(cooldown.decide(camera: "till", type: "fire_smoke", at: start.addingTimeInterval(60), cooldownSeconds: 300) == .send(suppressedBefore: 0))
-        #expect(cooldown.decide(camera: "door", type: "theft", at: start.addingTimeInterval(60), cooldownSeconds: 300) == .send(suppressedBefore: 0))
+        #expect(
+            cooldown.decide(camera: "till", type: "fire_smoke", at: start.addingTimeInterval(60), cooldownSeconds: 300)
+                == .send(suppressedBefore: 0))
+        #expect(
+            cooldown.decide(camera: "door", type: "theft", at: start.addingTimeInterval(60), cooldownSeconds: 300)
+                == .send(suppressedBefore: 0))
         // After the cooldown, the next one is sent with the count, which starts again.
-        #expect(cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(301), cooldownSeconds: 300) == .send(suppressedBefore: 11))
-        #expect(cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(302), cooldownSeconds: 300) == .suppress(count: 1))
+        #expect(
+            cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(301), cooldownSeconds: 300)
+                == .send(suppressedBefore: 11))
+        #expect(
+            cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(302), cooldownSeconds: 300) == .suppress(count: 1))
         // A cooldown of 0 sends everything.
         var none = AlertCooldown()
         for tick in 0..<3 {
-            #expect(none.decide(camera: "c", type: "theft", at: start.addingTimeInterval(Double(tick)), cooldownSeconds: 0) == .send(suppressedBefore: 0))
+            #expect(
+                none.decide(camera: "c", type: "theft", at: start.addingTimeInterval(Double(tick)), cooldownSeconds: 0)
+                    == .send(suppressedBefore: 0))
         }
         // A clock set back does not hold alerts forever.
-        #expect(cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(-3600), cooldownSeconds: 300) != .suppress(count: 2))
+        #expect(
+            cooldown.decide(camera: "till", type: "theft", at: start.addingTimeInterval(-3600), cooldownSeconds: 300) != .suppress(count: 2)
+        )
     }
 
     /// Dark for the threshold: one offline; back: one online with the outage's length; a flap
@@ -64,7 +75,10 @@ import VigilCurl
         #expect(health.offline.isEmpty)
         // A camera never live since start counts from its first observation; a removed one is forgotten.
         #expect(health.observe(["new": false], at: start.addingTimeInterval(500)).isEmpty)
-        #expect(health.observe(["new": false], at: start.addingTimeInterval(620)) == [.offline(camera: "new", since: start.addingTimeInterval(500))])
+        #expect(
+            health.observe(["new": false], at: start.addingTimeInterval(620)) == [
+                .offline(camera: "new", since: start.addingTimeInterval(500))
+            ])
         #expect(health.observe([:], at: start.addingTimeInterval(700)).isEmpty)
         #expect(health.observe(["new": true], at: start.addingTimeInterval(701)).isEmpty)
     }
@@ -108,7 +122,9 @@ import VigilCurl
         #expect(
             WebhookSignature.hex(secret: "Jefe", timestamp: 1_790_000_000, body: body)
                 == "2a460aa120c2a22b4dcb0115bdf7b4e5d4c1c8c76a22114b367e5d1259f22fcd")
-        #expect(WebhookSignature.hex(secret: "Jefe", timestamp: 0, body: []) == "813f643c8863ba9754215e64cdab172f2e96c1a413d772978aba7398cc864e55")
+        #expect(
+            WebhookSignature.hex(secret: "Jefe", timestamp: 0, body: [])
+                == "813f643c8863ba9754215e64cdab172f2e96c1a413d772978aba7398cc864e55")
         let headers = WebhookSignature.headers(secret: "s3cret", body: body, at: Date(timeIntervalSince1970: 1_790_000_000.9))
         #expect(headers[0] == "X-Vigil-Timestamp: 1790000000")
         #expect(headers[1] == "X-Vigil-Signature: sha256=" + WebhookSignature.hex(secret: "s3cret", timestamp: 1_790_000_000, body: body))

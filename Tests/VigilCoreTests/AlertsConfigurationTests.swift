@@ -97,7 +97,8 @@ struct AlertsConfigurationTests {
             #expect(read.cameraOfflineAfterSeconds == 60)
             #expect(
                 read.webhooks == [
-                    WebhookConfiguration(name: "webhook-1", url: "https://hooks.example.com/services/T1/B2/tok3n", secret: "hook-s3cret-from-file"),
+                    WebhookConfiguration(
+                        name: "webhook-1", url: "https://hooks.example.com/services/T1/B2/tok3n", secret: "hook-s3cret-from-file"),
                     WebhookConfiguration(name: "pager", url: "http://127.0.0.1:8080/alert?key=abc", secret: "inline-secret"),
                 ])
             #expect(
@@ -112,8 +113,11 @@ struct AlertsConfigurationTests {
             let acme = try #require(configuration.client("acme")?.alerts)
             #expect(acme.webhooks == [WebhookConfiguration(name: "webhook-1", url: "https://acme.example/hook", secret: "acme-secret")])
             #expect(acme.emailTo == ["boss@acme.example"])
-            #expect(configuration.alertRules(for: "acme") == AlertRules(minConfidence: 0.9, incidentTypes: ["fire_smoke"], cooldownSeconds: 60))
-            #expect(configuration.alertRules(for: "bolt") == AlertRules(minConfidence: 0.2, incidentTypes: ["theft", "intrusion"], cooldownSeconds: 0))
+            #expect(
+                configuration.alertRules(for: "acme") == AlertRules(minConfidence: 0.9, incidentTypes: ["fire_smoke"], cooldownSeconds: 60))
+            #expect(
+                configuration.alertRules(for: "bolt")
+                    == AlertRules(minConfidence: 0.2, incidentTypes: ["theft", "intrusion"], cooldownSeconds: 0))
             #expect(configuration.alertRules(for: "nobody") == read.rules)
 
             let secrets = Set(configuration.secrets)
@@ -121,7 +125,8 @@ struct AlertsConfigurationTests {
                 #expect(secrets.contains(secret), "\(secret) is not among the secrets")
             }
             let redactor = SecretRedactor(secrets: configuration.secrets)
-            #expect(redactor.redact("signed with hook-s3cret-from-file, logged in with smtp-pa55word") == "signed with ***, logged in with ***")
+            #expect(
+                redactor.redact("signed with hook-s3cret-from-file, logged in with smtp-pa55word") == "signed with ***, logged in with ***")
         }
     }
 
@@ -134,20 +139,32 @@ struct AlertsConfigurationTests {
         (#"{"incident_types": ["theft", "none"]}"#, "alerts.incident_types[1]", "is \"none\", which never alerts"),
         (#"{"incident_types": ["Theft"]}"#, "alerts.incident_types[0]", "is not an incident type name — use 1 to 64 lowercase"),
         (#"{"incident_types": [""]}"#, "alerts.incident_types[0]", "is not an incident type name"),
-        (#"{"incident_types": ["theif"]}"#, "alerts.incident_types[0]", "not an incident type Gemini's verdicts report — use one of: theft"),
+        (
+            #"{"incident_types": ["theif"]}"#, "alerts.incident_types[0]",
+            "not an incident type Gemini's verdicts report — use one of: theft"
+        ),
         (#"{"cooldown_seconds": -1}"#, "alerts.cooldown_seconds", "is -1, outside 0...86400"),
         (#"{"camera_offline_after_seconds": 5}"#, "alerts.camera_offline_after_seconds", "is 5, outside 10...86400"),
         (#"{"webhooks": [{"secret": "x"}]}"#, "alerts.webhooks[0].url", "is missing — add \"url\""),
-        (#"{"webhooks": [{"url": "ftp://h/x", "secret": "x"}]}"#, "alerts.webhooks[0].url", "scheme 'ftp', not http or https — write it like"),
+        (
+            #"{"webhooks": [{"url": "ftp://h/x", "secret": "x"}]}"#, "alerts.webhooks[0].url",
+            "scheme 'ftp', not http or https — write it like"
+        ),
         (#"{"webhooks": [{"url": "https:///x", "secret": "x"}]}"#, "alerts.webhooks[0].url", "has no host"),
         (#"{"webhooks": [{"url": "not a url", "secret": "x"}]}"#, "alerts.webhooks[0].url", "is not a URL — write it like"),
-        (#"{"webhooks": [{"url": "https://h/x"}]}"#, "alerts.webhooks[0].secret_file", "is missing: a webhook needs a secret to sign its requests — add \"secret_file\""),
+        (
+            #"{"webhooks": [{"url": "https://h/x"}]}"#, "alerts.webhooks[0].secret_file",
+            "is missing: a webhook needs a secret to sign its requests — add \"secret_file\""
+        ),
         (#"{"webhooks": [{"url": "https://h/x", "secret": ""}]}"#, "alerts.webhooks[0].secret", "is empty — give it a value"),
         (
             #"{"webhooks": [{"url": "https://h/x", "secret": "x", "secret_file": "/etc/vigil/s"}]}"#, "alerts.webhooks[0].secret_file",
             "is given together with \"secret\" — keep one of them"
         ),
-        (#"{"webhooks": [{"name": "-x", "url": "https://h/x", "secret": "x"}]}"#, "alerts.webhooks[0].name", "is not a valid webhook name — use 1 to 64"),
+        (
+            #"{"webhooks": [{"name": "-x", "url": "https://h/x", "secret": "x"}]}"#, "alerts.webhooks[0].name",
+            "is not a valid webhook name — use 1 to 64"
+        ),
         (
             #"{"webhooks": [{"name": "a", "url": "https://h/x", "secret": "x"}, {"name": "a", "url": "https://h/y", "secret": "y"}]}"#,
             "alerts.webhooks[1].name", "\"a\" is already the name of alerts.webhooks[0] — give each webhook"
@@ -171,7 +188,10 @@ struct AlertsConfigurationTests {
             #"{"smtp": {"url": "smtp://u:hunter2@h", "from": "v@example.com"}}"#, "alerts.smtp.url",
             "holds a user name or password (user:password@) — remove them from the URL; give \"username\" and \"password_file\""
         ),
-        (#"{"smtp": {"url": "smtp://h", "from": "v@example.com", "username": "u"}}"#, "alerts.smtp.password_file", "a username needs a password"),
+        (
+            #"{"smtp": {"url": "smtp://h", "from": "v@example.com", "username": "u"}}"#, "alerts.smtp.password_file",
+            "a username needs a password"
+        ),
         (
             #"{"smtp": {"url": "smtps://h", "from": "v@example.com", "require_tls": false}}"#, "alerts.smtp.require_tls",
             "is false, but smtps:// is always TLS — remove \"require_tls\""
@@ -182,7 +202,10 @@ struct AlertsConfigurationTests {
         (#"{"email_to": ["a@b@c"]}"#, "alerts.email_to[0]", "is not an e-mail address"),
         (#"{"email_to": ["ops@example.com\r\nBcc: x@y"]}"#, "alerts.email_to[0]", "is not an e-mail address"),
         (#"{"email_to": ["a@b.c,d@e.f"]}"#, "alerts.email_to[0]", "is not an e-mail address"),
-        (#"{"retry": {"give_up_after_hours": 12}}"#, "alerts.retry.give_up_after_hours", "is less than 24 h: Vigil promises at least 24 hours"),
+        (
+            #"{"retry": {"give_up_after_hours": 12}}"#, "alerts.retry.give_up_after_hours",
+            "is less than 24 h: Vigil promises at least 24 hours"
+        ),
         (#"{"retry": {"initial_seconds": 0}}"#, "alerts.retry.initial_seconds", "outside 0.1...3600 s"),
         (#"{"retry": {"initial_seconds": 60, "max_seconds": 30}}"#, "alerts.retry.max_seconds", "is less than initial_seconds (60.0 s)"),
     ])
@@ -249,23 +272,24 @@ struct AlertsConfigurationTests {
         #expect(!found.description.contains("hooks.example.com"))
     }
 
-    @Test(arguments: [
-        ("smtp://127.0.0.1:2525", nil, false),
-        ("smtp://127.8.9.10", nil, false),
-        ("smtp://localhost:25", nil, false),
-        ("smtp://LOCALHOST", nil, false),
-        ("smtp://[::1]:2525", nil, false),
-        ("smtp://[0:0:0:0:0:0:0:1]", nil, false),
-        ("smtp://mail.example.com:587", nil, true),
-        ("smtp://128.0.0.1", nil, true),
-        ("smtp://127.0.0.1.example.com", nil, true),
-        ("smtp://[::2]", nil, true),
-        ("smtps://127.0.0.1", nil, true),
-        ("smtps://mail.example.com", nil, true),
-        ("smtp://127.0.0.1", true, true),
-        ("smtp://mail.example.com", false, false),
-        ("smtps://mail.example.com", true, true),
-    ] as [(String, Bool?, Bool)])
+    @Test(
+        arguments: [
+            ("smtp://127.0.0.1:2525", nil, false),
+            ("smtp://127.8.9.10", nil, false),
+            ("smtp://localhost:25", nil, false),
+            ("smtp://LOCALHOST", nil, false),
+            ("smtp://[::1]:2525", nil, false),
+            ("smtp://[0:0:0:0:0:0:0:1]", nil, false),
+            ("smtp://mail.example.com:587", nil, true),
+            ("smtp://128.0.0.1", nil, true),
+            ("smtp://127.0.0.1.example.com", nil, true),
+            ("smtp://[::2]", nil, true),
+            ("smtps://127.0.0.1", nil, true),
+            ("smtps://mail.example.com", nil, true),
+            ("smtp://127.0.0.1", true, true),
+            ("smtp://mail.example.com", false, false),
+            ("smtps://mail.example.com", true, true),
+        ] as [(String, Bool?, Bool)])
     func requireTLSDefaultsToTrueExceptOnLoopback(url: String, given: Bool?, expected: Bool) throws {
         let setting = given.map { #", "require_tls": \#($0)"# } ?? ""
         let configuration = try ConfigurationLoader.parse(
@@ -284,8 +308,11 @@ struct AlertsConfigurationTests {
         // An empty list needs no server, and one with a server is fine.
         #expect(problems(Self.withAlerts(#"{"email_to": []}"#)).isEmpty)
         #expect(
-            problems(Self.withAlerts(#"{"email_to": ["ops@example.com"], "smtp": {"url": "smtp://localhost", "from": "v@example.com"}}"#, clients: clients))
-                .isEmpty)
+            problems(
+                Self.withAlerts(
+                    #"{"email_to": ["ops@example.com"], "smtp": {"url": "smtp://localhost", "from": "v@example.com"}}"#, clients: clients)
+            )
+            .isEmpty)
     }
 
     @Test func rulesAlertOnWhatTheyShould() {
@@ -315,7 +342,8 @@ struct AlertsConfigurationTests {
     }
 
     @Test func redactedURLsShowNoPathQueryOrCredentials() {
-        let slack = WebhookConfiguration(name: "slack", url: "https://hooks.slack.com/services/T000/B000/XXXXSECRET?token=abc#frag", secret: "s")
+        let slack = WebhookConfiguration(
+            name: "slack", url: "https://hooks.slack.com/services/T000/B000/XXXXSECRET?token=abc#frag", secret: "s")
         #expect(slack.redactedURL == "https://hooks.slack.com")
         let withPort = WebhookConfiguration(name: "w", url: "http://10.0.0.5:8080/hook/TOKEN?k=v", secret: "s")
         #expect(withPort.redactedURL == "http://10.0.0.5:8080")

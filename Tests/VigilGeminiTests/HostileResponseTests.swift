@@ -4,8 +4,8 @@ import Testing
 import VigilCore
 import VigilTestSupport
 
-@testable import VigilGemini
 @testable import VigilCurl
+@testable import VigilGemini
 
 /// The client against a stand-in that answers like a broken or hostile server, over real HTTP
 /// through libcurl. Whatever comes back, the client returns an outcome (it never traps), and the

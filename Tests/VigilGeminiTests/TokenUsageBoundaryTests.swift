@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import VigilCore
 
-@testable import VigilGemini
 @testable import VigilCurl
+@testable import VigilGemini
 
 /// TokenUsage arithmetic at the edges of `Int`: nothing traps, sums saturate, and an overflowing
 /// sum is never "consistent". Pure: no server.

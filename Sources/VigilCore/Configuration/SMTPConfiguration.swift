@@ -150,7 +150,7 @@ package struct SMTPConfiguration: Sendable, Equatable {
             object.reader.report(path, line: line, "has the port \(port), outside 1...65535", hint: example)
             return nil
         }
-        guard (components.path.isEmpty || components.path == "/"), components.query == nil, components.fragment == nil else {
+        guard components.path.isEmpty || components.path == "/", components.query == nil, components.fragment == nil else {
             object.reader.report(path, line: line, "has a path or query, which SMTP does not use", hint: example)
             return nil
         }

@@ -90,7 +90,8 @@ package struct WebhookConfiguration: Sendable, Equatable {
             return nil
         }
         guard scheme == "http" || scheme == "https" else {
-            object.reader.report(path, line: line, "has the scheme '\(scheme.escapingControlCharacters())', not http or https", hint: example)
+            object.reader.report(
+                path, line: line, "has the scheme '\(scheme.escapingControlCharacters())', not http or https", hint: example)
             return nil
         }
         if components.user != nil || components.password != nil {

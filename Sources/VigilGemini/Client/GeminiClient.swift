@@ -162,7 +162,9 @@ package final class GeminiClient: Sendable {
         case .success(let response) where response.status != 200:
             let error = GeminiErrorBody.parse(response.body)
             return .http(
-                status: response.status, retryDelay: error?.retryDelaySeconds ?? response.retryAfter.flatMap { RetryDelayParser.retryAfterSeconds($0, now: response.receivedAt) },
+                status: response.status,
+                retryDelay: error?.retryDelaySeconds
+                    ?? response.retryAfter.flatMap { RetryDelayParser.retryAfterSeconds($0, now: response.receivedAt) },
                 dailyQuota: error?.isDailyQuota ?? false)
         case .success:
             return .unusableAnswer

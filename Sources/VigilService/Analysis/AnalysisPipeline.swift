@@ -151,7 +151,8 @@ package struct AnalysisPipeline: Sendable {
                 return kept
             }
         case .failure(let error):
-            logger.error("\(label) the incident's picture could not be kept", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            logger.error(
+                "\(label) the incident's picture could not be kept", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
             return verdicts
         }
     }

@@ -192,7 +192,8 @@ package final class BudgetGate: AnalysisStage, @unchecked Sendable {
                     if recorded {
                         logger.warning("\(crossing.message)", metadata: crossing.metadata)
                         await onCrossing?(
-                            BudgetCrossing(client: client, month: query.month, event: crossing.event, spent: crossing.spent, limit: crossing.limit))
+                            BudgetCrossing(
+                                client: client, month: query.month, event: crossing.event, spent: crossing.spent, limit: crossing.limit))
                     }
                 } catch {
                     logger.debug("cannot record a budget crossing yet", metadata: ["client": "\(client)", "error": "\(error)"])

@@ -203,7 +203,8 @@ package final class AlertOutbox: Sendable {
                     WHERE alert_id = $1::uuid AND channel = $2
                     """,
                     [
-                        delivery.alert.id, delivery.state.channel, attempt.at, attempt.status, attempt.error, state.deliveredAt, state.failedAt,
+                        delivery.alert.id, delivery.state.channel, attempt.at, attempt.status, attempt.error, state.deliveredAt,
+                        state.failedAt,
                         state.nextAttemptAt,
                     ])
             }
@@ -265,7 +266,8 @@ package final class AlertOutbox: Sendable {
                     VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (alert_id, channel) DO NOTHING
                     """,
                     [
-                        alert.id, state.channel, state.attempts, state.nextAttemptAt, state.lastAttemptAt, state.lastStatus, state.lastError,
+                        alert.id, state.channel, state.attempts, state.nextAttemptAt, state.lastAttemptAt, state.lastStatus,
+                        state.lastError,
                         state.deliveredAt, state.failedAt,
                     ])
             }

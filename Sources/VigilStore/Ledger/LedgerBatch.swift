@@ -181,7 +181,8 @@ enum LedgerBatch {
                 let names = usageColumns.prefix(count).map(\.name).joined(separator: ", ")
                 try connection.copy("COPY vigil_incoming_usage (\(names)) FROM STDIN", from: group.map(\.usage))
             }
-            for (format, group) in Dictionary(grouping: batches.filter { $0.verdictCount > 0 }, by: \.format).sorted(by: { $0.key < $1.key }) {
+            for (format, group) in Dictionary(grouping: batches.filter { $0.verdictCount > 0 }, by: \.format).sorted(by: { $0.key < $1.key }
+            ) {
                 let count = verdictColumnCount[format] ?? verdictColumns.count
                 let names = verdictColumns.prefix(count).map(\.name).joined(separator: ", ")
                 try connection.copy("COPY vigil_incoming_verdicts (\(names)) FROM STDIN", from: group.map(\.verdicts))
