@@ -5,6 +5,8 @@ package import VigilCore
 package struct ModelPrice: Sendable, Equatable {
     package var id: Int
     package var model: String
+    /// The service tier these rates are for (`model_prices.tier`).
+    package var tier: ServiceTier
     /// The first instant the price applies.
     package var effectiveFrom: Date
     package var inputPerMillion: Money
@@ -20,10 +22,11 @@ package struct ModelPrice: Sendable, Equatable {
     package init(
         id: Int, model: String, effectiveFrom: Date, inputPerMillion: Money, outputPerMillion: Money,
         cachedPerMillion: Money? = nil, longContextThreshold: Int? = nil, inputLongPerMillion: Money? = nil,
-        outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil
+        outputLongPerMillion: Money? = nil, cachedLongPerMillion: Money? = nil, tier: ServiceTier = .standard
     ) {
         self.id = id
         self.model = model
+        self.tier = tier
         self.effectiveFrom = effectiveFrom
         self.inputPerMillion = inputPerMillion
         self.outputPerMillion = outputPerMillion

@@ -65,7 +65,8 @@ package actor Supervisor {
 
     /// What a call of each source of `plan` is expected to cost: its image tokens (by the model's
     /// rule for the image it sends, a single camera taken as 16:9), its prompt, and the answer a
-    /// verdict takes (about 60 tokens a camera), at today's prices; zero for an unpriced model.
+    /// verdict takes (about 60 tokens a camera), at today's prices of the tier it asks for; zero for
+    /// an unpriced model or tier.
     private static func expectedCosts(plan: AnalysisPlan, pipeline: AnalysisPipeline, configuration: VigilConfiguration) -> [String: Money]
     {
         let side = configuration.analysis.maxImageSide
@@ -78,11 +79,12 @@ package actor Supervisor {
                     return (single.width, single.height)
                 }()
                 : ImageLayout.mosaicSize(maxSide: side)
+            let options = pipeline.callOptions(source)
             var usage = pipeline.gemini.expectedUsage(
                 image: GeminiImage(jpeg: [], width: size.0, height: size.1),
-                prompt: AnalysisPrompt(source: source, systemInstruction: pipeline.systemInstruction))
+                prompt: AnalysisPrompt(source: source, systemInstruction: pipeline.systemInstruction), options: options)
             usage.candidatesTokens = 60 * source.cameras.count
-            costs[source.id] = pipeline.prices.cost(of: usage, model: pipeline.gemini.model, at: Date())?.cost ?? .zero
+            costs[source.id] = pipeline.prices.cost(of: usage, model: pipeline.gemini.model, tier: options.tier, at: Date())?.cost ?? .zero
         }
         return costs
     }

@@ -15,10 +15,16 @@ package struct CameraConfiguration: Sendable, Equatable {
     package var enabled: Bool
     /// This camera's own scene-gate settings over `analysis.scene_gate`; nil follows it wholly.
     package var sceneGate: SceneGateOverride?
+    /// The tier this camera's own calls ask for; nil uses `gemini.service_tier`. A camera in a
+    /// configured group is analysed in the group's call, so it may only repeat the group's tier.
+    package var serviceTier: ServiceTier?
+    /// The image resolution of this camera's own calls; nil uses `gemini.media_resolution`. A camera
+    /// in a configured group may only repeat the group's resolution, as for ``serviceTier``.
+    package var mediaResolution: MediaResolution?
 
     package init(
         id: String, name: String, url: StreamURL, client: String, transport: CaptureConfiguration.Transport? = nil, enabled: Bool = true,
-        sceneGate: SceneGateOverride? = nil
+        sceneGate: SceneGateOverride? = nil, serviceTier: ServiceTier? = nil, mediaResolution: MediaResolution? = nil
     ) {
         self.id = id
         self.name = name
@@ -27,9 +33,11 @@ package struct CameraConfiguration: Sendable, Equatable {
         self.transport = transport
         self.enabled = enabled
         self.sceneGate = sceneGate
+        self.serviceTier = serviceTier
+        self.mediaResolution = mediaResolution
     }
 
-    static let keys = ["id", "name", "url", "client", "transport", "enabled", "scene_gate"]
+    static let keys = ["id", "name", "url", "client", "transport", "enabled", "scene_gate", "service_tier", "media_resolution"]
 
     static func read(_ object: ConfigurationObject) -> CameraConfiguration? {
         let id = object.identifier("id")
@@ -51,8 +59,11 @@ package struct CameraConfiguration: Sendable, Equatable {
             .flatMap(CaptureConfiguration.Transport.init)
         let enabled = object.bool("enabled") ?? true
         let sceneGate = SceneGateOverride.read(object.object("scene_gate", keys: SceneGateConfiguration.keys))
+        let serviceTier = object.serviceTier("service_tier", otherwise: "gemini.service_tier")
+        let mediaResolution = object.mediaResolution("media_resolution", otherwise: "gemini.media_resolution")
         guard let id, let name, let url, let client else { return nil }
         return CameraConfiguration(
-            id: id, name: name, url: url, client: client, transport: transport, enabled: enabled, sceneGate: sceneGate)
+            id: id, name: name, url: url, client: client, transport: transport, enabled: enabled, sceneGate: sceneGate,
+            serviceTier: serviceTier, mediaResolution: mediaResolution)
     }
 }

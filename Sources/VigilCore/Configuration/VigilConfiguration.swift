@@ -173,5 +173,6 @@ package struct VigilConfiguration: Sendable, Equatable {
                     hint: "a group's image and its cost belong to one client: group cameras of one client only")
             }
         }
+        GroupConfiguration.reportCameraSettings(groups: groups, cameras: cameras, gemini: configuration.gemini, reader: reader)
     }
 }

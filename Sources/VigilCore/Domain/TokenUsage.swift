@@ -46,6 +46,10 @@ package struct TokenUsage: Sendable, Equatable, Hashable, Codable {
     package var cacheDetails: [ModalityCount]
     package var candidatesDetails: [ModalityCount]
     package var toolUsePromptDetails: [ModalityCount]
+    /// The tier that served the call as `usageMetadata.serviceTier` said it (`standard`, `flex`,
+    /// `priority`), letters, digits and `_` only, at most 40 characters; nil when absent (the API's
+    /// default: standard) or not such a word. See ``ServiceTier/init(wire:)``.
+    package var serviceTier: String?
     /// The model version that answered (`modelVersion`), if reported.
     package var modelVersion: String?
     /// The response id (`responseId`), if reported.
@@ -68,7 +72,7 @@ package struct TokenUsage: Sendable, Equatable, Hashable, Codable {
         toolUsePromptTokens: Int = 0, totalTokens: Int? = nil, promptDetails: [ModalityCount] = [],
         cacheDetails: [ModalityCount] = [], candidatesDetails: [ModalityCount] = [],
         toolUsePromptDetails: [ModalityCount] = [], modelVersion: String? = nil, responseID: String? = nil,
-        estimated: Bool = false, invalidReason: String? = nil, rawUsageMetadata: String? = nil
+        estimated: Bool = false, invalidReason: String? = nil, rawUsageMetadata: String? = nil, serviceTier: String? = nil
     ) {
         self.promptTokens = promptTokens
         self.cachedTokens = cachedTokens
@@ -85,6 +89,7 @@ package struct TokenUsage: Sendable, Equatable, Hashable, Codable {
         self.estimated = estimated
         self.invalidReason = invalidReason
         self.rawUsageMetadata = rawUsageMetadata
+        self.serviceTier = serviceTier
     }
 
     /// A usage whose reported counts were refused: every count 0, with the reason and the raw

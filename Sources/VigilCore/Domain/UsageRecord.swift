@@ -61,6 +61,21 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     /// The ``outcome`` of a call whose answer was never recorded.
     package static let unknownOutcome = "unknown"
 
+    /// The service tier the call asked for (`api_usage.requested_service_tier`).
+    package var requestedTier: ServiceTier = .standard
+
+    /// The tier that served the call, which prices it: what the response's
+    /// `usageMetadata.serviceTier` said; a response that said nothing was served at standard (the
+    /// API's default); a call with no response (failed, or its outcome unknown) at the tier it asked
+    /// for. Nil when the response named a tier Vigil does not know: the call is then unpriced.
+    package var servedTier: ServiceTier? {
+        if let reported = usage.serviceTier { return ServiceTier(wire: reported) }
+        return statusCode == 200 ? .standard : requestedTier
+    }
+
+    /// ``servedTier`` as stored in `api_usage.service_tier`: its name, or `unknown`.
+    package var servedTierName: String { servedTier?.rawValue ?? "unknown" }
+
     package init(
         requestID: String? = nil, timestamp: Date, clientID: String, sourceID: String,
         sourceKind: String, endpoint: String, method: String = "POST", statusCode: Int?, model: String,
@@ -97,7 +112,7 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey {
         case requestID, timestamp, clientID, sourceID, sourceKind, endpoint, method, statusCode, model, usage, success, error
         case finishReason, attempt, durationMilliseconds, cost, priceID, sessionIDs, cameraCount, cameraIDs, imageWidth
-        case imageHeight, verdicts, outcome
+        case imageHeight, verdicts, outcome, requestedTier
     }
 
     /// Decodes a record, also one spooled as JSON by a version before ``cameraIDs`` existed (none:
@@ -121,5 +136,6 @@ package struct UsageRecord: Sendable, Equatable, Codable {
             imageHeight: try values.decodeIfPresent(Int.self, forKey: .imageHeight),
             verdicts: try values.decode([CameraVerdict].self, forKey: .verdicts))
         self.outcome = try values.decodeIfPresent(String.self, forKey: .outcome)
+        self.requestedTier = try values.decodeIfPresent(ServiceTier.self, forKey: .requestedTier) ?? .standard
     }
 }

@@ -24,6 +24,8 @@ package struct AttemptReport: Sendable {
     package var failure: GeminiFailure?
     /// The answer text (or the body) of an unusable answer, kept for inspection; redacted.
     package var rawText: String?
+    /// The tier this attempt asked for (the one that served it is in ``usage``'s `serviceTier`).
+    package var requestedTier: ServiceTier = .standard
 
     package var success: Bool { verdicts != nil }
 }

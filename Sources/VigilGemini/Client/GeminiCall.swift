@@ -1,4 +1,5 @@
 import Foundation
+package import VigilCore
 
 /// One analysis as a sequence of attempts: each ``prepare()`` waits until the next attempt may go
 /// (the retry policy's delay) and says whether one will; ``send()`` then puts it on the wire and
@@ -16,16 +17,20 @@ package struct GeminiCall: AsyncSequence, AsyncIteratorProtocol {
     private let image: GeminiImage
     private let prompt: AnalysisPrompt
     private let deadline: Date?
-    private var exchange = GeminiClient.Exchange()
+    private var exchange: GeminiClient.Exchange
     /// Every attempt so far, and the verdicts or the latest failure.
     package private(set) var outcome = AnalysisOutcome(attempts: [], verdicts: nil, failure: nil)
 
-    init(client: GeminiClient, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?) {
+    init(client: GeminiClient, image: GeminiImage, prompt: AnalysisPrompt, deadline: Date?, options: GeminiCallOptions) {
         self.client = client
         self.image = image
         self.prompt = prompt
         self.deadline = deadline
+        self.exchange = GeminiClient.Exchange(options: options)
     }
+
+    /// The tier the next attempt asks for (standard after a shed flex call falls back).
+    package var requestedTier: ServiceTier { exchange.options.tier }
 
     /// Waits until the next attempt may be sent; false when the analysis is over.
     package mutating func prepare() async -> Bool {

@@ -17,9 +17,13 @@ import VigilCurl
 /// token counts that cannot be real make the attempt's usage invalid (all 0, with the reason and
 /// the raw `usageMetadata`; a warning is logged) while its verdicts, if any, are kept.
 package final class GeminiClient: Sendable {
-    private let configuration: GeminiConfiguration
+    /// The configuration it was made with.
+    package let configuration: GeminiConfiguration
     private let apiKey: String
     private let transport: HTTPTransport
+    /// Flex calls' own connection slots: a flex call may wait minutes, and must not hold a slot a
+    /// standard call needs.
+    private let flexTransport: HTTPTransport
     private let policy: RetryPolicy
     private let redactor: SecretRedactor
     private let logger: Logger
@@ -32,6 +36,7 @@ package final class GeminiClient: Sendable {
         self.configuration = configuration
         self.apiKey = apiKey
         self.transport = HTTPTransport(concurrency: configuration.maxConcurrentRequests)
+        self.flexTransport = HTTPTransport(concurrency: configuration.maxConcurrentRequests, name: "vigil-http-flex")
         self.policy = policy ?? RetryPolicy(maxAttempts: configuration.maxAttempts)
         self.redactor = SecretRedactor(secrets: [apiKey])
         self.logger = logger
@@ -54,21 +59,29 @@ package final class GeminiClient: Sendable {
     /// before the next one goes on the wire. Nothing is sent until the first `next()`.
     ///
     /// - Parameter deadline: no attempt starts after it (a retry that would is abandoned).
-    package func call(image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil) -> GeminiCall {
-        GeminiCall(client: self, image: image, prompt: prompt, deadline: deadline)
+    package func call(image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil, options: GeminiCallOptions = GeminiCallOptions())
+        -> GeminiCall
+    {
+        GeminiCall(client: self, image: image, prompt: prompt, deadline: deadline, options: options)
     }
 
     /// Analyses one image to the end, retrying per policy, and returns every attempt with the
     /// verdicts or the final failure. For callers that record nothing (tests, benchmarks).
-    package func analyze(image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil) async -> AnalysisOutcome {
-        var call = call(image: image, prompt: prompt, deadline: deadline)
+    package func analyze(
+        image: GeminiImage, prompt: AnalysisPrompt, deadline: Date? = nil, options: GeminiCallOptions = GeminiCallOptions()
+    ) async -> AnalysisOutcome {
+        var call = call(image: image, prompt: prompt, deadline: deadline, options: options)
         while await call.next() != nil {}
         return call.outcome
     }
 
     /// The state of one analysis between attempts, for ``GeminiCall``.
     struct Exchange {
-        /// The request body, made for the first attempt and sent again by retries.
+        /// The tier and resolution asked for; the tier becomes standard when a shed flex call
+        /// falls back (`gemini.flex_fallback`).
+        var options: GeminiCallOptions
+        /// The request body, made for the first attempt and sent again by retries (made again
+        /// when the tier changes).
         var body: [UInt8]?
         /// Attempts made so far.
         var attempt = 0
@@ -113,15 +126,19 @@ package final class GeminiClient: Sendable {
         outcome: inout AnalysisOutcome
     ) async -> AttemptReport? {
         exchange.attempt += 1
-        let body = exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration)
+        let tier = exchange.options.tier
+        let body =
+            exchange.body ?? GeminiRequestBody.make(image: image, prompt: prompt, configuration: configuration, options: exchange.options)
         exchange.body = body
         let started = Date()
-        let result = await transport.post(
+        let result = await (tier == .flex ? flexTransport : transport).post(
             url: configuration.baseURL + endpointPath, headers: headers, body: body,
             connectTimeout: configuration.connectTimeoutSeconds,
-            totalTimeout: configuration.requestTimeoutSeconds, maxResponseBytes: configuration.maxResponseBytes)
+            totalTimeout: tier == .flex ? configuration.flexRequestTimeoutSeconds : configuration.requestTimeoutSeconds,
+            maxResponseBytes: configuration.maxResponseBytes)
         var report = interpret(result, attempt: exchange.attempt, started: started, image: image, prompt: prompt)
         report.durationMilliseconds = SecondsConversion.milliseconds(Date().timeIntervalSince(started))
+        report.requestedTier = tier
         if report.reachedServer { outcome.attempts.append(report) }
         if let verdicts = report.verdicts {
             outcome.verdicts = verdicts
@@ -130,6 +147,14 @@ package final class GeminiClient: Sendable {
         } else {
             let failure = report.failure ?? GeminiFailure(kind: .network, message: "no response")
             outcome.failure = failure
+            if tier == .flex, configuration.flexFallback == .standard, report.statusCode == 429 || report.statusCode == 503 {
+                // Shed: the retry (if the policy makes one) asks for standard, and is recorded so.
+                exchange.options.tier = .standard
+                exchange.body = nil
+                logger.info(
+                    "flex call shed; the retry asks for the standard tier",
+                    metadata: ["status": "\(report.statusCode ?? 0)", "model": "\(configuration.model)"])
+            }
             switch policy.decide(after: policyFailure(report, result), attempt: exchange.attempt, now: Date(), deadline: deadline) {
             case .retry(let delay):
                 logger.info(
@@ -271,14 +296,14 @@ package final class GeminiClient: Sendable {
     /// What a call of `image` with `prompt` is expected to cost in tokens (the image by the model's
     /// rule, text at about 4 characters a token, no answer), marked estimated: the usage of a call
     /// whose answer is never recorded.
-    package func expectedUsage(image: GeminiImage, prompt: AnalysisPrompt) -> TokenUsage {
-        estimate(image: image, prompt: prompt, answer: "")
+    package func expectedUsage(image: GeminiImage, prompt: AnalysisPrompt, options: GeminiCallOptions = GeminiCallOptions()) -> TokenUsage {
+        estimate(image: image, prompt: prompt, answer: "", mediaResolution: options.mediaResolution)
     }
 
-    private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String) -> TokenUsage {
+    private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String, mediaResolution: MediaResolution? = nil) -> TokenUsage {
         let imageTokens = ImageTokenRule.tokens(
             model: configuration.model, width: image.width, height: image.height,
-            mediaResolution: configuration.mediaResolution)
+            mediaResolution: (mediaResolution ?? configuration.mediaResolutionLevel)?.rawValue)
         let textTokens = (prompt.systemInstruction.utf8.count + prompt.userText.utf8.count + 3) / 4
         let answerTokens = (answer.utf8.count + 3) / 4
         return TokenUsage(

@@ -3,8 +3,15 @@ package import VigilCore
 
 /// Builds the generateContent JSON body: system instruction, the JPEG inline, the question, and a
 /// generation config asking for JSON against the verdict schema with the model family's thinking.
+///
+/// A tier other than standard is asked for with the top-level `"serviceTier": "flex"` (or
+/// `"priority"`), as Google's SDKs send `config.service_tier`; standard, the API's default, is not
+/// named. A Gemini 3 image's resolution goes on its part, `"mediaResolution": {"level":
+/// "MEDIA_RESOLUTION_LOW"}`, as the SDKs send a part's `media_resolution`.
 package enum GeminiRequestBody {
-    package static func make(image: GeminiImage, prompt: AnalysisPrompt, configuration: GeminiConfiguration) -> [UInt8] {
+    package static func make(
+        image: GeminiImage, prompt: AnalysisPrompt, configuration: GeminiConfiguration, options: GeminiCallOptions = GeminiCallOptions()
+    ) -> [UInt8] {
         var generation: [(String, JSONNode)] = [
             ("responseMimeType", .string("application/json")),
             ("responseJsonSchema", prompt.schema),
@@ -14,27 +21,27 @@ package enum GeminiRequestBody {
         if let thinking = thinkingConfig(model: configuration.model, configuration: configuration) {
             generation.append(("thinkingConfig", thinking))
         }
-        if configuration.model.hasPrefix("gemini-3"), let resolution = configuration.mediaResolution {
-            generation.append(("mediaResolution", .string("MEDIA_RESOLUTION_\(resolution)")))
+        var imagePart: [(String, JSONNode)] = [
+            ("inlineData", .object(["mimeType": .string("image/jpeg"), "data": .string(Data(image.jpeg).base64EncodedString())]))
+        ]
+        if configuration.model.hasPrefix("gemini-3"), let resolution = options.mediaResolution ?? configuration.mediaResolutionLevel {
+            imagePart.append(("mediaResolution", .object(["level": .string(resolution.wireLevel)])))
         }
-        let body = JSONNode.object([
-            "systemInstruction": .object(["parts": .array([.object(["text": .string(prompt.systemInstruction)])])]),
-            "contents": .array([
-                .object([
-                    "role": .string("user"),
-                    "parts": .array([
-                        .object([
-                            "inlineData": .object([
-                                "mimeType": .string("image/jpeg"), "data": .string(Data(image.jpeg).base64EncodedString()),
-                            ])
-                        ]),
-                        .object(["text": .string(prompt.userText)]),
-                    ]),
+        var body: [(String, JSONNode)] = [
+            ("systemInstruction", .object(["parts": .array([.object(["text": .string(prompt.systemInstruction)])])])),
+            (
+                "contents",
+                .array([
+                    .object([
+                        "role": .string("user"),
+                        "parts": .array([.object(pairs: imagePart), .object(["text": .string(prompt.userText)])]),
+                    ])
                 ])
-            ]),
-            "generationConfig": .object(pairs: generation),
-        ])
-        return body.serialized()
+            ),
+            ("generationConfig", .object(pairs: generation)),
+        ]
+        if options.tier != .standard { body.append(("serviceTier", .string(options.tier.rawValue))) }
+        return JSONNode.object(pairs: body).serialized()
     }
 
     /// Gemini 3 takes a thinking level, Gemini 2.5 a token budget (the Pro models cannot turn

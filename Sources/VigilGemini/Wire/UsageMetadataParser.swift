@@ -94,7 +94,20 @@ package enum UsageMetadataParser {
             thoughtsTokens: counts[3] ?? 0, toolUsePromptTokens: counts[4] ?? 0, totalTokens: counts[5],
             promptDetails: details[0], cacheDetails: details[1], candidatesDetails: details[2], toolUsePromptDetails: details[3],
             modelVersion: response.first("modelVersion", "model_version")?.string,
-            responseID: response.first("responseId", "response_id")?.string)
+            responseID: response.first("responseId", "response_id")?.string,
+            serviceTier: servedTier(metadata.first("serviceTier", "service_tier")))
+    }
+
+    /// `usageMetadata.serviceTier` as sent, when it is a plain word (letters, digits, `_`, at most
+    /// 40 characters); anything else (a number, an object, a long or odd string) is treated as
+    /// unknown: kept as `"unknown"`, which no price matches, so the call is recorded unpriced rather
+    /// than priced at a tier that may not be the one billed.
+    static func servedTier(_ node: JSONNode?) -> String? {
+        guard let node, !node.isNull else { return nil }
+        guard let text = node.string, !text.isEmpty, text.count <= 40,
+            text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") })
+        else { return "unknown" }
+        return text
     }
 
     /// One count, checked: a whole number from 0 to ``TokenUsage/maximumPlausibleCount``.

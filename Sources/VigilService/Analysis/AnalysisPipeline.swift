@@ -86,8 +86,9 @@ package struct AnalysisPipeline: Sendable {
             image.parts.compactMap { part in part.frameSize.map { (part.cameraID, $0) } },
             uniquingKeysWith: { first, _ in first })
         let geminiImage = GeminiImage(jpeg: image.jpeg, width: image.width, height: image.height)
-        var call = gemini.call(image: geminiImage, prompt: sample.prompt, deadline: deadline)
-        let expected = gemini.expectedUsage(image: geminiImage, prompt: sample.prompt)
+        let options = callOptions(source)
+        var call = gemini.call(image: geminiImage, prompt: sample.prompt, deadline: deadline, options: options)
+        let expected = gemini.expectedUsage(image: geminiImage, prompt: sample.prompt, options: options)
         var records: [UsageRecord] = []
         var attemptNumber = 0
         while await call.prepare() {
@@ -95,7 +96,8 @@ package struct AnalysisPipeline: Sendable {
             // No call without a durable record: its intent first, the row it becomes if its answer
             // is never recorded (Vigil killed meanwhile).
             let intent = UsageRecordFactory.intent(
-                attempt: attemptNumber, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, usage: expected)
+                attempt: attemptNumber, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, usage: expected,
+                tier: call.requestedTier)
             if let ledger {
                 do {
                     try await ledger.recordIntent(intent)
@@ -137,6 +139,13 @@ package struct AnalysisPipeline: Sendable {
         let completed = CompletedAnalysis(sample: sample, outcome: outcome, records: records)
         for stage in stages { await stage.finished(completed) }
         return .completed(completed)
+    }
+
+    /// The tier and image resolution `source` asks for: its camera's or group's own, else `gemini.*`.
+    package func callOptions(_ source: AnalysisSource) -> GeminiCallOptions {
+        GeminiCallOptions(
+            tier: source.serviceTier(default: gemini.configuration.serviceTier),
+            mediaResolution: source.mediaResolution(default: gemini.configuration.mediaResolutionLevel))
     }
 
     /// `verdicts` with the path of the picture kept as their evidence, when any is an incident. A

@@ -12,18 +12,26 @@ package enum UsageRecordFactory {
         _ attempt: AttemptReport, source: AnalysisSource, image: SampledImage, model: String, endpoint: String,
         prices: PriceBook, requestID: String? = nil
     ) -> UsageRecord {
-        let priced = attempt.usage.invalidReason == nil ? prices.cost(of: attempt.usage, model: model, at: attempt.startedAt) : nil
         var error = attempt.failure?.description
         if let raw = attempt.rawText, attempt.failure?.kind == .unusableAnswer {
             error = (error ?? "") + " | raw: " + String(raw.prefix(4000))
         }
-        return UsageRecord(
+        var record = UsageRecord(
             requestID: requestID, timestamp: attempt.startedAt, clientID: source.client, sourceID: source.id, sourceKind: source.kind,
             endpoint: endpoint, statusCode: attempt.statusCode, model: model, usage: attempt.usage, success: attempt.success,
             error: error, finishReason: attempt.finishReason, attempt: attempt.attempt,
-            durationMilliseconds: attempt.durationMilliseconds, cost: priced?.cost, priceID: priced?.priceID,
+            durationMilliseconds: attempt.durationMilliseconds,
             sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil }, cameraCount: source.cameras.count,
             cameraIDs: presentCameras(image), imageWidth: image.width, imageHeight: image.height, verdicts: attempt.verdicts ?? [])
+        record.requestedTier = attempt.requestedTier
+        // Priced at the tier that served it (a priority request served as standard costs standard).
+        if attempt.usage.invalidReason == nil,
+            let priced = prices.cost(of: attempt.usage, model: model, tier: record.servedTier, at: attempt.startedAt)
+        {
+            record.cost = priced.cost
+            record.priceID = priced.priceID
+        }
+        return record
     }
 
     /// The intent of attempt number `attempt`, made durable before it goes on the wire: the row it
@@ -31,7 +39,7 @@ package enum UsageRecordFactory {
     /// no cost (not invoiced unless an operator prices it in).
     package static func intent(
         attempt: Int, source: AnalysisSource, image: SampledImage, model: String, endpoint: String, usage: TokenUsage,
-        at time: Date = Date()
+        tier: ServiceTier = .standard, at time: Date = Date()
     ) -> UsageRecord {
         var record = UsageRecord(
             timestamp: time, clientID: source.client, sourceID: source.id, sourceKind: source.kind, endpoint: endpoint,
@@ -40,6 +48,7 @@ package enum UsageRecordFactory {
             attempt: attempt, durationMilliseconds: 0, sessionIDs: image.parts.compactMap { $0.present ? $0.sessionID : nil },
             cameraCount: source.cameras.count, cameraIDs: presentCameras(image), imageWidth: image.width, imageHeight: image.height)
         record.outcome = UsageRecord.unknownOutcome
+        record.requestedTier = tier
         return record
     }
 

@@ -61,11 +61,14 @@ enum LedgerBatch {
             as: "CASE WHEN cardinality(camera_ids) > 0 THEN camera_ids WHEN source_kind = 'camera' THEN ARRAY[source_id] "
                 + "ELSE coalesce(verdict_camera_ids, '{}') END"
         ) { $0.quotedArrayField($1.cameraIDs) },
+        // Format 6 (migration 0015): the tier that served the call (which prices it) and the one asked.
+        .init("service_tier", "text", as: "coalesce(service_tier, 'standard')") { $0.field($1.servedTierName) },
+        .init("requested_service_tier", "text") { $0.field($1.requestedTier.rawValue) },
     ]
 
     /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
     /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
-    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34, 5: 34]
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34, 5: 34, 6: 36]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
     /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row,
@@ -85,7 +88,7 @@ enum LedgerBatch {
     ]
 
     /// How many of ``verdictColumns`` a spool line of each format holds (format 5 added the evidence).
-    static let verdictColumnCount: [Int: Int] = [2: 10, 3: 10, 4: 10, 5: 11]
+    static let verdictColumnCount: [Int: Int] = [2: 10, 3: 10, 4: 10, 5: 11, 6: 11]
 
     /// The temporary tables the batches are copied into; emptied by every commit.
     static let createIncoming =
@@ -138,8 +141,8 @@ enum LedgerBatch {
             -- never for a row whose usage is invalid or whose outcome is unknown (no cost until reviewed).
             SELECT i.*, c.id AS client_key, vc.camera_ids AS verdict_camera_ids,
                    CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL
-                        THEN (vigil_price_at(i.model, i.ts)).id END AS book_price_id,
-                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.ts), i.prompt_tokens, i.cached_tokens,
+                        THEN (vigil_price_at(i.model, i.service_tier, i.ts)).id END AS book_price_id,
+                   CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.service_tier, i.ts), i.prompt_tokens, i.cached_tokens,
                                                                  i.completion_tokens + i.thoughts_tokens, i.tool_use_tokens) END AS book_cost
             FROM input i
             LEFT JOIN clients c ON c.code = i.client

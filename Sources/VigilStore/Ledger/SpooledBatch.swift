@@ -3,12 +3,13 @@ import Foundation
 /// Usage records in the form both the spool and PostgreSQL take: COPY text rows for the usage
 /// table and for the verdicts, one row a line (see ``CopyTextWriter``).
 ///
-/// On disk a batch is a header line, `vigil-usage-spool 5 rows=N verdicts=M`, followed by the N
+/// On disk a batch is a header line, `vigil-usage-spool 6 rows=N verdicts=M`, followed by the N
 /// usage lines and the M verdict lines; the writer sends those bytes to `COPY` as they are, so a
 /// spooled record is encoded once. A verdict line's first field is its call's `request_id`. The
 /// number after the magic word is the format: which of ``LedgerBatch/usageColumns`` a usage line
 /// holds (format 2: the first 30; format 3 added the invalid-usage columns, format 4 the cameras in
-/// the image; format 5 the evidence path of a verdict, the last field of a verdict line). Every
+/// the image; format 5 the evidence path of a verdict, the last field of a verdict line; format 6
+/// the tier that served the call and the one it asked for). Every
 /// format ever written is read.
 struct SpooledBatch {
     /// Usage rows (one per line).
@@ -23,7 +24,7 @@ struct SpooledBatch {
     var format: Int
 
     /// The format this version writes.
-    static let currentFormat = 5
+    static let currentFormat = 6
     static let magic = "vigil-usage-spool"
 
     /// The file's contents: header, usage rows, verdict rows.
