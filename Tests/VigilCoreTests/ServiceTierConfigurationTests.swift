@@ -40,7 +40,8 @@ struct ServiceTierConfigurationTests {
         #expect(gemini.flexFallback == nil)
         #expect(gemini.mediaResolution == nil && gemini.mediaResolutionLevel == nil)
         let configuration = try ConfigurationLoader.parse(validConfiguration(), file: "test.json")
-        #expect(configuration.gemini == gemini)
+        #expect(configuration.gemini.serviceTier == .standard && configuration.gemini.flexRequestTimeoutSeconds == 900)
+        #expect(configuration.gemini.flexFallback == nil && configuration.gemini.mediaResolutionLevel == nil)
         #expect(configuration.cameras.allSatisfy { $0.serviceTier == nil && $0.mediaResolution == nil })
         #expect(configuration.groups.allSatisfy { $0.serviceTier == nil && $0.mediaResolution == nil })
     }
@@ -110,8 +111,8 @@ struct ServiceTierConfigurationTests {
     }
 
     @Test func anUnknownResolutionIsNamedWithWhatToWrite() {
-        let found = problems(
-            validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme", "media_resolution": "ULTRA"}]"#, groups: "[]"))
+        let cameras = #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme", "media_resolution": "ULTRA"}]"#
+        let found = problems(validConfiguration(cameras: cameras, groups: "[]"))
         #expect(found.map(\.path) == ["cameras[0].media_resolution"])
         #expect(found.first?.shownPath == #"cameras[0] ("c1").media_resolution"#)
         #expect(found.first?.message == #"is "ULTRA", not a media resolution"#)
@@ -137,7 +138,8 @@ struct ServiceTierConfigurationTests {
         #expect(found.map(\.path) == ["gemini.service_teir"])
         #expect(found.first?.hint.contains(#"did you mean "service_tier"?"#) == true)
         let camera = problems(
-            validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme", "media_resolutions": "LOW"}]"#, groups: "[]"))
+            validConfiguration(cameras: #"[{"id": "c1", "url": "rtsp://h/1", "client": "acme", "media_resolutions": "LOW"}]"#, groups: "[]")
+        )
         #expect(camera.map(\.path) == ["cameras[0].media_resolutions"])
     }
 
@@ -150,7 +152,8 @@ struct ServiceTierConfigurationTests {
         #expect(found.first?.shownPath == #"cameras[1] ("a2").service_tier"#)
         #expect(
             found.first?.message
-                == #"is "flex", but this camera is sent in the one call of the group "site", which asks for "standard" (gemini.service_tier)"#)
+                == #"is "flex", but this camera is sent in the one call of the group "site", which asks for "standard" (gemini.service_tier)"#
+        )
         #expect(found.first?.hint.hasPrefix(#"set "service_tier": "flex" on the group "site" instead"#) == true)
         #expect(found.last?.message.hasSuffix(#"the group "site", which uses the model's default resolution"#) == true)
         #expect(found.last?.hint.hasPrefix(#"set "media_resolution": "LOW" on the group "site" instead"#) == true)
@@ -192,7 +195,7 @@ struct ServiceTierConfigurationTests {
 
     @Test(arguments: [
         "", "cheap", "SERVICE_TIER_", "SERVICE_TIER_CHEAP", " flex", "flex ", "SERVICE_TIER_SERVICE_TIER_FLEX", "TIER_FLEX",
-        "ſtandard", "ﬂex", "batch", "provisioned_throughput", "STANDARD\u{0}",
+        "ſtandard", "ﬂex", "batch", "provisioned_throughput", "STANDARD\t",
     ])
     func anythingElseIsNoTier(wire: String) {
         #expect(ServiceTier(wire: wire) == nil)

@@ -5,7 +5,7 @@ import VigilTestSupport
 
 /// The scene-change gate in `vigil run`: real RTSP scenes decoded by the capture, the stand-in over
 /// HTTP, PostgreSQL. Static cameras are called once then skipped, an event camera is called at each
-/// appearance, a moving camera never skipped, the heartbeat fires, skips are counted and a failed
+/// appearance, a moving camera at (nearly) every sample, the heartbeat fires, skips are counted and a failed
 /// call is never followed by a skip.
 @Suite(
     .enabled(if: TestEnvironment.hasDatabase && TestEnvironment.hasRTSP, "needs PostgreSQL and RTSP: run ./scripts/test"),
@@ -90,9 +90,12 @@ struct SceneGateDaemonTests {
         // A static camera: its first sample only (a reconnect would add one), the rest skipped.
         #expect(try await calls("still") <= 2)
         #expect(try await skipped("still") >= Int(seconds) - 6)
-        // The moving camera is never skipped; the gate-off camera neither.
-        #expect(try await skipped("moving") == 0)
-        #expect(try await calls("moving") >= Int(seconds) - 4)
+        // The moving camera is called at (nearly) every sample: on a loaded machine a sample can
+        // find the same decoded frame as the last one, which is rightly skipped (seen in CI under
+        // stress-ng: 2 of 45). The gate-off camera is never skipped.
+        let movingCalls = try await calls("moving")
+        #expect(movingCalls >= Int(seconds) - 4 - 3)
+        #expect(try await skipped("moving") <= max(3, movingCalls / 10))
         #expect(try await skipped("always") == 0)
         #expect(try await calls("always") >= Int(seconds) - 4)
         // The heartbeat: a call at least every 4 s although nothing changed.
@@ -112,11 +115,10 @@ struct SceneGateDaemonTests {
         #expect((Double(gaps) ?? 99) <= 5.5, "door calls \(gaps) s apart")
         // The group prompt is not involved; the usage report and the metrics show the skips.
         #expect(metrics.standardOutput.contains("vigil_scene_gate_skipped_total{source=\"still\"}"), "\(metrics.standardOutput)")
-        #expect(!metrics.standardOutput.contains("vigil_scene_gate_skipped_total{source=\"moving\"}"))
         let usage = try await ProcessRunner.run(
             TestEnvironment.vigilExecutable, ["usage", "--database-url", run.database.url, "--days", "1", "--format", "json"])
         #expect(usage.status == 0, "\(usage.standardError)")
-        let total = try await skipped("still") + skipped("door") + skipped("beat")
+        let total = try await skipped("still") + skipped("door") + skipped("beat") + skipped("moving") + skipped("always")
         let report = try JSONSerialization.jsonObject(with: Data(usage.standardOutput.utf8)) as? [String: Any]
         let reportTotal = report?["total"] as? [String: Any]
         #expect((reportTotal?["samples_skipped"] as? Int) == total, "\(usage.standardOutput)")

@@ -112,6 +112,19 @@ struct SpooledBatchTests {
         + "{\"c1\",\"c2\",\"c4\"}\n"
         + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\t/var/lib/vigil/evidence/2026-09-21/0190d3b2.jpg\n"
 
+    /// A format-6 segment: format 5's, and the tier that served the call and the one it asked for
+    /// after the cameras.
+    static let formatSixSegment = formatFiveSegment.replacingOccurrences(of: "spool 5 rows", with: "spool 6 rows")
+        .replacingOccurrences(of: "{\"c1\",\"c2\",\"c4\"}\n", with: "{\"c1\",\"c2\",\"c4\"}\tflex\tflex\n")
+
+    /// The record of ``formatSixSegment``: asked for flex and served at flex.
+    static func formatSixRecord() -> UsageRecord {
+        var record = formatFiveRecord()
+        record.usage.serviceTier = "flex"
+        record.requestedTier = .flex
+        return record
+    }
+
     /// The record of ``formatFiveSegment``.
     static func formatFiveRecord() -> UsageRecord {
         var record = formatFourRecord()
@@ -133,7 +146,10 @@ struct SpooledBatchTests {
     /// verdict's evidence. This version writes format 5, byte for byte, and a segment of any format
     /// reads back as written.
     @Test func segmentsOfEachFormatKeepTheirColumnOrder() throws {
-        let segments = [(2, Self.formatTwoSegment), (3, Self.formatThreeSegment), (4, Self.formatFourSegment), (5, Self.formatFiveSegment)]
+        let segments = [
+            (2, Self.formatTwoSegment), (3, Self.formatThreeSegment), (4, Self.formatFourSegment), (5, Self.formatFiveSegment),
+            (6, Self.formatSixSegment),
+        ]
         for (format, segment) in segments {
             let batch = try SpooledBatch(fileContents: Array(segment.utf8))
             #expect(batch.format == format && batch.rows == 1 && batch.verdictCount == 1)
@@ -146,8 +162,8 @@ struct SpooledBatchTests {
         #expect(LedgerBatch.usageColumns.count == LedgerBatch.usageColumnCount[SpooledBatch.currentFormat])
         #expect(LedgerBatch.verdictColumns.count == LedgerBatch.verdictColumnCount[SpooledBatch.currentFormat])
 
-        let written = String(decoding: LedgerBatch.encode([Self.formatFiveRecord()]).fileContents, as: UTF8.self)
-        #expect(written == Self.formatFiveSegment)
+        let written = String(decoding: LedgerBatch.encode([Self.formatSixRecord()]).fileContents, as: UTF8.self)
+        #expect(written == Self.formatSixSegment)
         #expect(throws: SpooledBatchError.self) {
             try SpooledBatch(fileContents: Array(Self.formatTwoSegment.replacingOccurrences(of: "spool 2 rows", with: "spool 9 rows").utf8))
         }

@@ -85,14 +85,17 @@ package struct GroupConfiguration: Sendable, Equatable {
                 if let own = camera.value.serviceTier, own != tier {
                     reader.report(
                         "\(camera.path).service_tier", line: camera.line,
-                        "is \"\(own.rawValue)\", but this camera is sent in the one call of the group \(name), which asks for \"\(tier.rawValue)\"\(tierSource)",
-                        hint: "set \"service_tier\": \"\(own.rawValue)\" on the group \(name) instead (it applies to all four cameras), or remove it here")
+                        "is \"\(own.rawValue)\", but this camera is sent in the one call of the group \(name), "
+                            + "which asks for \"\(tier.rawValue)\"\(tierSource)",
+                        hint: "set \"service_tier\": \"\(own.rawValue)\" on the group \(name) instead (it applies to all four cameras), "
+                            + "or remove it here")
                 }
                 if let own = camera.value.mediaResolution, own != resolution {
                     reader.report(
                         "\(camera.path).media_resolution", line: camera.line,
                         "is \"\(own.rawValue)\", but this camera is sent in the one image of the group \(name), which uses \(resolutionSource)",
-                        hint: "set \"media_resolution\": \"\(own.rawValue)\" on the group \(name) instead (it applies to the whole 2x2 image), or remove it here")
+                        hint: "set \"media_resolution\": \"\(own.rawValue)\" on the group \(name) instead (it applies to the whole 2x2 "
+                            + "image), or remove it here")
                 }
             }
         }
