@@ -112,16 +112,18 @@ struct SpooledBatchTests {
         + "{\"c1\",\"c2\",\"c4\"}\n"
         + "0190d3b2-7c00-7000-8000-000000000001\tc1\t0\tt\ttheft\t0.91\tbag\\tat till\t1920x1080\t1\t\\N\t/var/lib/vigil/evidence/2026-09-21/0190d3b2.jpg\n"
 
-    /// A format-6 segment: format 5's, and the tier that served the call and the one it asked for
-    /// after the cameras.
+    /// A format-6 segment: format 5's, and after the cameras the tier that served the call, the one
+    /// it asked for, the cluster node and its lease's epoch.
     static let formatSixSegment = formatFiveSegment.replacingOccurrences(of: "spool 5 rows", with: "spool 6 rows")
-        .replacingOccurrences(of: "{\"c1\",\"c2\",\"c4\"}\n", with: "{\"c1\",\"c2\",\"c4\"}\tflex\tflex\n")
+        .replacingOccurrences(of: "{\"c1\",\"c2\",\"c4\"}\n", with: "{\"c1\",\"c2\",\"c4\"}\tflex\tflex\tnode-a\t7\n")
 
     /// The record of ``formatSixSegment``: asked for flex and served at flex.
     static func formatSixRecord() -> UsageRecord {
         var record = formatFiveRecord()
         record.usage.serviceTier = "flex"
         record.requestedTier = .flex
+        record.node = "node-a"
+        record.leaseEpoch = 7
         return record
     }
 

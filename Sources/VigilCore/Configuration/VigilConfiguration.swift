@@ -15,13 +15,15 @@ package struct VigilConfiguration: Sendable, Equatable {
     package var billing: BillingConfiguration
     /// Alerts: rules, destinations, retries and evidence. All defaults when the file has no `alerts`.
     package var alerts: AlertsConfiguration
+    /// Several daemons sharing the sources through PostgreSQL. Off when the file has no `cluster`.
+    package var cluster: ClusterConfiguration
 
     package init(
         database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
         analysis: AnalysisConfiguration = AnalysisConfiguration(), capture: CaptureConfiguration = CaptureConfiguration(),
         http: HTTPConfiguration = HTTPConfiguration(), clients: [ClientConfiguration] = [],
         cameras: [CameraConfiguration] = [], groups: [GroupConfiguration] = [], billing: BillingConfiguration = BillingConfiguration(),
-        alerts: AlertsConfiguration = AlertsConfiguration()
+        alerts: AlertsConfiguration = AlertsConfiguration(), cluster: ClusterConfiguration = ClusterConfiguration()
     ) {
         self.database = database
         self.gemini = gemini
@@ -33,6 +35,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         self.groups = groups
         self.billing = billing
         self.alerts = alerts
+        self.cluster = cluster
     }
 
     /// The client with this id, if configured.
@@ -57,7 +60,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         return secrets
     }
 
-    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing", "alerts"]
+    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing", "alerts", "cluster"]
 
     /// Reads and cross-checks a whole document, reporting problems to `reader`.
     static func read(_ root: JSONNode, reader: ConfigurationReader) -> VigilConfiguration? {
@@ -72,6 +75,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         )
         let alerts = object.object("alerts", keys: AlertsConfiguration.keys)
         configuration.alerts = AlertsConfiguration.read(alerts)
+        configuration.cluster = ClusterConfiguration.read(object.object("cluster", keys: ClusterConfiguration.keys))
         let clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
         let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
         let groups = readList(object, "groups", required: false, keys: GroupConfiguration.keys, GroupConfiguration.read)

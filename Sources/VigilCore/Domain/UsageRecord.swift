@@ -64,6 +64,12 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     /// The service tier the call asked for (`api_usage.requested_service_tier`).
     package var requestedTier: ServiceTier = .standard
 
+    /// The cluster node that made the call (`vigil run --node`); nil outside cluster mode.
+    package var node: String?
+    /// The epoch of the node's lease on the source when the call was made (a fencing token: the
+    /// ledger marks a row whose epoch a newer owner had already superseded); nil outside cluster mode.
+    package var leaseEpoch: Int64?
+
     /// The tier that served the call, which prices it: what the response's
     /// `usageMetadata.serviceTier` said; a response that said nothing was served at standard (the
     /// API's default); a call with no response (failed, or its outcome unknown) at the tier it asked
@@ -112,7 +118,7 @@ package struct UsageRecord: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey {
         case requestID, timestamp, clientID, sourceID, sourceKind, endpoint, method, statusCode, model, usage, success, error
         case finishReason, attempt, durationMilliseconds, cost, priceID, sessionIDs, cameraCount, cameraIDs, imageWidth
-        case imageHeight, verdicts, outcome, requestedTier
+        case imageHeight, verdicts, outcome, requestedTier, node, leaseEpoch
     }
 
     /// Decodes a record, also one spooled as JSON by a version before ``cameraIDs`` existed (none:
@@ -137,5 +143,7 @@ package struct UsageRecord: Sendable, Equatable, Codable {
             verdicts: try values.decode([CameraVerdict].self, forKey: .verdicts))
         self.outcome = try values.decodeIfPresent(String.self, forKey: .outcome)
         self.requestedTier = try values.decodeIfPresent(ServiceTier.self, forKey: .requestedTier) ?? .standard
+        self.node = try values.decodeIfPresent(String.self, forKey: .node)
+        self.leaseEpoch = try values.decodeIfPresent(Int64.self, forKey: .leaseEpoch)
     }
 }

@@ -64,11 +64,14 @@ enum LedgerBatch {
         // Format 6 (migration 0015): the tier that served the call (which prices it) and the one asked.
         .init("service_tier", "text", as: "coalesce(service_tier, 'standard')") { $0.field($1.servedTierName) },
         .init("requested_service_tier", "text") { $0.field($1.requestedTier.rawValue) },
+        // Also format 6 (migration 0016): the cluster node and its lease's epoch (fencing token).
+        .init("node", "text") { $0.field($1.node) },
+        .init("lease_epoch", "bigint") { $0.field($1.leaseEpoch) },
     ]
 
     /// How many of ``usageColumns`` a spool line of each format holds: a segment of an earlier
     /// format is copied with its own, shorter column list (the columns it lacks stay NULL).
-    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34, 5: 34, 6: 36]
+    static let usageColumnCount: [Int: Int] = [2: 30, 3: 33, 4: 34, 5: 34, 6: 38]
 
     /// A verdict as the ledger writes it into `analyses`, after its call's `request_id`. The
     /// `analyses` row takes its call's id, time, client and source from the inserted `api_usage` row,
@@ -140,6 +143,11 @@ enum LedgerBatch {
             -- Rows costed by the daemon keep their cost; the price book is consulted only for the others,
             -- never for a row whose usage is invalid or whose outcome is unknown (no cost until reviewed).
             SELECT i.*, c.id AS client_key, vc.camera_ids AS verdict_camera_ids,
+                   -- A call made under an epoch a newer owner of its source had already begun by then:
+                   -- an analysis made twice (a node that lost its lease without knowing). Marked, kept.
+                   (i.lease_epoch IS NOT NULL AND EXISTS (
+                       SELECT 1 FROM source_lease_epochs e
+                       WHERE e.source_id = i.source_id AND e.epoch > i.lease_epoch AND e.started_at <= i.ts)) AS superseded,
                    CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL
                         THEN (vigil_price_at(i.model, i.service_tier, i.ts)).id END AS book_price_id,
                    CASE WHEN i.cost IS NULL AND i.usage_invalid IS NULL AND i.outcome IS NULL THEN vigil_call_cost(vigil_price_at(i.model, i.service_tier, i.ts), i.prompt_tokens, i.cached_tokens,
@@ -149,8 +157,8 @@ enum LedgerBatch {
             LEFT JOIN verdict_cameras vc ON vc.request_id = i.request_id
         ),
         inserted AS (
-            INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced"])))
-            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL AND outcome IS NULL"]))
+            INSERT INTO api_usage (\(usageColumns.insertList(extra: ["unpriced", "lease_superseded"])))
+            SELECT \(usageColumns.selectList(extra: ["cost IS NULL AND book_cost IS NULL AND usage_invalid IS NULL AND outcome IS NULL", "superseded"]))
             FROM priced
             ON CONFLICT (request_id) DO NOTHING
             RETURNING id, request_id, "timestamp", client_id, source_id, cost, camera_ids

@@ -87,18 +87,18 @@ package struct InvalidUsageRepository: Sendable {
                             usage_corrected = 'was invalid: ' || u.usage_invalid || '; corrected ' || $8,
                             usage_invalid = NULL
                         FROM priced p WHERE u.id = p.id
-                        RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.cost,
+                        RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.node, u.cost,
                                   u.unpriced, u.camera_ids
                     ),
                     hourly AS (
-                        INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, service_tier, calls, failed,
+                        INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, service_tier, node, calls, failed,
                                                        prompt, cached, completion, thoughts, tool_use, total, cost, unpriced,
                                                        estimated, invalid, duration_sum, duration_count)
                         SELECT coalesce(client_id, 0), date_trunc('hour', "timestamp", 'UTC'), coalesce(model, 'legacy'),
-                               coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''), service_tier,
+                               coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''), service_tier, coalesce(node, ''),
                                0, 0, $2, $3, $4, $5, $6, $7, coalesce(cost, 0), CASE WHEN unpriced THEN 1 ELSE 0 END, 0, -1, 0, 0
                         FROM updated WHERE "timestamp" IS NOT NULL
-                        ON CONFLICT (client_id, hour, model, source_id, source_kind, operation, service_tier) DO UPDATE SET
+                        ON CONFLICT (client_id, hour, model, source_id, source_kind, operation, service_tier, node) DO UPDATE SET
                             prompt = h.prompt + EXCLUDED.prompt, cached = h.cached + EXCLUDED.cached,
                             completion = h.completion + EXCLUDED.completion, thoughts = h.thoughts + EXCLUDED.thoughts,
                             tool_use = h.tool_use + EXCLUDED.tool_use, total = h.total + EXCLUDED.total,

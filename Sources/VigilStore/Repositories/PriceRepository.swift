@@ -109,19 +109,19 @@ package struct PriceRepository: Sendable {
                 updated AS (
                     UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
                     FROM changed c WHERE u.id = c.id
-                    RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.cost,
+                    RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.node, u.cost,
                               u.camera_ids
                 ),
                 hourly AS (
                     -- The rows' hours: their cost now counts (and they are no longer unpriced).
-                    INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, service_tier, calls, failed,
+                    INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, service_tier, node, calls, failed,
                                                    prompt, cached, completion, thoughts, tool_use, total, cost, unpriced,
                                                    estimated, duration_sum, duration_count)
                     SELECT coalesce(client_id, 0), date_trunc('hour', "timestamp", 'UTC'), coalesce(model, 'legacy'),
-                           coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''), service_tier,
+                           coalesce(source_id, 'legacy'), coalesce(source_kind, ''), coalesce(method, '') || ' ' || coalesce(endpoint, ''), service_tier, coalesce(node, ''),
                            0, 0, 0, 0, 0, 0, 0, 0, sum(cost), \(wereUnpriced ? "-count(*)" : "0"), 0, 0, 0
-                    FROM updated WHERE "timestamp" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-                    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation, service_tier) DO UPDATE SET
+                    FROM updated WHERE "timestamp" IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+                    ON CONFLICT (client_id, hour, model, source_id, source_kind, operation, service_tier, node) DO UPDATE SET
                         cost = h.cost + EXCLUDED.cost, unpriced = h.unpriced + EXCLUDED.unpriced
                     RETURNING 1
                 ),
