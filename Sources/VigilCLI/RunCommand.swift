@@ -11,6 +11,11 @@ import VigilSystemd
 
 /// `vigil run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
+    /// 1 to 64 letters, digits, `-`, `_` or `.`: a node name shown in status and stored on rows.
+    static func isValidNodeName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the monitoring daemon (what the systemd service starts).",
@@ -23,6 +28,11 @@ struct RunCommand: AsyncParsableCommand {
 
             If PostgreSQL is unreachable, usage rows wait in database.spool_directory and are written when \
             it returns. Pending migrations stop the start unless --migrate is given.
+
+            With cluster.enabled, several daemons share the configuration's sources through PostgreSQL: \
+            each is a node (--node, default the host name) that analyses only the sources it leases, its \
+            fair share; a node that dies is replaced within a lease. Two live nodes with one name is an \
+            error at start.
 
             Example:
               vigil run --config /etc/vigil/config.json
@@ -37,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds calls in flight may take to finish at shutdown.")
     var shutdownGrace: Double = 20
+
+    @Option(help: ArgumentHelp("This daemon's name in a cluster (cluster.enabled); default the host name.", valueName: "NAME"))
+    var node: String?
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
@@ -87,8 +100,31 @@ struct RunCommand: AsyncParsableCommand {
             printError("vigil run: \(error)")
             throw ExitCode(ExitStatus.failure)
         }
+        let nodeName = node ?? ProcessInfo.processInfo.hostName
+        if let node, !Self.isValidNodeName(node) {
+            printError("vigil run: --node \"\(node.escapingControlCharacters())\" is not a valid name: use 1 to 64 letters, digits, '-', '_' or '.'")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        var membership: ClusterMembership?
+        if configuration.cluster.enabled {
+            let cluster = ClusterMembership(
+                repository: LeaseRepository(client: client, node: nodeName, leaseSeconds: configuration.cluster.leaseSeconds),
+                configuration: configuration.cluster, sources: AnalysisPlan(configuration).sources.map(\.id), logger: logger)
+            do {
+                try await cluster.join(version: Vigil.version)
+            } catch let error as LeaseRepository.NameInUse {
+                printError("vigil run: \(error)")
+                throw ExitCode(ExitStatus.failure)
+            } catch {
+                printError(
+                    "vigil run: cluster mode needs PostgreSQL at start, to know which sources this node may take: \(redactor.redact("\(error)"))"
+                )
+                throw ExitCode(ExitStatus.unavailable)
+            }
+            membership = cluster
+        }
         let outbox = AlertOutbox(
-            spoolDirectory: configuration.database.spoolDirectory, node: ProcessInfo.processInfo.hostName, client: client, logger: logger)
+            spoolDirectory: configuration.database.spoolDirectory, node: nodeName, client: client, logger: logger)
         let alerts = AlertCenter(configuration: configuration, outbox: outbox, logger: logger)
         let sender = AlertSender(center: alerts, logger: logger)
         let path = global.configPath
@@ -96,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         let cameraCount = configuration.cameras.filter(\.enabled).count
         let service = MonitoringService(
             configuration: configuration, apiKey: key, ledger: ledger, database: client, prices: prices, logger: logger, alerts: alerts,
-            shutdownGrace: shutdownGrace,
+            membership: membership, shutdownGrace: shutdownGrace,
             reload: {
                 do {
                     let reloaded = try ConfigurationLoader.load(path: path)
@@ -120,11 +156,15 @@ struct RunCommand: AsyncParsableCommand {
                 logger.notice("serving /metrics, /healthz and /readyz", metadata: ["listen": "\(configuration.http.listenHost):\(port)"])
             })
         // Graceful shutdown runs in reverse order: the HTTP server stops first, then monitoring (its
-        // calls in flight finish and are recorded), then the alert sender (its attempts under way
-        // finish; the rest stay in the outbox), and the ledger, first here, closes last.
+        // calls in flight finish and are recorded), then the cluster membership (its leases are
+        // released for other nodes), the alert sender (its attempts under way finish; the rest stay
+        // in the outbox), and the ledger, first here, closes last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: ledger), .init(service: sender)]
+        if let membership { services.append(.init(service: membership)) }
+        services += [.init(service: service), .init(service: http)]
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ledger), .init(service: sender), .init(service: service), .init(service: http)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -17,6 +17,8 @@ package import VigilStore
 /// configuration stays.
 package final class MonitoringService: Service {
     private let supervisor: Supervisor
+    /// This node of a cluster; nil outside cluster mode.
+    private let membership: ClusterMembership?
     private let ledger: UsageLedger
     private let database: DatabaseClient
     private let events: AsyncStream<CaptureEvent>
@@ -36,7 +38,7 @@ package final class MonitoringService: Service {
     ///     (systemd `WATCHDOG=1`): a loop that hangs stops the pings and systemd restarts the service.
     package init(
         configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-        logger: Logger, alerts: AlertCenter? = nil, shutdownGrace: Double = 20,
+        logger: Logger, alerts: AlertCenter? = nil, membership: ClusterMembership? = nil, shutdownGrace: Double = 20,
         reload: @escaping @Sendable () async -> VigilConfiguration?,
         ready: @escaping @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {},
         heartbeatInterval: Duration = .seconds(5), stopping: @escaping @Sendable () -> Void = {}
@@ -45,7 +47,8 @@ package final class MonitoringService: Service {
         self.events = stream
         self.supervisor = Supervisor(
             configuration: configuration, apiKey: apiKey, ledger: ledger, database: database, prices: prices,
-            events: continuation, alerts: alerts, logger: logger)
+            events: continuation, alerts: alerts, membership: membership, logger: logger)
+        self.membership = membership
         self.ledger = ledger
         self.database = database
         self.logger = logger
@@ -62,7 +65,13 @@ package final class MonitoringService: Service {
 
     package func run() async throws {
         let sessions = SessionLog(client: database)
-        try? await sessions.closeAbandoned()
+        // In a cluster a node's sessions are its own: another node's open ones are not abandoned.
+        if membership == nil { try? await sessions.closeAbandoned() }
+        if let membership {
+            let supervisor = self.supervisor
+            membership.onHeldChanged { held in await supervisor.setHeld(held) }
+            await supervisor.setHeld(membership.held)
+        }
         await supervisor.startCameras()
         // Budgets are read before the first tick: a client already at its limit makes no call.
         await supervisor.refreshBudgets()
@@ -163,6 +172,7 @@ package final class MonitoringService: Service {
             logger.notice("SIGHUP: reloading the configuration")
             if let configuration = await reload() {
                 await supervisor.apply(configuration)
+                membership?.setSources(await supervisor.sourceIDs)
             }
         }
     }

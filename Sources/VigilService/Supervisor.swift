@@ -17,6 +17,9 @@ package actor Supervisor {
     private var plan: AnalysisPlan
     private var captures: [String: CameraCapture] = [:]
     private var inFlight: Set<String> = []
+    /// In cluster mode, the sources whose lease this node holds (only their cameras are open, only
+    /// they are analysed); nil outside cluster mode (every source).
+    private var held: Set<String>?
     private var pipeline: AnalysisPipeline
     private let apiKey: String
     private let database: DatabaseClient
@@ -32,9 +35,11 @@ package actor Supervisor {
 
     package init(
         configuration: VigilConfiguration, apiKey: String, ledger: UsageLedger, database: DatabaseClient, prices: PriceBook,
-        events: AsyncStream<CaptureEvent>.Continuation, alerts: AlertCenter? = nil, logger: Logger
+        events: AsyncStream<CaptureEvent>.Continuation, alerts: AlertCenter? = nil, membership: ClusterMembership? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
+        self.held = membership == nil ? nil : []
         self.alerts = alerts
         self.plan = AnalysisPlan(configuration)
         self.apiKey = apiKey
@@ -100,9 +105,16 @@ package actor Supervisor {
     /// Seconds between ticks.
     package var interval: Double { configuration.analysis.intervalSeconds }
 
-    /// Opens every camera the plan needs.
+    /// The cameras to keep open: every camera of the plan, or in cluster mode those of the sources held.
+    private var wantedCameras: [CameraConfiguration] {
+        guard let held else { return plan.cameras }
+        var seen = Set<String>()
+        return plan.sources.filter { held.contains($0.id) }.flatMap(\.cameras).filter { seen.insert($0.id).inserted }
+    }
+
+    /// Opens every camera the plan needs (in cluster mode, those of the sources held).
     package func startCameras() {
-        for camera in plan.cameras where captures[camera.id] == nil {
+        for camera in wantedCameras where captures[camera.id] == nil {
             start(camera)
         }
         logger.notice(
@@ -135,7 +147,7 @@ package actor Supervisor {
     /// The sources due this tick; each is marked in flight until ``analyze(_:)`` finishes it.
     package func dueSources() -> [AnalysisSource] {
         var due: [AnalysisSource] = []
-        for source in plan.sources {
+        for source in plan.sources where held?.contains(source.id) ?? true {
             if inFlight.contains(source.id) {
                 counters.skipped(source.id, reason: "in_flight")
                 logger.debug("previous call still in flight; skipping this tick", metadata: ["source": "\(source.id)"])
@@ -202,6 +214,32 @@ package actor Supervisor {
         }
     }
 
+    /// The sources this node holds now (cluster mode): the cameras of sources gained open, those of
+    /// sources lost close, and the scene gate forgets what it saw of sources lost, so if one comes
+    /// back its first sample is sent whatever it shows.
+    package func setHeld(_ sources: Set<String>) async {
+        guard held != nil, held != sources else { return }
+        held = sources
+        let plan = self.plan
+        let cameras = Set(plan.sources.filter { sources.contains($0.id) }.flatMap(\.cameras).map(\.id))
+        sceneGate.keep(cameras: cameras, sources: sources)
+        var opened = 0, closed = 0
+        for (id, capture) in captures where !cameras.contains(id) {
+            captures[id] = nil
+            await capture.stop()
+            closed += 1
+        }
+        for camera in wantedCameras where captures[camera.id] == nil {
+            start(camera)
+            opened += 1
+        }
+        logger.notice(
+            "sources held changed", metadata: ["sources": "\(sources.count)", "cameras_opened": "\(opened)", "cameras_closed": "\(closed)"])
+    }
+
+    /// The configured sources' ids, in plan order.
+    package var sourceIDs: [String] { plan.sources.map(\.id) }
+
     /// Applies a new configuration: added cameras start, removed ones stop, changed ones restart,
     /// the rest keep running. Gemini and image settings apply to the next calls.
     package func apply(_ new: VigilConfiguration) async {
@@ -220,7 +258,7 @@ package actor Supervisor {
         }
         pipeline.maxFrameAge = new.analysis.maxFrameAgeSeconds
         budgetGate.setExpectedCosts(Self.expectedCosts(plan: plan, pipeline: pipeline, configuration: new))
-        let wanted = Dictionary(plan.cameras.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let wanted = Dictionary(wantedCameras.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var added = 0, removed = 0, restarted = 0
         for (id, capture) in captures {
             guard let camera = wanted[id] else {

@@ -10,6 +10,8 @@ package struct AnalysisCandidate: Sendable {
     /// The cameras whose scene changed since the picture last sent, in quadrant order, as a scene
     /// gate judged them; nil when no gate judged (every camera counts as changed).
     package var changedCameras: [String]?
+    /// The cluster lease the call goes under (set by ``LeaseGate``); nil outside cluster mode.
+    package var lease: SourceLease?
 
     package init(source: AnalysisSource, frames: SampledFrames, changedCameras: [String]? = nil) {
         self.source = source

@@ -92,12 +92,19 @@ package struct AnalysisPipeline: Sendable {
         var records: [UsageRecord] = []
         var attemptNumber = 0
         while await call.prepare() {
+            if let reason = await attemptRefusal(candidate) {
+                logger.notice("\(sample.label) not sent: \(reason)")
+                call.abandon(GeminiFailure(kind: .notRecordable, message: "not sent: \(reason)"))
+                break
+            }
             attemptNumber += 1
             // No call without a durable record: its intent first, the row it becomes if its answer
             // is never recorded (Vigil killed meanwhile).
-            let intent = UsageRecordFactory.intent(
+            var intent = UsageRecordFactory.intent(
                 attempt: attemptNumber, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, usage: expected,
                 tier: call.requestedTier)
+            intent.node = candidate.lease?.node
+            intent.leaseEpoch = candidate.lease?.epoch
             if let ledger {
                 do {
                     try await ledger.recordIntent(intent)
@@ -116,9 +123,11 @@ package struct AnalysisPipeline: Sendable {
             if let verdicts = attempt.verdicts {
                 attempt.verdicts = await keepEvidence(verdicts, image: image, requestID: intent.requestID, label: sample.label)
             }
-            let record = UsageRecordFactory.record(
+            var record = UsageRecordFactory.record(
                 attempt, source: source, image: image, model: gemini.model, endpoint: gemini.endpointPath, prices: prices,
                 requestID: intent.requestID)
+            record.node = candidate.lease?.node
+            record.leaseEpoch = candidate.lease?.epoch
             let spooled = await self.record(record, label: sample.label)
             // A record that could not be spooled keeps its intent: the call still becomes a row.
             if spooled { await ledger?.completeIntent(intent.requestID) }
@@ -139,6 +148,14 @@ package struct AnalysisPipeline: Sendable {
         let completed = CompletedAnalysis(sample: sample, outcome: outcome, records: records)
         for stage in stages { await stage.finished(completed) }
         return .completed(completed)
+    }
+
+    /// Why the next attempt must not go (a stage's ``AnalysisStage/mayAttempt(_:)``), or nil.
+    private func attemptRefusal(_ candidate: AnalysisCandidate) async -> String? {
+        for stage in stages {
+            if let reason = await stage.mayAttempt(candidate) { return reason }
+        }
+        return nil
     }
 
     /// The tier and image resolution `source` asks for: its camera's or group's own, else `gemini.*`.

@@ -16,6 +16,9 @@ package protocol AnalysisStage: Sendable {
     /// is recorded as a call). A stage may annotate the candidate (the scene gate names the cameras
     /// that changed, which the prompt then says).
     func admit(_ candidate: inout AnalysisCandidate) async -> String?
+    /// Before each attempt of an admitted sample (the first and every retry): nil lets it go; a
+    /// reason ends the analysis without sending it (the cluster's lease gate: a lease that lapsed).
+    func mayAttempt(_ candidate: AnalysisCandidate) async -> String?
     /// A sample this stage admitted was not sent: a later stage held it, or its image failed.
     func withdrawn(_ candidate: AnalysisCandidate) async
     /// After an attempt's usage record was handed to the ledger: `spooled` is false when it could
@@ -27,6 +30,7 @@ package protocol AnalysisStage: Sendable {
 
 extension AnalysisStage {
     package func admit(_ candidate: inout AnalysisCandidate) async -> String? { nil }
+    package func mayAttempt(_ candidate: AnalysisCandidate) async -> String? { nil }
     package func withdrawn(_ candidate: AnalysisCandidate) async {}
     package func recorded(_ record: UsageRecord, attempt: AttemptReport, sample: AnalysisSample, spooled: Bool) async {}
     package func finished(_ analysis: CompletedAnalysis) async {}

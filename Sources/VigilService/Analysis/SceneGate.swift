@@ -35,6 +35,11 @@ package final class SceneGate: AnalysisStage, @unchecked Sendable {
         }
     }
 
+    /// Forgets every camera and source but these (a cluster node's sources lost to another node).
+    package func keep(cameras: Set<String>, sources: Set<String>) {
+        lock.withLock { state.keep(cameras: cameras, sources: sources) }
+    }
+
     /// The skips counted since the last call, to be written; the tally starts again.
     package func drain() -> SceneGateTally {
         lock.withLock {

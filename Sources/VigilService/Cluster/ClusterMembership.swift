@@ -1,0 +1,205 @@
+import Foundation
+package import Logging
+import Metrics
+import ServiceLifecycle
+package import VigilCore
+package import VigilStore
+
+/// This daemon as a node of a cluster: it heartbeats, holds leases on its fair share of the
+/// analysis sources, and tells the supervisor which sources it holds (only their streams are
+/// opened, only they are analysed). A Service, after the ledger and before monitoring in the group,
+/// so at shutdown monitoring has stopped calling before the leases are released for others.
+///
+/// Every second it drops leases whose usable time ran out (``LeaseTable``: no renewal, so no more
+/// calls, before any other node could take them); every third of a lease it heartbeats and renews;
+/// then it sheds sources above its fair share (stops calling first, then releases them) or claims
+/// free or expired ones up to it, in its rendezvous-hash order. PostgreSQL unreachable: nothing is
+/// renewed or claimed, and the leases lapse; when it returns the node claims again.
+package final class ClusterMembership: Service, @unchecked Sendable {
+    private let repository: LeaseRepository
+    private let configuration: ClusterConfiguration
+    private let logger: Logger
+    private let lock = NSLock()
+    private var table: LeaseTable
+    private var sources: [String]
+    private var liveNodes = 1
+    private var nextRenewal: Double = 0
+    private var nameTaken = false
+    private var lastProblem: String?
+    private let started = ContinuousClock.now
+    /// Told the sources held after every change (the supervisor opens and closes streams).
+    private var handler: (@Sendable (Set<String>) async -> Void)?
+
+    package init(repository: LeaseRepository, configuration: ClusterConfiguration, sources: [String], logger: Logger) {
+        self.repository = repository
+        self.configuration = configuration
+        self.sources = sources
+        self.logger = logger
+        table = LeaseTable(leaseSeconds: configuration.leaseSeconds)
+    }
+
+    /// Who is told the sources held after every change (the supervisor).
+    package func onHeldChanged(_ handler: @escaping @Sendable (Set<String>) async -> Void) {
+        lock.withLock { self.handler = handler }
+    }
+
+    private func onChange(_ held: Set<String>) async {
+        let handler = lock.withLock { self.handler }
+        await handler?(held)
+    }
+
+    /// This node's name.
+    package var node: String { repository.node }
+
+    /// The epoch of `source`'s lease when calls may be made under it now; nil otherwise.
+    package func usableLease(_ source: String) -> Int64? {
+        let now = monotonic()
+        return lock.withLock { table.usable(source, at: now) }
+    }
+
+    /// The sources held now.
+    package var held: Set<String> { lock.withLock { Set(table.sources) } }
+
+    /// The configured sources (after a reload).
+    package func setSources(_ ids: [String]) {
+        lock.withLock { sources = ids }
+    }
+
+    /// Registers the node (throws when another live node has its name) and claims its first leases.
+    package func join(version: String) async throws {
+        try await repository.register(version: version, host: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
+        logger.notice("joined the cluster", metadata: ["node": "\(node)", "lease_s": "\(configuration.leaseSeconds)"])
+        await step()
+    }
+
+    package func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+            if Task.isShuttingDownGracefully || Task.isCancelled { break }
+            await step()
+        }
+        await leave()
+    }
+
+    /// Releases every lease (another node takes them without waiting for expiry) and marks the node stopped.
+    package func leave() async {
+        let released = lock.withLock { () -> [String] in
+            let sources = table.sources
+            for source in sources { table.drop(source) }
+            return sources
+        }
+        await onChange([])
+        do {
+            try await repository.leave()
+            logger.notice("left the cluster; leases released", metadata: ["node": "\(node)", "sources": "\(released.count)"])
+        } catch {
+            logger.warning("cannot release the leases; they expire on their own", metadata: ["error": "\(error)"])
+        }
+        Gauge(label: "vigil_cluster_sources_held").record(0)
+    }
+
+    /// One pass: lapse, renew (when due), shed or claim.
+    package func step() async {
+        var changed = false
+        let now = monotonic()
+        let lapsed = lock.withLock { table.lapse(at: now) }
+        if !lapsed.isEmpty {
+            changed = true
+            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "lapsed")]).increment(by: Int64(lapsed.count))
+            logger.warning(
+                "leases lapsed without renewal: no more calls for their sources",
+                metadata: ["sources": "\(lapsed.joined(separator: ","))"])
+        }
+        do {
+            if now >= lock.withLock({ nextRenewal }) {
+                changed = try await renew() || changed
+            }
+            guard !lock.withLock({ nameTaken }) else { return }
+            changed = try await balance() || changed
+            if lock.withLock({ lastProblem }) != nil {
+                lock.withLock { lastProblem = nil }
+                logger.notice("cluster coordination works again", metadata: ["node": "\(node)"])
+            }
+        } catch {
+            let text = "\(error)"
+            let first = lock.withLock { () -> Bool in
+                defer { lastProblem = text }
+                return lastProblem == nil
+            }
+            if first {
+                logger.warning("cannot reach the cluster's tables; leases lapse unless renewed", metadata: ["error": "\(text)"])
+            }
+        }
+        let held = self.held
+        Gauge(label: "vigil_cluster_sources_held").record(held.count)
+        if changed { await onChange(held) }
+    }
+
+    /// Heartbeat and renewal; true when leases were lost.
+    private func renew() async throws -> Bool {
+        let sentAt = monotonic()
+        let heldNow = lock.withLock { table.sources }
+        guard let live = try await repository.heartbeat(held: heldNow.count) else {
+            let dropped = lock.withLock { () -> [String] in
+                nameTaken = true
+                let sources = table.sources
+                for source in sources { table.drop(source) }
+                return sources
+            }
+            logger.critical("another run has taken this node's name: it stops analysing", metadata: ["node": "\(node)"])
+            return !dropped.isEmpty
+        }
+        let kept = try await repository.renew(heldNow)
+        let lost = lock.withLock { () -> [String] in
+            liveNodes = live
+            nextRenewal = sentAt + configuration.renewInterval
+            return table.renewed(Dictionary(kept.map { ($0.source, $0.epoch) }, uniquingKeysWith: { a, _ in a }), sentAt: sentAt)
+        }
+        if !kept.isEmpty {
+            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "renewed")]).increment(by: Int64(kept.count))
+        }
+        if !lost.isEmpty {
+            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "lost")]).increment(by: Int64(lost.count))
+            logger.warning("leases lost to other nodes", metadata: ["sources": "\(lost.joined(separator: ","))"])
+        }
+        return !lost.isEmpty
+    }
+
+    /// Sheds above the fair share or claims up to it; true when the sources held changed.
+    private func balance() async throws -> Bool {
+        let (sources, held, live) = lock.withLock { (self.sources, table.sources, liveNodes) }
+        let share = LeaseTable.fairShare(sources: sources.count, liveNodes: live, maxSources: configuration.maxSources)
+        let configured = Set(sources)
+        // Sources no longer configured, and any above the share (least preferred first), go.
+        var shed = held.filter { !configured.contains($0) }
+        let keep = LeaseTable.preference(of: node, for: held.filter { configured.contains($0) })
+        if keep.count > share { shed += keep.suffix(keep.count - share) }
+        if !shed.isEmpty {
+            lock.withLock { for source in shed { table.drop(source) } }
+            // Calls stop first (the supervisor hears of it before the release): never two owners calling.
+            await onChange(self.held)
+            try await repository.release(shed)
+            logger.notice("sources handed over to rebalance", metadata: ["sources": "\(shed.joined(separator: ","))", "share": "\(share)"])
+            return true
+        }
+        guard held.count < share else { return false }
+        let elsewhere = try await repository.ownedElsewhere()
+        let candidates = LeaseTable.preference(of: node, for: sources.filter { !elsewhere.contains($0) && !held.contains($0) })
+        var claimed: [String] = []
+        for source in candidates.prefix(share - held.count) {
+            let sentAt = monotonic()
+            guard let lease = try await repository.claim(source) else { continue }
+            lock.withLock { table.claimed(lease.source, epoch: lease.epoch, sentAt: sentAt) }
+            claimed.append("\(lease.source)#\(lease.epoch)")
+        }
+        if !claimed.isEmpty {
+            logger.notice("sources claimed", metadata: ["sources": "\(claimed.joined(separator: ","))", "share": "\(share)"])
+        }
+        return !claimed.isEmpty
+    }
+
+    private func monotonic() -> Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
