@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS source_leases (
     acquired_at  timestamptz NOT NULL,
     renewed_at   timestamptz NOT NULL,
     -- The database's clock: a lease is free once now() has passed it.
-    expires_at   timestamptz NOT NULL
+    expires_at   timestamptz NOT NULL,
+    -- Set when its node gave it up (shutdown, rebalance): its last call was before then, so the next
+    -- owner waits an interval from here rather than from expires_at less the safety margin.
+    released_at  timestamptz
 );
 
 -- Every epoch of every source, with when it began: what the ledger checks a row's epoch against.

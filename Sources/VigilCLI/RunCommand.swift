@@ -109,7 +109,8 @@ struct RunCommand: AsyncParsableCommand {
         if configuration.cluster.enabled {
             let cluster = ClusterMembership(
                 repository: LeaseRepository(client: client, node: nodeName, leaseSeconds: configuration.cluster.leaseSeconds),
-                configuration: configuration.cluster, sources: AnalysisPlan(configuration).sources.map(\.id), logger: logger)
+                configuration: configuration.cluster, sources: AnalysisPlan(configuration).sources.map(\.id),
+                interval: configuration.analysis.intervalSeconds, logger: logger)
             do {
                 try await cluster.join(version: Vigil.version)
             } catch let error as LeaseRepository.NameInUse {

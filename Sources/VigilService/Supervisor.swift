@@ -57,6 +57,8 @@ package actor Supervisor {
             SpoolGate(ledger: ledger, logger: logger), sceneGate, budgetGate, counters, CallLog(logger: logger),
         ]
         if let alerts { stages.append(AlertStage(center: alerts)) }
+        // In a cluster the lease is checked first: nothing is decoded or sent for a source not held.
+        if let membership { stages.insert(LeaseGate(membership: membership), at: 0) }
         self.pipeline = AnalysisPipeline(
             gemini: GeminiClient(configuration: configuration.gemini, apiKey: apiKey, logger: logger),
             images: ImagePipeline(maxImageSide: configuration.analysis.maxImageSide, jpegQuality: configuration.analysis.jpegQuality),

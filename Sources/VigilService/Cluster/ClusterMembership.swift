@@ -30,8 +30,15 @@ package final class ClusterMembership: Service, @unchecked Sendable {
     /// Told the sources held after every change (the supervisor opens and closes streams).
     private var handler: (@Sendable (Set<String>) async -> Void)?
 
-    package init(repository: LeaseRepository, configuration: ClusterConfiguration, sources: [String], logger: Logger) {
+    /// Seconds between samples of a source (`analysis.interval_seconds`): a new owner's first call
+    /// comes at least this long after the previous owner's last.
+    private let interval: Double
+
+    package init(
+        repository: LeaseRepository, configuration: ClusterConfiguration, sources: [String], interval: Double, logger: Logger
+    ) {
         self.repository = repository
+        self.interval = interval
         self.configuration = configuration
         self.sources = sources
         self.logger = logger
@@ -95,7 +102,7 @@ package final class ClusterMembership: Service, @unchecked Sendable {
         } catch {
             logger.warning("cannot release the leases; they expire on their own", metadata: ["error": "\(error)"])
         }
-        Gauge(label: "vigil_cluster_sources_held").record(0)
+        DaemonMetrics.clusterSourcesHeld(0)
     }
 
     /// One pass: lapse, renew (when due), shed or claim.
@@ -105,7 +112,7 @@ package final class ClusterMembership: Service, @unchecked Sendable {
         let lapsed = lock.withLock { table.lapse(at: now) }
         if !lapsed.isEmpty {
             changed = true
-            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "lapsed")]).increment(by: Int64(lapsed.count))
+            DaemonMetrics.leaseRenewals(outcome: "lapsed", count: lapsed.count)
             logger.warning(
                 "leases lapsed without renewal: no more calls for their sources",
                 metadata: ["sources": "\(lapsed.joined(separator: ","))"])
@@ -131,7 +138,7 @@ package final class ClusterMembership: Service, @unchecked Sendable {
             }
         }
         let held = self.held
-        Gauge(label: "vigil_cluster_sources_held").record(held.count)
+        DaemonMetrics.clusterSourcesHeld(held.count)
         if changed { await onChange(held) }
     }
 
@@ -156,10 +163,10 @@ package final class ClusterMembership: Service, @unchecked Sendable {
             return table.renewed(Dictionary(kept.map { ($0.source, $0.epoch) }, uniquingKeysWith: { a, _ in a }), sentAt: sentAt)
         }
         if !kept.isEmpty {
-            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "renewed")]).increment(by: Int64(kept.count))
+            DaemonMetrics.leaseRenewals(outcome: "renewed", count: kept.count)
         }
         if !lost.isEmpty {
-            Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", "lost")]).increment(by: Int64(lost.count))
+            DaemonMetrics.leaseRenewals(outcome: "lost", count: lost.count)
             logger.warning("leases lost to other nodes", metadata: ["sources": "\(lost.joined(separator: ","))"])
         }
         return !lost.isEmpty
@@ -188,8 +195,9 @@ package final class ClusterMembership: Service, @unchecked Sendable {
         var claimed: [String] = []
         for source in candidates.prefix(share - held.count) {
             let sentAt = monotonic()
-            guard let lease = try await repository.claim(source) else { continue }
-            lock.withLock { table.claimed(lease.source, epoch: lease.epoch, sentAt: sentAt) }
+            let margin = lock.withLock { table.safetyMargin }
+            guard let lease = try await repository.claim(source, interval: interval, safetyMargin: margin) else { continue }
+            lock.withLock { table.claimed(lease.source, epoch: lease.epoch, sentAt: sentAt, wait: lease.wait) }
             claimed.append("\(lease.source)#\(lease.epoch)")
         }
         if !claimed.isEmpty {

@@ -10,6 +10,8 @@
 package struct LeaseTable: Sendable, Equatable {
     package struct Held: Sendable, Equatable {
         package var epoch: Int64
+        /// Monotonic seconds from which calls may be made (an interval after the previous owner's last).
+        package var usableFrom: Double = 0
         /// Monotonic seconds until which calls may be made under this lease.
         package var usableUntil: Double
     }
@@ -26,7 +28,7 @@ package struct LeaseTable: Sendable, Equatable {
 
     /// `source`'s lease epoch when it may be used at monotonic time `now`.
     package func usable(_ source: String, at now: Double) -> Int64? {
-        guard let lease = held[source], now < lease.usableUntil else { return nil }
+        guard let lease = held[source], now < lease.usableUntil, now >= lease.usableFrom else { return nil }
         return lease.epoch
     }
 
@@ -36,15 +38,18 @@ package struct LeaseTable: Sendable, Equatable {
         let lost = held.keys.filter { kept[$0] == nil }.sorted()
         for source in lost { held[source] = nil }
         let until = sentAt + leaseSeconds - safetyMargin
-        for (source, epoch) in kept where held[source]?.epoch == epoch {
-            held[source] = Held(epoch: epoch, usableUntil: until)
+        for (source, epoch) in kept {
+            guard let lease = held[source], lease.epoch == epoch else { continue }
+            held[source] = Held(epoch: epoch, usableFrom: lease.usableFrom, usableUntil: until)
         }
         return lost
     }
 
-    /// A lease claimed by a request sent at `sentAt`.
-    package mutating func claimed(_ source: String, epoch: Int64, sentAt: Double) {
-        held[source] = Held(epoch: epoch, usableUntil: sentAt + leaseSeconds - safetyMargin)
+    /// A lease claimed by a request sent at `sentAt`, usable after `wait` seconds (see
+    /// ``LeaseRepository/claim(_:interval:safetyMargin:)``).
+    package mutating func claimed(_ source: String, epoch: Int64, sentAt: Double, wait: Double = 0) {
+        let wait = wait.isFinite ? min(max(wait, 0), leaseSeconds) : 0
+        held[source] = Held(epoch: epoch, usableFrom: sentAt + wait, usableUntil: sentAt + leaseSeconds - safetyMargin)
     }
 
     /// Drops `source` (released, or lost).

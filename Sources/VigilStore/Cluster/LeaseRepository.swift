@@ -9,6 +9,9 @@ package struct LeaseRepository: Sendable {
     package struct Lease: Sendable, Equatable {
         package var source: String
         package var epoch: Int64
+        /// Seconds to wait before the first call (a claim only): until an interval has passed since
+        /// the previous owner's last possible call.
+        package var wait: Double = 0
     }
 
     /// A node that is running with the same name.
@@ -104,10 +107,22 @@ package struct LeaseRepository: Sendable {
 
     /// Tries to take `source` (free, or its lease expired): a new epoch, recorded with when it
     /// began. Nil when another node holds it.
-    package func claim(_ source: String) async throws -> Lease? {
+    ///
+    /// The previous owner called for the last time before it released the lease, or, if it never
+    /// did (killed, cut off), at least `safetyMargin` before the lease expired; the claim's
+    /// ``Lease/wait`` makes the first call come an `interval` after that, so no interval is
+    /// analysed by two nodes.
+    package func claim(_ source: String, interval: Double, safetyMargin: Double) async throws -> Lease? {
         let (node, instance, lease) = (self.node, instance.uuidString.lowercased(), leaseSeconds)
         return try await client.withConnection { connection in
             try connection.transaction { connection in
+                let previous = try connection.query(
+                    """
+                    SELECT greatest(0, extract(epoch FROM
+                        coalesce(released_at, expires_at - $2 * interval '1 second') + $3 * interval '1 second' - now()))::text AS wait
+                    FROM source_leases WHERE source_id = $1 FOR UPDATE
+                    """, [source, String(safetyMargin), String(interval)]
+                ).first
                 guard
                     let row = try connection.query(
                         """
@@ -115,7 +130,8 @@ package struct LeaseRepository: Sendable {
                         VALUES ($1, $2, $3::uuid, coalesce((SELECT max(epoch) FROM source_lease_epochs WHERE source_id = $1), 0) + 1,
                                 now(), now(), now() + $4 * interval '1 second')
                         ON CONFLICT (source_id) DO UPDATE SET node = EXCLUDED.node, instance_id = EXCLUDED.instance_id,
-                            epoch = source_leases.epoch + 1, acquired_at = now(), renewed_at = now(), expires_at = EXCLUDED.expires_at
+                            epoch = source_leases.epoch + 1, acquired_at = now(), renewed_at = now(), expires_at = EXCLUDED.expires_at,
+                            released_at = NULL
                         WHERE source_leases.expires_at <= now()
                         RETURNING source_id, epoch
                         """, [source, node, instance, String(lease)]
@@ -124,7 +140,7 @@ package struct LeaseRepository: Sendable {
                 _ = try connection.query(
                     "INSERT INTO source_lease_epochs (source_id, epoch, node, started_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING",
                     [source, epoch, node])
-                return Lease(source: source, epoch: epoch)
+                return Lease(source: source, epoch: epoch, wait: previous?.string("wait").flatMap(Double.init) ?? 0)
             }
         }
     }
@@ -135,7 +151,10 @@ package struct LeaseRepository: Sendable {
         let (node, instance) = (self.node, instance.uuidString.lowercased())
         _ = try await client.withConnection { connection in
             try connection.query(
-                "UPDATE source_leases SET expires_at = now() WHERE node = $1 AND instance_id = $2::uuid AND source_id = ANY($3::text[]) AND expires_at > now()",
+                """
+                UPDATE source_leases SET expires_at = now(), released_at = now()
+                WHERE node = $1 AND instance_id = $2::uuid AND source_id = ANY($3::text[]) AND expires_at > now()
+                """,
                 [node, instance, Self.array(sources)])
         }
     }
@@ -146,7 +165,7 @@ package struct LeaseRepository: Sendable {
         _ = try await client.withConnection { connection in
             try connection.transaction { connection in
                 _ = try connection.query(
-                    "UPDATE source_leases SET expires_at = now() WHERE node = $1 AND instance_id = $2::uuid AND expires_at > now()",
+                    "UPDATE source_leases SET expires_at = now(), released_at = now() WHERE node = $1 AND instance_id = $2::uuid AND expires_at > now()",
                     [node, instance])
                 _ = try connection.query(
                     "UPDATE cluster_nodes SET stopped_at = now(), sources_held = 0 WHERE name = $1 AND instance_id = $2::uuid",
