@@ -65,6 +65,12 @@ package struct Invoice: Sendable, Equatable, Codable {
     /// A credit note's invoice number, and its reason.
     package var credits: String?
     package var reason: String?
+    /// The operator's view of the provider cost by service tier: one aggregate per model (``UsageAggregate/key``),
+    /// tier that served the calls (``UsageAggregate/kind``: `standard`, `flex`, `priority`, or `unknown`)
+    /// and lateness, in model, lateness and tier order. They add up to ``lines`` exactly (each line's calls,
+    /// tokens and cost are the sum of its tiers'); nothing billed depends on them. Nil on invoices issued
+    /// before tiers existed, and on drafts made without them.
+    package var tiers: [UsageAggregate]?
 
     /// Decimals of the currency's minor unit.
     package var fractionDigits: Int { CurrencyUnits.fractionDigits(currency) }
@@ -79,11 +85,12 @@ package struct Invoice: Sendable, Equatable, Codable {
     /// plan's currency is not USD, each rounded once, half-up, to the currency's minor unit; then the
     /// camera fees (in the plan's currency), the subtotal, VAT on it (rounded once) and the total.
     /// Without it (older callers), the per-model lines are the client's lines. A plan in another
-    /// currency with no `exchangeRate` gives a USD draft carrying `rateProblem`.
+    /// currency with no `exchangeRate` gives a USD draft carrying `rateProblem`. `tiers` (the provider
+    /// cost per model and service tier) is kept for the operator's view only: it changes no amount.
     package static func draft(
         client: ClientConfiguration, period: BillingPeriod, lines usage: [UsageAggregate],
         sources: [UsageAggregate], cameras: Int, cameraUsage: [CameraUsage]? = nil, seller: InvoiceParty? = nil,
-        exchangeRate: InvoiceExchangeRate? = nil, cameraNames: [String: String] = [:]
+        exchangeRate: InvoiceExchangeRate? = nil, cameraNames: [String: String] = [:], tiers: [UsageAggregate]? = nil
     ) -> Invoice {
         let plan = client.plan
         var currency = plan.currency
@@ -158,6 +165,7 @@ package struct Invoice: Sendable, Equatable, Codable {
         invoice.rateProblem = rateProblem
         invoice.clientLines = clientLines
         invoice.cameraUsage = cameraUsage
+        invoice.tiers = tiers
         return invoice
     }
 }

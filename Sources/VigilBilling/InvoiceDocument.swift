@@ -6,7 +6,9 @@ package enum InvoiceDocument {
     // MARK: JSON
 
     /// The invoice as JSON. Keys: `number` (null for a draft), `status`, `client`, `period.start`,
-    /// `period.end`, `lines[]`, `sources[]`, `camera_fees`, `totals` (amounts as decimal strings).
+    /// `period.end`, `lines[]`, `sources[]`, `provider_cost_by_tier[]` (per model, `service_tier` and
+    /// `late`; null on an invoice issued before tiers existed), `camera_fees`, `totals` (amounts as
+    /// decimal strings).
     package static func json(_ invoice: Invoice) -> String {
         func usage(_ u: UsageAggregate) -> [(String, JSONNode)] {
             [
@@ -28,6 +30,14 @@ package enum InvoiceDocument {
         }
         let sources = invoice.sources.map { source in
             JSONNode.object(pairs: [("source_id", .string(source.key)), ("source_kind", .string(source.kind))] + usage(source))
+        }
+        let tiers = invoice.tiers.map { tiers in
+            JSONNode.array(
+                tiers.map { tier in
+                    JSONNode.object(
+                        pairs: [("model", .string(tier.key)), ("service_tier", .string(tier.kind)), ("late", .bool(tier.late))]
+                            + usage(tier))
+                })
         }
         let totals =
             usage(invoice.usageTotals) + [
@@ -61,6 +71,7 @@ package enum InvoiceDocument {
             ("vat_percent", .string(invoice.vatPercent.description)),
             ("lines", .array(lines)),
             ("sources", .array(sources)),
+            ("provider_cost_by_tier", tiers ?? .null),
             (
                 "camera_fees",
                 .object(pairs: [
@@ -150,6 +161,19 @@ package enum InvoiceDocument {
             }
         }
         if invoice.lines.isEmpty { out += "  (no usage in this period)\n" }
+        if let tiers = invoice.tiers, !tiers.isEmpty {
+            out += "\nProvider cost by model and service tier (the tier that served the calls):\n"
+            for tier in tiers {
+                let label = "\(tier.key) \(tier.kind)" + (tier.late ? " (late)" : "")
+                out +=
+                    "  " + pad(label.escapingControlCharacters(), 38) + lpad("\(tier.calls) calls", 14)
+                    + lpad("\(tier.totalTokens) tokens", 18) + lpad(tier.providerCost.description, 16)
+                if tier.unpricedCalls > 0 {
+                    out += "  !! \(tier.unpricedCalls) UNPRICED (no \(tier.kind.escapingControlCharacters()) price)"
+                }
+                out += "\n"
+            }
+        }
         if !invoice.sources.isEmpty {
             out += "\nBy camera or group:\n"
             for source in invoice.sources {
@@ -198,6 +222,22 @@ package enum InvoiceDocument {
             rows +=
                 "<tr><td>Camera fees: \(invoice.cameras) × \(invoice.cameraMonthlyFee.formatted(fractionDigits: 2))</td><td colspan=7></td><td class=n>\(invoice.cameraFees.formatted(fractionDigits: 2))</td></tr>\n"
         }
+        var tierRows = ""
+        for tier in invoice.tiers ?? [] {
+            let note = tier.unpricedCalls > 0 ? " <strong class=\"warn\">\(tier.unpricedCalls) unpriced</strong>" : ""
+            tierRows +=
+                "<tr><td>\(escape(tier.key))\(tier.late ? " (late)" : "")</td><td>\(escape(tier.kind))\(note)</td><td class=n>\(tier.calls)</td>"
+                + "<td class=n>\(tier.totalTokens)</td><td class=n>\(tier.providerCost)</td></tr>\n"
+        }
+        let tierTable =
+            tierRows.isEmpty
+            ? ""
+            : """
+            <h2>Provider cost by model and service tier</h2>
+            <table><thead><tr><th>Model</th><th>Tier</th><th class=n>Calls</th><th class=n>Tokens</th><th class=n>Provider cost</th></tr></thead><tbody>
+            \(tierRows)</tbody></table>
+
+            """
         var breakdown = ""
         for source in invoice.sources {
             breakdown +=
@@ -229,7 +269,7 @@ package enum InvoiceDocument {
             <tr><td>VAT \(invoice.vatPercent)%</td><td class=n>\(invoice.vat.formatted(fractionDigits: 2))</td></tr>
             <tr class="total"><td>Total \(escape(invoice.currency))</td><td class=n>\(invoice.total.formatted(fractionDigits: 2))</td></tr>
             </table>
-            <h2>By camera or group</h2>
+            \(tierTable)<h2>By camera or group</h2>
             <table><thead><tr><th>Source</th><th class=n>Calls</th><th class=n>Tokens</th><th class=n>Provider cost</th></tr></thead><tbody>
             \(breakdown)</tbody></table>
             </body></html>

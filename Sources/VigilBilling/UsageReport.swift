@@ -51,7 +51,8 @@ package struct UsageReport: Sendable, Equatable {
     package var to: Date
     package var client: String?
     /// `day`, `model`, `camera` (each camera, its share of the calls it appeared in), `source` (each
-    /// camera or group called), `client`, `operation`, `session`, or nil for totals only.
+    /// camera or group called), `client`, `operation`, `session`, `tier` (the service tier that served
+    /// the calls), `node` (the cluster node that made them), or nil for totals only.
     package var grouping: String?
     package var total: Row
     package var rows: [Row]

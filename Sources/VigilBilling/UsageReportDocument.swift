@@ -60,6 +60,16 @@ package enum UsageReportDocument {
         if report.total.usage.unpricedCalls > 0 {
             out +=
                 "\n!! \(report.total.usage.unpricedCalls) UNPRICED calls are not in the cost above (their cost is unknown, not zero): run vigil prices set, then vigil prices reprice --unpriced\n"
+            if report.grouping == "tier" {
+                // Each tier is priced on its own: say which tier needs a price.
+                for row in report.rows where row.usage.unpricedCalls > 0 {
+                    let tier = row.usage.key.escapingControlCharacters()
+                    out +=
+                        ServiceTier(rawValue: row.usage.key) == nil
+                        ? "   tier \(tier): \(row.usage.unpricedCalls) calls served at a tier Vigil does not know: no price applies, their cost is unknown\n"
+                        : "   tier \(tier): \(row.usage.unpricedCalls) calls unpriced: vigil prices set --model MODEL --tier \(tier) ..., then vigil prices reprice --unpriced\n"
+                }
+            }
         }
         if report.total.usage.estimatedCalls > 0 {
             out += "~ \(report.total.usage.estimatedCalls) calls have ESTIMATED tokens (the response reported none)\n"

@@ -17,8 +17,12 @@ struct CheckCommand: AsyncParsableCommand {
             Reports every configuration problem at once, then what it could and could not reach: the \
             database (and whether migrations are pending), the Gemini key, and each enabled camera (all \
             probed in parallel, each bounded by capture.open_timeout_seconds plus one keyframe interval). \
-            Exits 0 when everything is ready, 65 when the configuration is invalid, 69 when something is \
-            unreachable.
+            Each analysis source (a camera, or a group of four) is listed with the service tier its calls \
+            ask for and, for Gemini 3 models, its media resolution; a warning (not a problem) names the \
+            sources whose tier has no price for the model in the database's price book (with --offline, \
+            or when the database cannot be read: those asking for priority, which has no seeded price), \
+            since their calls would be recorded unpriced. Exits 0 when everything is ready, 65 when the \
+            configuration is invalid, 69 when something is unreachable.
 
             Example:
               vigil check --config /etc/vigil/config.json
@@ -45,8 +49,14 @@ struct CheckCommand: AsyncParsableCommand {
             "  \(configuration.clients.count) clients, \(configuration.cameras.count) cameras; every \(format(configuration.analysis.intervalSeconds)) s: \(plan.sources.count) calls (\(groups) 2x2 groups, \(plan.sources.count - groups) single cameras) to \(configuration.gemini.model)"
         )
         for line in Self.costControlLines(configuration) { report(line) }
-        if offline { return }
+        for line in Self.tierLines(configuration, plan: plan) { report(line) }
+        if offline {
+            for line in Self.unpricedTierWarnings(configuration, plan: plan, prices: nil) { report(line) }
+            return
+        }
         var problems = 0
+        // The price book, once the database is read: nil until then (the seeded prices are assumed).
+        var prices: PriceBook?
 
         // Database.
         let client = DatabaseClient(connectionString: connection.string, redactor: redactor, applicationName: "vigil-check")
@@ -56,6 +66,7 @@ struct CheckCommand: AsyncParsableCommand {
             if status.isCurrent {
                 report("database: reachable (PostgreSQL \(version)), schema current")
                 for line in await Self.budgetLines(configuration, client: client) { report(line) }
+                prices = try? await PriceRepository(client: client).load()
             } else {
                 report("database: reachable (PostgreSQL \(version)), \(status.pending.count) migration(s) pending — run: vigil migrate")
                 problems += 1
@@ -64,6 +75,7 @@ struct CheckCommand: AsyncParsableCommand {
             report("database: UNREACHABLE — \(error)")
             problems += 1
         }
+        for line in Self.unpricedTierWarnings(configuration, plan: plan, prices: prices) { report(line) }
 
         // Gemini key.
         switch GeminiKey.load(configuration: configuration.gemini) {
@@ -144,6 +156,54 @@ extension CheckCommand {
             )
         }
         return lines
+    }
+
+    /// Each analysis source with the service tier its calls ask for (its camera's or group's
+    /// `service_tier`, else `gemini.service_tier`) and, for a Gemini 3 model, its image's media
+    /// resolution (its own `media_resolution`, else `gemini.media_resolution`, else the model's
+    /// default, high). Gemini 2.x models ignore the resolution: not shown.
+    static func tierLines(_ configuration: VigilConfiguration, plan: AnalysisPlan) -> [String] {
+        let gemini = configuration.gemini
+        let resolutions = gemini.model.hasPrefix("gemini-3")
+        return plan.sources.map { source in
+            var line = "  \(sourceName(source)): tier \(source.serviceTier(default: gemini.serviceTier).rawValue)"
+            if resolutions {
+                line += ", media resolution " + (source.mediaResolution(default: gemini.mediaResolutionLevel)?.rawValue ?? "default (HIGH)")
+            }
+            return line
+        }
+    }
+
+    /// A warning per service tier some source asks for that has no price for `gemini.model` now:
+    /// those calls would be recorded unpriced. With no price book (offline, or the database not
+    /// read), from the seeded prices: standard and flex are seeded for the listed models, priority
+    /// never is.
+    static func unpricedTierWarnings(
+        _ configuration: VigilConfiguration, plan: AnalysisPlan, prices: PriceBook?, at now: Date = Date()
+    ) -> [String] {
+        let gemini = configuration.gemini
+        let model = gemini.model
+        return ServiceTier.allCases.compactMap { tier in
+            let sources = plan.sources.filter { $0.serviceTier(default: gemini.serviceTier) == tier }
+            guard !sources.isEmpty else { return nil }
+            let names = sources.map(sourceName).joined(separator: ", ")
+            let action = "until vigil prices set --model \(model) --tier \(tier.rawValue) --from YYYY-MM-DD --input … --output …"
+            if let prices {
+                guard prices.price(model: model, tier: tier, at: now) == nil else { return nil }
+                return
+                    "  warning: tier \(tier.rawValue) has no price for \(model) in the price book: calls of \(names) will be unpriced \(action)"
+            }
+            guard tier == .priority else { return nil }
+            return "  warning: priority has no seeded price: calls of \(names) will be unpriced \(action)"
+        }
+    }
+
+    /// `camera gate`, or `group floor (c1, c2, c3, c4)`.
+    private static func sourceName(_ source: AnalysisSource) -> String {
+        switch source {
+        case .camera(let camera): "camera \(camera.id)"
+        case .group(let group, let cameras): "group \(group.id) (\(cameras.map(\.id).joined(separator: ", ")))"
+        }
     }
 
     /// Each budgeted client's month so far (``BudgetSummary``), with the crossings recorded.

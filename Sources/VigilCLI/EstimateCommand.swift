@@ -16,7 +16,10 @@ struct EstimateCommand: AsyncParsableCommand {
             For each client and analysis source (a camera alone, or a group of four tiled 2x2): calls over \
             --days days (one sample every analysis.interval_seconds), tokens per call, cost per call and in \
             all at the price of gemini.model in effect today (from the database's price book), and the \
-            totals; beside them, what the same cameras would cost every one alone and tiled in fours.
+            totals; beside them, what the same cameras would cost every one alone and tiled in fours. Each \
+            source is priced at the service tier it asks for (its camera's or group's service_tier, else \
+            gemini.service_tier): flex at the flex price, priority at the priority price; and for Gemini 3 \
+            models its image is counted at its media_resolution.
 
             Without --history-days the figures come from the configuration: the image that would be sent \
             (a camera's frame is assumed 16:9, 1920x1080, unless --frame-size says otherwise; cameras are \
@@ -25,7 +28,10 @@ struct EstimateCommand: AsyncParsableCommand {
             measured: tokens per call, failure rate (failed calls are retried, costing more attempts) and \
             the scene-change gate's skip rate; the others from the configuration. The basis column says which.
 
-            A model with no price is an error (exit 65), never $0.
+            A model with no price is an error (exit 65), never $0. A source whose tier has no price for the \
+            model (priority has none until vigil prices set --model MODEL --tier priority ...) is shown \
+            UNPRICED, its cost left out of the totals, with a warning, and vigil estimate exits 65 after \
+            printing the forecast.
 
             Examples:
               vigil estimate --config /etc/vigil/config.json
@@ -84,12 +90,19 @@ struct EstimateCommand: AsyncParsableCommand {
         case .csv: try emit(EstimateDocument.csv(estimate), to: nil)
         default: try emit(EstimateDocument.text(estimate), to: nil)
         }
+        // A source whose tier has no price: its cost is unknown, so the totals are not the whole cost.
+        if let warning = EstimateDocument.unpricedWarning(estimate) {
+            printError("vigil estimate: \(warning)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
     }
 
     /// The image size and prompt tokens of a source's request, as the daemon would send it: a single
     /// camera's frame scaled to `analysis.max_image_side` (``ImageLayout/single``), a group's 2x2
-    /// mosaic (``ImageLayout/mosaicSize``); image tokens by the model's rule and text by the Gemini
-    /// client's own estimate (``GeminiClient/expectedUsage(image:prompt:)``) of the source's prompt.
+    /// mosaic (``ImageLayout/mosaicSize``); image tokens by the model's rule at the source's media
+    /// resolution (its own `media_resolution`, else `gemini.media_resolution`; Gemini 3 only) and
+    /// text by the Gemini client's own estimate (``GeminiClient/expectedUsage(image:prompt:options:)``)
+    /// of the source's prompt.
     static func promptTokens(
         _ configuration: VigilConfiguration, frame: (width: Int, height: Int)
     ) -> @Sendable (AnalysisSource) -> PromptTokens {
@@ -98,6 +111,8 @@ struct EstimateCommand: AsyncParsableCommand {
         let client = GeminiClient(configuration: gemini, apiKey: "", logger: Logger(label: "vigil.estimate"))
         let maxSide = configuration.analysis.maxImageSide
         let systemInstruction = configuration.gemini.systemPrompt
+        let defaultTier = configuration.gemini.serviceTier
+        let defaultResolution = configuration.gemini.mediaResolutionLevel
         return { source in
             let single = ImageLayout.single(width: frame.width, height: frame.height, maxSide: maxSide)
             let size: (width: Int, height: Int) =
@@ -107,7 +122,10 @@ struct EstimateCommand: AsyncParsableCommand {
                 }
             let usage = client.expectedUsage(
                 image: GeminiImage(jpeg: [], width: size.width, height: size.height),
-                prompt: AnalysisPrompt(source: source, systemInstruction: systemInstruction))
+                prompt: AnalysisPrompt(source: source, systemInstruction: systemInstruction),
+                options: GeminiCallOptions(
+                    tier: source.serviceTier(default: defaultTier),
+                    mediaResolution: source.mediaResolution(default: defaultResolution)))
             return PromptTokens(
                 imageWidth: size.width, imageHeight: size.height, image: usage.imageTokens, text: usage.promptTokens - usage.imageTokens)
         }

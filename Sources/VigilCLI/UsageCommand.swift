@@ -14,19 +14,25 @@ struct UsageCommand: AsyncParsableCommand {
             tokens by kind, cost, average and p95 latency; estimated and unpriced rows are counted apart; \
             samples the scene gate skipped, with the cost they avoided (an estimate). --by groups the rows: \
             --by camera lists each camera (a group's four one by one) with the calls it appeared in and its \
-            share of their cost, --by source each camera or group called; --session shows one camera \
-            connection's life.
+            share of their cost, --by source each camera or group called, --by tier each service tier that \
+            served calls (standard, flex, priority; unknown for a tier Vigil does not know), with its calls, \
+            tokens, cost and unpriced calls (a tier with no price in the price book leaves its calls unpriced); \
+            --by node each cluster node (cluster.enabled) that made calls, calls made outside cluster mode \
+            as "(single daemon)"; \
+            --session shows one camera connection's life.
 
             Examples:
               vigil usage --days 1 --by camera
               vigil usage --days 1 --by source
+              vigil usage --days 30 --by tier
+              vigil usage --days 1 --by node
               vigil usage --from 2026-10-01 --to 2026-10-31 --client northside-garage --by model --format csv
               vigil usage --session 3f2a9c1e-...
             """
     )
 
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
-        case day, model, camera, source, client, operation, session
+        case day, model, camera, source, client, operation, session, tier, node
     }
 
     @OptionGroup var global: GlobalOptions
@@ -44,7 +50,10 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this client.", valueName: "ID"))
     var client: String?
 
-    @Option(help: "Group by day, model, camera (each camera's share), source (camera or group), client, operation or session.")
+    @Option(
+        help:
+            "Group by day, model, camera (each camera's share), source (camera or group), client, operation, session, tier (the service tier that served the calls) or node (the cluster node that made them)."
+    )
     var by: Grouping?
 
     @Option(help: ArgumentHelp("Show one stream session.", valueName: "ID"))

@@ -15,6 +15,8 @@ package struct ClientEstimate: Sendable, Equatable {
 
     /// Calls of every source.
     package var callsPerMonth: MonthlyRate { sources.reduce(.zero) { $0 + $1.callsPerMonth } }
-    /// Cost of every source.
-    package var costPerMonth: Money { sources.reduce(.zero) { $0 + $1.costPerMonth } }
+    /// Cost of every priced source (an unpriced one's is unknown and not in it).
+    package var costPerMonth: Money { sources.reduce(.zero) { $0 + ($1.isUnpriced ? .zero : $1.costPerMonth) } }
+    /// Sources whose tier has no price.
+    package var unpricedSources: Int { sources.filter(\.isUnpriced).count }
 }

@@ -10,9 +10,10 @@ package enum EstimateDocument {
     /// the basis of each figure means. Values from the configuration have their control characters
     /// written visibly.
     package static func text(_ estimate: CostEstimate) -> String {
+        let prices = ServiceTier.allCases.compactMap { tier in estimate.tierPriceIDs[tier].map { "\(tier.rawValue) price #\($0)" } }
         var out =
             "Cost forecast for \(estimate.days) days at today's prices: \(estimate.model.escapingControlCharacters()) "
-            + "(price #\(estimate.priceID), \(iso(estimate.pricedAt)))\n"
+            + "(\(prices.isEmpty ? "no price" : prices.joined(separator: ", ")), \(iso(estimate.pricedAt)))\n"
         out += "One sample per source every \(seconds(estimate.intervalMilliseconds)) s. "
         if let days = estimate.historyDays {
             out +=
@@ -20,10 +21,14 @@ package enum EstimateDocument {
         } else {
             out += "Basis: the configuration (add --history-days N to use measured figures).\n"
         }
-        let widths = [22, 8, 6, 14, 10, 9, 10, 13, 13, 8, 8, 15]
-        let header = [
-            "source", "kind", "cams", "calls/month", "prompt", "output", "thinking", "cost/call", "cost/month", "skip %", "fail %", "basis",
-        ]
+        // A Gemini 3 forecast shows each source's media resolution (2.x models ignore it).
+        let resolutions = estimate.model.hasPrefix("gemini-3")
+        let widths = [22, 8, 6, 14, 10, 9, 10, 13, 13, 8, 8, 10] + (resolutions ? [9] : []) + [15]
+        let header =
+            [
+                "source", "kind", "cams", "calls/month", "prompt", "output", "thinking", "cost/call", "cost/month", "skip %", "fail %",
+                "tier",
+            ] + (resolutions ? ["image"] : []) + ["basis"]
         func line(_ cells: [String]) -> String {
             zip(cells, widths).enumerated().map { index, pair in
                 let (text, width) = pair
@@ -44,31 +49,39 @@ package enum EstimateDocument {
             out += line(header)
             for source in client.sources {
                 let tokens = source.tokensPerCall
-                out += line([
-                    source.id.escapingControlCharacters(), source.kind, "\(source.cameras.count)",
-                    source.callsPerMonth.formatted(fractionDigits: 0),
-                    decimal(tokens.prompt), decimal(tokens.output), decimal(tokens.thinking),
-                    source.costPerCall.formatted(fractionDigits: 7), source.costPerMonth.formatted(fractionDigits: 2),
-                    percent(source.skipRate), percent(source.failureRate), source.basis.rawValue,
-                ])
+                out += line(
+                    [
+                        source.id.escapingControlCharacters(), source.kind, "\(source.cameras.count)",
+                        source.callsPerMonth.formatted(fractionDigits: 0),
+                        decimal(tokens.prompt), decimal(tokens.output), decimal(tokens.thinking),
+                        source.isUnpriced ? "UNPRICED" : source.costPerCall.formatted(fractionDigits: 7),
+                        source.isUnpriced ? "UNPRICED" : source.costPerMonth.formatted(fractionDigits: 2),
+                        percent(source.skipRate), percent(source.failureRate), source.tier.rawValue,
+                    ] + (resolutions ? [source.mediaResolution?.rawValue ?? "default"] : []) + [source.basis.rawValue])
             }
-            out += line([
-                "client total", "", "", client.callsPerMonth.formatted(fractionDigits: 0), "", "", "", "",
-                client.costPerMonth.formatted(fractionDigits: 2),
-                "", "", "",
-            ])
+            out += line(
+                [
+                    "client total", "", "", client.callsPerMonth.formatted(fractionDigits: 0), "", "", "", "",
+                    client.costPerMonth.formatted(fractionDigits: 2) + (client.unpricedSources > 0 ? " !!" : ""),
+                    "", "", "",
+                ] + (resolutions ? [""] : []) + [""])
         }
         out += "\n"
-        out += line([
-            "TOTAL", "", "\(estimate.sources.reduce(0) { $0 + $1.cameras.count })", estimate.callsPerMonth.formatted(fractionDigits: 0), "",
-            "", "", "",
-            estimate.costPerMonth.formatted(fractionDigits: 2), "", "", "",
-        ])
+        out += line(
+            [
+                "TOTAL", "", "\(estimate.sources.reduce(0) { $0 + $1.cameras.count })", estimate.callsPerMonth.formatted(fractionDigits: 0),
+                "", "", "", "",
+                estimate.costPerMonth.formatted(fractionDigits: 2) + (estimate.unpricedSources.isEmpty ? "" : " !!"), "", "", "",
+            ] + (resolutions ? [""] : []) + [""])
+        if let warning = unpricedWarning(estimate) { out += "\n!! " + warning + "\n" }
         out += "\nThe same cameras over \(estimate.days) days:\n"
         for (label, comparison) in [("every camera alone", estimate.allSingle), ("tiled in fours", estimate.allGrouped)] {
             out +=
                 "  \(label): \(comparison.sources) call\(comparison.sources == 1 ? "" : "s") each interval, "
-                + "\(comparison.callsPerMonth.formatted(fractionDigits: 0)) calls, \(comparison.costPerMonth.formatted(fractionDigits: 2)) USD\n"
+                + "\(comparison.callsPerMonth.formatted(fractionDigits: 0)) calls, \(comparison.costPerMonth.formatted(fractionDigits: 2)) USD"
+                + (comparison.unpricedSources > 0
+                    ? " (+ \(comparison.unpricedSources) UNPRICED source\(comparison.unpricedSources == 1 ? "" : "s"), cost unknown)" : "")
+                + "\n"
         }
         let saving = estimate.allSingle.costPerMonth - estimate.allGrouped.costPerMonth
         if estimate.allSingle.costPerMonth > .zero {
@@ -83,11 +96,29 @@ package enum EstimateDocument {
         out += "no failed calls and no skipped samples.\n"
         out += "Basis history: tokens per call measured over the window and costed at today's price, the scene gate's skip rate "
         out += "(samples kept from Gemini), and the failure rate, each failure retried up to gemini.max_attempts.\n"
+        out += "Each source is costed at the price of the service tier it asks for (its own service_tier, else gemini.service_tier).\n"
         return out
     }
 
-    /// `clients[]` (each with `id`, `name`, `calls_per_month`, `cost_per_month`, `sources[]`) and
-    /// `total` (with `all_single` and `all_grouped`), money as decimal strings.
+    /// The loud note on sources whose tier has no price for the model (nil when there are none):
+    /// which, why their cost is not in the totals, and how to price the tier.
+    package static func unpricedWarning(_ estimate: CostEstimate) -> String? {
+        let unpriced = estimate.unpricedSources
+        guard !unpriced.isEmpty else { return nil }
+        let tiers = ServiceTier.allCases.filter { tier in unpriced.contains { $0.tier == tier } }
+        let model = estimate.model.escapingControlCharacters()
+        let names = unpriced.map { "\($0.kind) \($0.id)".escapingControlCharacters() }.joined(separator: ", ")
+        return "\(unpriced.count) UNPRICED source\(unpriced.count == 1 ? "" : "s") (\(names)): tier "
+            + tiers.map(\.rawValue).joined(separator: ", ") + " has no price for \(model) in the price book, so "
+            + "\(unpriced.count == 1 ? "its" : "their") cost is unknown (not $0) and is not in the totals: "
+            + tiers.map { "vigil prices set --model \(model) --tier \($0.rawValue) --from YYYY-MM-DD --input … --output …" }
+            .joined(separator: "; ")
+    }
+
+    /// `clients[]` (each with `id`, `name`, `calls_per_month`, `cost_per_month`, `unpriced_sources`,
+    /// `sources[]`, each source with its `service_tier`, `price_id`, `unpriced` and `media_resolution`;
+    /// an unpriced source's costs are null) and `total` (with `all_single` and `all_grouped`), money as
+    /// decimal strings; `price_ids` per tier used.
     package static func json(_ estimate: CostEstimate) -> String {
         func source(_ source: SourceEstimate) -> JSONNode {
             let tokens = source.tokensPerCall
@@ -108,7 +139,11 @@ package enum EstimateDocument {
                         ("tool_use", number(decimal(tokens.toolUse))), ("total", number(decimal(tokens.total))),
                     ])
                 ),
-                ("cost_per_call", .string(source.costPerCall.description)), ("cost_per_month", .string(source.costPerMonth.description)),
+                ("service_tier", .string(source.tier.rawValue)), ("price_id", source.priceID.map(JSONNode.number) ?? .null),
+                ("unpriced", .bool(source.isUnpriced)),
+                ("media_resolution", source.mediaResolution.map { .string($0.rawValue) } ?? .null),
+                ("cost_per_call", source.isUnpriced ? .null : .string(source.costPerCall.description)),
+                ("cost_per_month", source.isUnpriced ? .null : .string(source.costPerMonth.description)),
                 ("skip_rate", number((source.skipRate ?? .zero).formatted(fractionDigits: 6))),
                 ("failure_rate", number((source.failureRate ?? .zero).formatted(fractionDigits: 6))),
                 ("history_calls", source.historyCalls.map(JSONNode.number) ?? .null),
@@ -118,19 +153,25 @@ package enum EstimateDocument {
             .object(pairs: [
                 ("sources", .number(comparison.sources)), ("cameras", .number(comparison.cameras)),
                 ("calls_per_month", number(comparison.callsPerMonth.formatted(fractionDigits: 1))),
-                ("cost_per_month", .string(comparison.costPerMonth.description)),
+                ("cost_per_month", .string(comparison.costPerMonth.description)), ("unpriced_sources", .number(comparison.unpricedSources)),
             ])
         }
         let clients = estimate.clients.map { client in
             JSONNode.object(pairs: [
                 ("id", .string(client.id)), ("name", .string(client.name)),
                 ("calls_per_month", number(client.callsPerMonth.formatted(fractionDigits: 1))),
-                ("cost_per_month", .string(client.costPerMonth.description)), ("sources", .array(client.sources.map(source))),
+                ("cost_per_month", .string(client.costPerMonth.description)), ("unpriced_sources", .number(client.unpricedSources)),
+                ("sources", .array(client.sources.map(source))),
             ])
         }
         let all = estimate.sources
         let document = JSONNode.object(pairs: [
-            ("model", .string(estimate.model)), ("price_id", .number(estimate.priceID)), ("prices_at", .string(iso(estimate.pricedAt))),
+            ("model", .string(estimate.model)), ("price_id", estimate.priceID.map(JSONNode.number) ?? .null),
+            (
+                "price_ids",
+                .object(pairs: ServiceTier.allCases.compactMap { tier in estimate.tierPriceIDs[tier].map { (tier.rawValue, .number($0)) } })
+            ),
+            ("prices_at", .string(iso(estimate.pricedAt))),
             ("days", .number(estimate.days)), ("interval_seconds", number(seconds(estimate.intervalMilliseconds))),
             ("history_days", estimate.historyDays.map(JSONNode.number) ?? .null),
             (
@@ -149,6 +190,7 @@ package enum EstimateDocument {
                     ("sources", .number(all.count)), ("cameras", .number(all.reduce(0) { $0 + $1.cameras.count })),
                     ("calls_per_month", number(estimate.callsPerMonth.formatted(fractionDigits: 1))),
                     ("cost_per_month", .string(estimate.costPerMonth.description)),
+                    ("unpriced_sources", .number(estimate.unpricedSources.count)),
                     ("all_single", comparison(estimate.allSingle)), ("all_grouped", comparison(estimate.allGrouped)),
                 ])
             ),
@@ -162,7 +204,7 @@ package enum EstimateDocument {
         var table = CSVTable(header: [
             "client", "source", "kind", "cameras", "samples_per_month", "calls_per_month", "prompt_tokens", "image_tokens", "text_tokens",
             "cached_tokens", "output_tokens", "thinking_tokens", "tool_use_tokens", "cost_per_call", "cost_per_month", "basis",
-            "skip_rate", "failure_rate", "attempts_per_sample", "history_calls",
+            "skip_rate", "failure_rate", "attempts_per_sample", "history_calls", "service_tier", "price_id", "unpriced", "media_resolution",
         ])
         for source in estimate.sources {
             let tokens = source.tokensPerCall
@@ -174,10 +216,13 @@ package enum EstimateDocument {
                 .number(tokens.text, fractionDigits: 1),
                 .number(tokens.cached, fractionDigits: 1), .number(tokens.output, fractionDigits: 1),
                 .number(tokens.thinking, fractionDigits: 1),
-                .number(tokens.toolUse, fractionDigits: 1), .number(source.costPerCall), .number(source.costPerMonth),
+                .number(tokens.toolUse, fractionDigits: 1), source.isUnpriced ? .empty : .number(source.costPerCall),
+                source.isUnpriced ? .empty : .number(source.costPerMonth),
                 .text(source.basis.rawValue),
                 .number(ratio(source.skipRate), fractionDigits: 6), .number(ratio(source.failureRate), fractionDigits: 6),
                 .number(ratio(source.attemptsPerSample), fractionDigits: 6), source.historyCalls.map { .number($0) } ?? .empty,
+                .text(source.tier.rawValue), source.priceID.map { .number($0) } ?? .empty, .text(source.isUnpriced ? "true" : "false"),
+                source.mediaResolution.map { .text($0.rawValue) } ?? .empty,
             ])
         }
         return table.written

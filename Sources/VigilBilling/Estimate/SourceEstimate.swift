@@ -41,6 +41,18 @@ package struct SourceEstimate: Sendable, Equatable {
     package var attemptsPerSample: EstimateRatio
     /// History only: the calls measured.
     package var historyCalls: Int?
+    /// The service tier the source's calls ask for (its own `service_tier`, else `gemini.service_tier`),
+    /// whose price costs them.
+    package var tier: ServiceTier = .standard
+    /// The price used (`model_prices.id`); nil when unpriced.
+    package var priceID: Int?
+    /// Whether the tier has no price for the model: the calls are forecast, their cost is unknown
+    /// (``costPerCall`` and ``costPerMonth`` are zero placeholders, never shown as $0) and left out
+    /// of every total.
+    package var isUnpriced = false
+    /// The image resolution the source asks of a Gemini 3 model (its own `media_resolution`, else
+    /// `gemini.media_resolution`); nil for other models, or for the model's default (high).
+    package var mediaResolution: MediaResolution?
 
     package init(
         id: String, kind: String, client: String, cameras: [String], imageWidth: Int, imageHeight: Int, basis: Basis,

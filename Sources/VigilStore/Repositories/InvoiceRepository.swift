@@ -27,12 +27,13 @@ package struct InvoiceRepository: Sendable {
         try await client.withConnection { connection in
             if let issued = try Self.issued(connection, customer.id, period) { return issued }
             let key = try Self.clientKey(connection, customer.id)
-            let (lines, sources) = try Self.draftAggregates(connection, clientKey: key, period: period)
+            let (lines, sources, tiers) = try Self.draftAggregates(connection, clientKey: key, period: period)
             let cameraUsage = try Self.draftCameraUsage(connection, clientKey: key, period: period)
             let rate = customer.plan.currency == "USD" ? nil : try Self.exchangeRate(connection, customer.plan.currency, period)
             return Invoice.draft(
                 client: customer, period: period, lines: lines, sources: sources, cameras: cameras,
-                cameraUsage: Self.named(cameraUsage, cameraNames), seller: InvoiceParty(seller: billing.seller), exchangeRate: rate)
+                cameraUsage: Self.named(cameraUsage, cameraNames), seller: InvoiceParty(seller: billing.seller), exchangeRate: rate,
+                tiers: tiers)
         }
     }
 
@@ -97,14 +98,15 @@ package struct InvoiceRepository: Sendable {
                 try connection.query(
                     "UPDATE api_usage u SET invoice_id = $4 WHERE \(Self.included)",
                     [key, period.start, period.end, invoiceID])
-                let (lines, sources) = try Self.aggregates(
+                let (lines, sources, tiers) = try Self.aggregates(
                     connection, filter: "u.invoice_id = $1 AND $2::timestamptz IS NOT NULL",
                     parameters: [invoiceID, period.start])
                 let cameraUsage = try Self.cameraUsage(
                     connection, filter: "u.invoice_id = $1 AND $2::timestamptz IS NOT NULL", parameters: [invoiceID, period.start])
                 var invoice = Invoice.draft(
                     client: customer, period: period, lines: lines, sources: sources, cameras: cameras,
-                    cameraUsage: Self.named(cameraUsage, cameraNames), seller: InvoiceParty(seller: billing.seller), exchangeRate: rate)
+                    cameraUsage: Self.named(cameraUsage, cameraNames), seller: InvoiceParty(seller: billing.seller), exchangeRate: rate,
+                    tiers: Self.mergeTiers(tiers))
                 invoice.number = number
                 invoice.issuedAt = now
                 invoice.issueDate = issueDate
@@ -386,12 +388,13 @@ package struct InvoiceRepository: Sendable {
                        AND u."timestamp" >= i.period_start AND u."timestamp" < i.period_end))
         """
 
-    /// Per model (late rows apart) and per source; `$2` of `parameters` is the period's start,
-    /// before which a row is late.
+    /// Per model (late rows apart), per source, and per model and the service tier that served the
+    /// calls (late rows apart; the tier in ``UsageAggregate/kind``); `$2` of `parameters` is the
+    /// period's start, before which a row is late.
     private static func aggregates(
         _ connection: PostgresConnection, filter: String,
         parameters: [any SQLParameter]
-    ) throws -> ([UsageAggregate], [UsageAggregate]) {
+    ) throws -> ([UsageAggregate], [UsageAggregate], [UsageAggregate]) {
         let sums = UsageSums.columns
         let lines = try connection.query(
             """
@@ -405,7 +408,14 @@ package struct InvoiceRepository: Sendable {
             FROM api_usage u WHERE \(filter) GROUP BY 1, 2 ORDER BY 1
             """, parameters
         ).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
-        return (lines, sources)
+        let tiers = try connection.query(
+            """
+            SELECT coalesce(u.model, 'legacy') AS key, coalesce(u.service_tier, 'standard') AS kind,
+                   (u."timestamp" < $2::timestamptz) AS late, \(sums)
+            FROM api_usage u WHERE \(filter) GROUP BY 1, 2, 3 ORDER BY 3, 1, 2
+            """, parameters
+        ).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
+        return (lines, sources, tiers)
     }
 
     /// A month not issued yet: whole UTC hours of the period from `usage_hourly` (every row of the
@@ -415,11 +425,12 @@ package struct InvoiceRepository: Sendable {
     static func draftAggregates(
         _ connection: PostgresConnection, clientKey: Int,
         period: BillingPeriod
-    ) throws -> ([UsageAggregate], [UsageAggregate]) {
+    ) throws -> (lines: [UsageAggregate], sources: [UsageAggregate], tiers: [UsageAggregate]) {
         let firstHour = ceilHour(period.start)
         let lastHour = floorHour(period.end)
         var lines: [UsageAggregate] = []
         var sources: [UsageAggregate] = []
+        var tiers: [UsageAggregate] = []
         if firstHour < lastHour {
             let hourly = "FROM usage_hourly h WHERE h.client_id = $1 AND h.hour >= $2::timestamptz AND h.hour < $3::timestamptz"
             let parameters: [any SQLParameter] = [clientKey, firstHour, lastHour]
@@ -431,10 +442,14 @@ package struct InvoiceRepository: Sendable {
                 "SELECT h.source_id AS key, h.source_kind AS kind, \(UsageSums.hourlyColumns) \(hourly) GROUP BY 1, 2",
                 parameters
             ).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
+            tiers += try connection.query(
+                "SELECT h.model AS key, h.service_tier AS kind, false AS late, \(UsageSums.hourlyColumns) \(hourly) GROUP BY 1, 2",
+                parameters
+            ).rows.map { aggregate($0, kind: $0["kind"] ?? "") }
         }
         // The rows outside whole hours (each a tight range of the partial index on uninvoiced rows).
         for (from, to) in [(period.start, min(firstHour, period.end)), (max(lastHour, firstHour), period.end)] where from < to {
-            let (edgeLines, edgeSources) = try aggregates(
+            let (edgeLines, edgeSources, edgeTiers) = try aggregates(
                 connection,
                 filter: """
                     u.client_id = $1 AND u.invoice_id IS NULL AND u."timestamp" >= $3::timestamptz AND u."timestamp" < $4::timestamptz
@@ -442,6 +457,7 @@ package struct InvoiceRepository: Sendable {
                     """, parameters: [clientKey, period.start, from, to])
             lines += edgeLines
             sources += edgeSources
+            tiers += edgeTiers
         }
         // Late rows: on no invoice, inside a month of this client that was already issued.
         let issuedBefore =
@@ -450,7 +466,7 @@ package struct InvoiceRepository: Sendable {
                 [clientKey, period.start]
             ).first?.int("n") ?? 0
         if issuedBefore > 0 {
-            let (lateLines, lateSources) = try aggregates(
+            let (lateLines, lateSources, lateTiers) = try aggregates(
                 connection,
                 filter: """
                     u.client_id = $1 AND u.invoice_id IS NULL AND u."timestamp" < $2::timestamptz AND EXISTS (
@@ -458,8 +474,9 @@ package struct InvoiceRepository: Sendable {
                     """, parameters: [clientKey, period.start])
             lines += lateLines
             sources += lateSources
+            tiers += lateTiers
         }
-        return (merge(lines, byLate: true), merge(sources, byLate: false))
+        return (merge(lines, byLate: true), merge(sources, byLate: false), mergeTiers(tiers))
     }
 
     /// Sums aggregates that share a key (and lateness, or kind), in key order (late lines last).
@@ -470,6 +487,22 @@ package struct InvoiceRepository: Sendable {
             merged[id] = merged[id].map { $0 + part } ?? part
         }
         return merged.values.sorted { ($0.late ? 1 : 0, $0.key) < ($1.late ? 1 : 0, $1.key) }
+    }
+
+    /// Sums per-tier aggregates that share a model, tier and lateness: by model (late ones last),
+    /// then tier in ``ServiceTier`` order (standard, flex, priority), then any other (`unknown`).
+    static func mergeTiers(_ parts: [UsageAggregate]) -> [UsageAggregate] {
+        var merged: [String: UsageAggregate] = [:]
+        for part in parts where part.calls > 0 {
+            let id = part.key + "\u{0}" + part.kind + "\u{0}" + String(part.late)
+            merged[id] = merged[id].map { $0 + part } ?? part
+        }
+        func rank(_ tier: String) -> Int {
+            ServiceTier.allCases.firstIndex { $0.rawValue == tier } ?? ServiceTier.allCases.count
+        }
+        return merged.values.sorted {
+            ($0.late ? 1 : 0, $0.key, rank($0.kind), $0.kind) < ($1.late ? 1 : 0, $1.key, rank($1.kind), $1.kind)
+        }
     }
 
     static func ceilHour(_ date: Date) -> Date {

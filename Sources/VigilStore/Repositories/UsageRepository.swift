@@ -14,13 +14,16 @@ package import VigilCore
 /// Samples the scene gate skipped come from `scene_gate_hourly`, which has whole hours only: an
 /// hour's skips count when the hour begins within the period. By day, client and source they go to
 /// their own row; by camera, a group's skips go to each of its configured cameras (`camera_groups`)
-/// with an equal share of the avoided cost; by model, operation and session they have no row (no
-/// call was made) and only the total counts them. With `--session`, the total counts the skips of
+/// with an equal share of the avoided cost; by model, operation, tier, node and session they have
+/// no row (no call was made) and only the total counts them. With `--session`, the total counts the skips of
 /// the session's camera.
 package struct UsageRepository: Sendable {
     private let client: DatabaseClient
 
     package init(client: DatabaseClient) { self.client = client }
+
+    /// The key of `--by node` for calls made outside cluster mode (by a daemon that is no node).
+    package static let singleDaemon = "(single daemon)"
 
     /// How one grouping reads from each source: its key (and kind) expressions.
     private struct Grouping: Sendable {
@@ -97,7 +100,9 @@ package struct UsageRepository: Sendable {
     ///
     /// - Parameter grouping: `day` (UTC), `model`, `camera` (each camera, group members one by one,
     ///   with its shares of the calls it appeared in), `source` (camera or group id), `client`,
-    ///   `operation` (method and endpoint), `session` (stream session), or nil.
+    ///   `operation` (method and endpoint), `session` (stream session), `tier` (the service tier that
+    ///   served the call), `node` (the cluster node that made the call; ``singleDaemon`` outside
+    ///   cluster mode), or nil.
     package func report(from: Date, to: Date, client code: String?, grouping: String?, session: UUID? = nil) async throws -> UsageReport {
         let groupings: [String: Grouping] = [
             "day": Grouping(
@@ -113,6 +118,14 @@ package struct UsageRepository: Sendable {
                 hourlyKey: "coalesce(c.code, c.name, 'unknown')", rowsKey: "coalesce(c.code, c.name, 'unknown')",
                 skipsKey: "coalesce(c.code, c.name, 'unknown')"),
             "operation": Grouping(hourlyKey: "h.operation", rowsKey: "coalesce(u.method, '') || ' ' || coalesce(u.endpoint, '')"),
+            // The tier that served each call (which priced it): `standard`, `flex`, `priority`, or
+            // `unknown` when the response named a tier this version does not know (unpriced).
+            "tier": Grouping(hourlyKey: "h.service_tier", rowsKey: "coalesce(u.service_tier, 'standard')"),
+            // The cluster node that made each call; a single daemon's rows have none (the rollup's '',
+            // the rows' NULL), shown as one row of their own (a node name never has parentheses).
+            "node": Grouping(
+                hourlyKey: "CASE WHEN h.node = '' THEN '\(Self.singleDaemon)' ELSE h.node END",
+                rowsKey: "coalesce(nullif(u.node, ''), '\(Self.singleDaemon)')"),
             "session": Grouping(
                 hourlyKey: nil, rowsKey: "s.session::text",
                 rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)"),
