@@ -11,17 +11,22 @@ public final class GeminiStandIn: Sendable {
         self.baseURL = process.address
     }
 
-    /// Starts a stand-in; `faults` like `503=0.1,429=0.05`.
-    public static func start(apiKey: String = "", faults: String = "", slowSeconds: Double = 30) async throws -> GeminiStandIn {
+    /// Starts a stand-in; `faults` like `503=0.1,429=0.05` (an unknown fault name makes it exit);
+    /// `incidentRate` the chance that a verdict is a random incident (nil: the stand-in's default, 0.05; 0: never).
+    public static func start(
+        apiKey: String = "", faults: String = "", slowSeconds: Double = 30, incidentRate: Double? = nil
+    ) async throws -> GeminiStandIn {
         var arguments = [
             TestEnvironment.repositoryRoot + "/scripts/gemini-standin.py", "--port", "0", "--slow-seconds", String(slowSeconds),
         ]
         if !apiKey.isEmpty { arguments += ["--api-key", apiKey] }
         if !faults.isEmpty { arguments += ["--faults", faults] }
+        if let incidentRate { arguments += ["--incident-rate", String(incidentRate)] }
         return GeminiStandIn(process: try await BackgroundProcess.start("/usr/bin/python3", arguments, timeout: 120))
     }
 
-    /// Makes the next requests answer with these faults, in order (`["429", "ok"]`).
+    /// Makes the next requests answer with these faults, in order (`["429", "ok"]`). A fault name the
+    /// stand-in does not know is refused (this throws) and nothing is queued.
     public func script(_ faults: [String]) async throws {
         let body = "[" + faults.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         _ = try await control("POST", "/_control/script", body: body)
@@ -31,6 +36,19 @@ public final class GeminiStandIn: Sendable {
     public func setFaults(_ rates: String) async throws {
         let body = String(decoding: try JSONSerialization.data(withJSONObject: rates, options: .fragmentsAllowed), as: UTF8.self)
         _ = try await control("POST", "/_control/faults", body: body)
+    }
+
+    /// Makes every following answer report an incident on `camera` ("*": every camera of the
+    /// request) until ``clearIncident()`` (POST /_control/incidents).
+    public func setIncident(camera: String = "*", type: String = "theft", confidence: Double = 0.91) async throws {
+        let object: [String: Any] = ["camera": camera, "type": type, "confidence": confidence]
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        _ = try await control("POST", "/_control/incidents", body: body)
+    }
+
+    /// Stops the standing incident of ``setIncident(camera:type:confidence:)``.
+    public func clearIncident() async throws {
+        _ = try await control("POST", "/_control/incidents", body: "null")
     }
 
     /// Requests answered so far and their token sums (`requests`, `prompt_tokens`, `image_tokens`, ...).
