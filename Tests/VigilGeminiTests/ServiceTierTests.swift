@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import VigilBilling
 import VigilCore
 
 @testable import VigilGemini
