@@ -12,10 +12,14 @@ import VigilTestSupport
 struct BudgetDaemonTests {
     static let apiKey = "AIzaSyBUDGET-TEST-KEY-0123456789abcd"
 
-    static func configuration(database: String, gemini: String, spool: String, rtsp: String, limit: String) -> String {
+    static let hookSecret = "whsec-budget-4c1d"
+
+    static func configuration(database: String, gemini: String, spool: String, rtsp: String, limit: String, hook: String) -> String {
         """
         {
           "database": {"url": "\(database)", "spool_directory": "\(spool)"},
+          "alerts": {"evidence_directory": "\(spool)-evidence", "webhooks": [{"name": "ops", "url": "\(hook)", "secret": "\(hookSecret)"}]},
+          "http": {"listen": "127.0.0.1:0"},
           "gemini": {"base_url": "\(gemini)", "model": "gemini-2.5-flash", "request_timeout_seconds": 5, "max_attempts": 1},
           "analysis": {"interval_seconds": 1, "max_frame_age_seconds": 5},
           "capture": {"keyframe_interval_seconds": 1},
@@ -42,11 +46,12 @@ struct BudgetDaemonTests {
         let migrated = try await ProcessRunner.run(TestEnvironment.vigilExecutable, ["migrate", "--database-url", database.url])
         #expect(migrated.status == 0, "\(migrated.standardError)")
         let standIn = try await GeminiStandIn.start(apiKey: Self.apiKey)
+        let hook = try await WebhookReceiver(secrets: [Self.hookSecret])
         let path = NSTemporaryDirectory() + "vigil-budget-\(UUID().uuidString).json"
         let spool = NSTemporaryDirectory() + "vigil-budget-spool-" + UUID().uuidString
         // About 25 calls of three 640x360 cameras at gemini-2.5-flash's list price.
         let limit = "0.0035"
-        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: limit)
+        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: limit, hook: hook.url)
             .write(toFile: path, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(
             TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": Self.apiKey])
@@ -74,9 +79,13 @@ struct BudgetDaemonTests {
                 == "degrade,limit,warn_50,warn_80")
         #expect(try await database.psql("SELECT count(*) FROM budget_events WHERE monthly_limit = \(limit)") == "4")
         #expect(daemon.log.contains("client near its monthly budget: sampled 3 times less often"))
+        // Each crossing is also an alert of kind budget, signed, with its level and amounts.
+        let budgetAlerts = try await hook.waitForReceived(count: 4, where: { $0.string("kind") == "budget" }, timeout: 60)
+        #expect(Set(budgetAlerts.compactMap { $0.string("level") }) == ["degrade", "limit", "warn_50", "warn_80"])
+        #expect(budgetAlerts.allSatisfy { $0.signatureValid && $0.string("client") == "shop" && $0.string("limit") == limit })
 
         // Raising the limit by SIGHUP resumes the shop's calls.
-        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: "5.00")
+        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: "5.00", hook: hook.url)
             .write(toFile: path, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLog("client resumed", timeout: 30), "\(daemon.log)")
