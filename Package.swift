@@ -142,12 +142,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Console: the web console and REST API over PostgreSQL (`vigil serve`).
+        .target(
+            name: "VigilConsole",
+            dependencies: [
+                "VigilCore", "VigilBilling", "VigilStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: The executable only wires the modules together.
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
                 "VigilCore", "VigilBilling", "VigilCapture", "VigilGemini", "VigilStore", "VigilService", "VigilSystemd", "VigilHTTP",
-                "VigilDocuments", "VigilAlerts",
+                "VigilDocuments", "VigilAlerts", "VigilConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,6 +216,14 @@ let package = Package(
         .testTarget(
             name: "VigilDocumentsTests",
             dependencies: ["VigilDocuments", "VigilBilling", "VigilCore", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilConsoleTests",
+            dependencies: [
+                "VigilConsole", "VigilCore", "VigilBilling", "VigilStore", "VigilTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -17,6 +17,8 @@ package struct VigilConfiguration: Sendable, Equatable {
     package var alerts: AlertsConfiguration
     /// Several daemons sharing the sources through PostgreSQL. Off when the file has no `cluster`.
     package var cluster: ClusterConfiguration
+    /// The web console of `vigil serve`. Defaults when the file has no `console`.
+    package var console = ConsoleConfiguration()
 
     package init(
         database: DatabaseConfiguration = DatabaseConfiguration(), gemini: GeminiConfiguration = GeminiConfiguration(),
@@ -60,7 +62,9 @@ package struct VigilConfiguration: Sendable, Equatable {
         return secrets
     }
 
-    static let keys = ["database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing", "alerts", "cluster"]
+    static let keys = [
+        "database", "gemini", "analysis", "capture", "http", "clients", "cameras", "groups", "billing", "alerts", "cluster", "console",
+    ]
 
     /// Reads and cross-checks a whole document, reporting problems to `reader`.
     static func read(_ root: JSONNode, reader: ConfigurationReader) -> VigilConfiguration? {
@@ -76,6 +80,7 @@ package struct VigilConfiguration: Sendable, Equatable {
         let alerts = object.object("alerts", keys: AlertsConfiguration.keys)
         configuration.alerts = AlertsConfiguration.read(alerts)
         configuration.cluster = ClusterConfiguration.read(object.object("cluster", keys: ClusterConfiguration.keys))
+        configuration.console = ConsoleConfiguration.read(object.object("console", keys: ConsoleConfiguration.keys))
         let clients = readList(object, "clients", required: true, keys: ClientConfiguration.keys, ClientConfiguration.read)
         let cameras = readList(object, "cameras", required: true, keys: CameraConfiguration.keys, CameraConfiguration.read)
         let groups = readList(object, "groups", required: false, keys: GroupConfiguration.keys, GroupConfiguration.read)

@@ -1,0 +1,95 @@
+package import Foundation
+package import Hummingbird
+package import Logging
+import VigilBilling
+package import VigilCore
+package import VigilStore
+
+/// `vigil serve`: the web console and the REST API under `/api/v1/`, reading PostgreSQL.
+///
+/// Nothing but `/login` and `/static/` answers without authentication. A token limited to one
+/// client sees that client only: lists leave the others out (in SQL), and another client's id is
+/// 404, as if it did not exist.
+package struct ConsoleServer: Sendable {
+    let database: DatabaseClient
+    let clients: [ClientConfiguration]
+    let secureCookies: Bool
+    let limiter: LoginLimiter
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - secureCookies: mark the session cookie `Secure` (`console.secure_cookies`; the server
+    ///     itself speaks plain HTTP, so TLS is a proxy's).
+    ///   - limiter: failed logins per address; default 5 a minute.
+    ///   - clients: the configured clients, for `/api/v1/budgets` (none without a configuration).
+    package init(
+        database: DatabaseClient, clients: [ClientConfiguration] = [], secureCookies: Bool, limiter: LoginLimiter = LoginLimiter(),
+        logger: Logger
+    ) {
+        self.database = database
+        self.clients = clients
+        self.secureCookies = secureCookies
+        self.limiter = limiter
+        self.logger = logger
+    }
+
+    var tokens: ConsoleTokenRepository { ConsoleTokenRepository(client: database) }
+
+    /// Every route, behind the security-headers and authentication middleware.
+    package func router() -> Router<ConsoleRequestContext> {
+        let router = Router(context: ConsoleRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: AuthenticationMiddleware(tokens: tokens))
+        let tokens = self.tokens
+        let limiter = self.limiter
+        let secureCookies = self.secureCookies
+        router.get("static/console.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: ConsoleStylesheet.text)))
+        }
+        router.get("login") { _, _ in ConsoleResponse.html(Page.login(message: nil)) }
+        router.post("login") { request, context in
+            try await ConsoleSession.login(request, context: context, tokens: tokens, limiter: limiter, secureCookies: secureCookies)
+        }
+        router.post("logout") { request, _ in try await ConsoleSession.logout(request, tokens: tokens, secureCookies: secureCookies) }
+        let database = self.database
+        router.get("/") { _, context in try await Self.overview(context: context, database: database) }
+        ConsoleAPI(database: database, clients: clients).register(on: router)
+        return router
+    }
+
+    /// The HTTP application (a `Service`) on `host:port`; `onListening` gets the bound port.
+    package func application(host: String, port: Int, onListening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol
+    {
+        Application(
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    static func overview(context: ConsoleRequestContext, database: DatabaseClient) async throws -> Response {
+        guard let principal = context.principal else { throw ConsoleError.unauthenticated }
+        let now = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let monthStart = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
+        let today = calendar.startOfDay(for: now)
+        let firstDay = calendar.date(byAdding: .day, value: -29, to: today)!
+        let usage = UsageRepository(client: database)
+        let month = try await usage.report(from: monthStart, to: now, client: principal.client, grouping: "client")
+        let days = try await usage.report(from: firstDay, to: now, client: principal.client, grouping: "day")
+        let names = try await ConsoleCatalog(client: database).clients(only: principal.client)
+        let clientNames = Dictionary(names.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let dayKeys = (0..<30).compactMap { calendar.date(byAdding: .day, value: $0, to: firstDay).map(formatter.string(from:)) }
+        formatter.dateFormat = "yyyy-MM"
+        return ConsoleResponse.html(
+            Page.overview(
+                principal: principal, month: month, days: days, monthLabel: formatter.string(from: now) + " (UTC)", dayKeys: dayKeys,
+                clientNames: clientNames))
+    }
+}
