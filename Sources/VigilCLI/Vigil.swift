@@ -23,7 +23,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, MigrateCommand.self, InvoiceCommand.self, UsageCommand.self, PricesCommand.self,
             InvalidUsageCommand.self, RatesCommand.self, AnalyzeCommand.self, SnapshotCommand.self, CheckCommand.self, EstimateCommand.self,
-            IncidentsCommand.self, AlertsCommand.self,
+            IncidentsCommand.self, AlertsCommand.self, ClusterCommand.self, TokensCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -44,5 +44,9 @@ package enum MetricHelp {
         "vigil_usage_write_last_seconds": "Duration of the last ledger transaction in seconds.",
         "vigil_usage_rows_lost_total": "Usage records that could not be made durable in the spool: lost (should stay 0; alert on any).",
         "vigil_spool_writable": "1 while the usage spool can take records; 0 while Gemini calls are held because it cannot.",
+        // Cluster mode (`DaemonMetrics.clusterSourcesHeld`, `leaseRenewals`).
+        "vigil_cluster_sources_held": "Analysis sources (groups or cameras) this node holds a lease on (0 outside cluster mode's leases).",
+        "vigil_cluster_lease_renewals_total":
+            "Source leases by renewal outcome: renewed (extended a lease), lost (another node had it), lapsed (not renewed in time).",
     ]
 }

@@ -120,6 +120,18 @@ package enum DaemonMetrics {
         previous = statistics
     }
 
+    /// The number of analysis sources this node of a cluster holds a lease on.
+    package static func clusterSourcesHeld(_ count: Int) {
+        Gauge(label: "vigil_cluster_sources_held").record(count)
+    }
+
+    /// `count` leases whose renewal came out as `outcome`: `renewed`, `lost` (another node holds the
+    /// source) or `lapsed` (its usable time ran out before a renewal). A count of 0 or less adds nothing.
+    package static func leaseRenewals(outcome: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "vigil_cluster_lease_renewals_total", dimensions: [("outcome", outcome)]).increment(by: Int64(count))
+    }
+
     /// Whether the usage spool can take records (1) or calls are held until it can (0).
     package static func spoolWritable(_ writable: Bool) {
         Gauge(label: "vigil_spool_writable").record(writable ? 1 : 0)

@@ -68,6 +68,8 @@ struct MetricsTests {
         statistics.lastWriteMilliseconds = 12.5
         var previous = UsageLedger.Statistics()
         DaemonMetrics.ledger(statistics, previous: &previous)
+        DaemonMetrics.clusterSourcesHeld(3)
+        for outcome in ["renewed", "lost", "lapsed"] { DaemonMetrics.leaseRenewals(outcome: outcome, count: 2) }
     }
 
     @Test func everyFamilyIsDescribedAndPassesPromtool() async throws {
