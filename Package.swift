@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "VigilConsole",
             dependencies: [
-                "VigilCore", "VigilBilling", "VigilStore", .product(name: "Hummingbird", package: "hummingbird"),
+                "VigilCore", "VigilBilling", "VigilStore", "VigilDocuments", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         let address = listen.flatMap(HTTPConfiguration.parse) ?? console.listen
         let logger = Logger(label: "vigil.console")
         let server = ConsoleServer(
-            database: session.client, clients: session.configuration?.clients ?? [], secureCookies: console.secureCookies, logger: logger)
+            database: session.client, clients: session.configuration?.clients ?? [], billing: session.configuration?.billing,
+            secureCookies: console.secureCookies, logger: logger)
         let app = server.application(host: address.listenHost, port: address.listenPort) { port in
             logger.info("console listening", metadata: ["address": "\(address.listenHost):\(port)"])
         }

@@ -100,31 +100,7 @@ struct ConsoleAPI: Sendable {
             return ConsoleResponse.json(InvoiceList(invoices: issued.map(InvoiceSummary.init)))
         }
         api.get("invoices/:number") { _, context in
-            let principal = try Self.principal(context)
-            var number = context.parameters.get("number") ?? ""
-            var format = "json"
-            for suffix in ["json", "csv", "html"] where number.hasSuffix("." + suffix) {
-                number = String(number.dropLast(suffix.count + 1))
-                format = suffix
-            }
-            guard let invoice = try await InvoiceRepository(client: database).document(number: number),
-                principal.client == nil || principal.client == invoice.clientID
-            else { throw ConsoleError(.notFound, "no such invoice") }
-            switch format {
-            case "csv":
-                var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-                headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).csv\""
-                return Response(
-                    status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientInvoiceDocument.csv(invoice))))
-            case "html":
-                let page = ClientInvoiceDocument.html(invoice)
-                var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
-                // The printable document carries its own <style>: allowed by its hash, nothing else inline.
-                headers[.contentSecurityPolicy] = SecurityHeadersMiddleware.documentPolicy(styleOf: page)
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
-            default:
-                return ConsoleResponse.json(text: ClientInvoiceDocument.json(invoice))
-            }
+            try await Self.invoice(context.parameters.get("number") ?? "", principal: try Self.principal(context), database: database)
         }
         let clients = self.clients
         api.get("budgets") { _, context in
@@ -136,6 +112,46 @@ struct ConsoleAPI: Sendable {
             guard principal.role >= .admin else { throw ConsoleError.forbidden(.admin) }
             return ConsoleResponse.json(TokenList(tokens: try await ConsoleTokenRepository(client: database).list()))
         }
+    }
+
+    /// One issued invoice or credit note in the format its suffix names (`.json`, `.csv`, `.html`,
+    /// `.pdf`; none is JSON), for a principal allowed its client only (404 otherwise).
+    static func invoice(_ requested: String, principal: ConsolePrincipal, database: DatabaseClient, defaultFormat: String = "json")
+        async throws -> Response
+    {
+        var number = requested
+        var format = defaultFormat
+        for suffix in ["json", "csv", "html", "pdf"] where number.hasSuffix("." + suffix) {
+            number = String(number.dropLast(suffix.count + 1))
+            format = suffix
+        }
+        guard let invoice = try await InvoiceRepository(client: database).document(number: number),
+            principal.client == nil || principal.client == invoice.clientID
+        else { throw ConsoleError(.notFound, "no such invoice") }
+        switch format {
+        case "csv":
+            var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
+            headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientInvoiceDocument.csv(invoice))))
+        case "html":
+            return documentPage(ClientInvoiceDocument.html(invoice))
+        case "pdf":
+            var headers: HTTPFields = [.contentType: "application/pdf"]
+            headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).pdf\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await ConsolePDF.render(invoice))))
+        case "page":
+            return ConsoleResponse.html(Page.invoice(invoice, principal: principal))
+        default:
+            return ConsoleResponse.json(text: ClientInvoiceDocument.json(invoice))
+        }
+    }
+
+    /// A self-contained printable document (an invoice's HTML), under a policy allowing only its own `<style>`.
+    static func documentPage(_ page: String) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        // The printable document carries its own <style>: allowed by its hash, nothing else inline.
+        headers[.contentSecurityPolicy] = SecurityHeadersMiddleware.documentPolicy(styleOf: page)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func principal(_ context: ConsoleRequestContext) throws -> ConsolePrincipal {

@@ -20,6 +20,10 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         var response: Response
         let isAPI = request.uri.path.hasPrefix("/api/")
         do {
+            // The API only reads: any other method is 405, naming the ones it answers.
+            if isAPI && request.method != .get && request.method != .head {
+                throw ConsoleError(.methodNotAllowed, "method \(request.method.rawValue) not allowed: the API answers GET and HEAD")
+            }
             response = try await next(request, context)
         } catch let error as ConsoleError {
             response = Self.errorResponse(error, api: isAPI)
@@ -53,6 +57,7 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         if api {
             var response = ConsoleResponse.json(["error": error.message], status: error.status)
             if error.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"vigil\"" }
+            if error.status == .methodNotAllowed { response.headers[.allow] = "GET, HEAD" }
             return response
         }
         if error.status == .unauthorized {

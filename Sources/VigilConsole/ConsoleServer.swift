@@ -13,6 +13,7 @@ package import VigilStore
 package struct ConsoleServer: Sendable {
     let database: DatabaseClient
     let clients: [ClientConfiguration]
+    let billing: BillingConfiguration?
     let secureCookies: Bool
     let limiter: LoginLimiter
     let logger: Logger
@@ -21,13 +22,18 @@ package struct ConsoleServer: Sendable {
     ///   - secureCookies: mark the session cookie `Secure` (`console.secure_cookies`; the server
     ///     itself speaks plain HTTP, so TLS is a proxy's).
     ///   - limiter: failed logins per address; default 5 a minute.
-    ///   - clients: the configured clients, for `/api/v1/budgets` (none without a configuration).
+    ///   - clients: the configured clients, for `/api/v1/budgets`, invoice drafts and issuing (none
+    ///     without a configuration).
+    ///   - billing: the configuration's `billing` (seller, terms, number prefixes) for drafts,
+    ///     invoices and credit notes made here. Without it nothing is issued or credited here (a
+    ///     frozen document must not get a default seller or number prefix); drafts use the defaults.
     package init(
-        database: DatabaseClient, clients: [ClientConfiguration] = [], secureCookies: Bool, limiter: LoginLimiter = LoginLimiter(),
-        logger: Logger
+        database: DatabaseClient, clients: [ClientConfiguration] = [], billing: BillingConfiguration? = nil,
+        secureCookies: Bool, limiter: LoginLimiter = LoginLimiter(), logger: Logger
     ) {
         self.database = database
         self.clients = clients
+        self.billing = billing
         self.secureCookies = secureCookies
         self.limiter = limiter
         self.logger = logger
@@ -56,6 +62,7 @@ package struct ConsoleServer: Sendable {
         let database = self.database
         router.get("/") { _, context in try await Self.overview(context: context, database: database) }
         ConsoleAPI(database: database, clients: clients).register(on: router)
+        ConsolePages(database: database, clients: clients, billing: billing).register(on: router)
         return router
     }
 

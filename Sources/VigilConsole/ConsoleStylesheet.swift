@@ -19,5 +19,30 @@ enum ConsoleStylesheet {
         svg.chart line.axis { stroke: #99a; }
         .error { color: #b00020; }
         form.login input[type=password] { width: 28rem; }
+        header nav a { margin-right: 1rem; }
+        h1, h2 { font-weight: 600; }
+        tfoot th { border-top: 2px solid #99a; }
+        form { margin: 0.6rem 0; }
+        form label { margin-right: 0.8rem; }
+        td form { margin: 0; }
+        img.evidence { display: block; border: 1px solid #dde1e7; }
+        svg.timeline rect.session { fill: #2f9e66; }
+        svg.timeline rect.session.open { fill: #56c28a; }
+        svg.timeline line.grid { stroke: #dde1e7; }
+        svg.budget rect.track { fill: #e6e9ee; }
+        svg.budget rect.used { fill: #2f9e66; }
+        svg.budget rect.used.degraded { fill: #d9a21b; }
+        svg.budget rect.used.paused { fill: #b00020; }
+        @media print {
+          body { background: #fff; color: #000; }
+          header { background: none; color: #000; border-bottom: 1px solid #000; }
+          header a { color: #000; text-decoration: none; }
+          header form, main form, header nav a + a { display: none; }
+          main { max-width: none; padding: 0; }
+          a { color: #000; text-decoration: none; }
+          table { page-break-inside: auto; }
+          tr { page-break-inside: avoid; }
+          svg.chart, .figure { border-color: #000; }
+        }
         """
 }

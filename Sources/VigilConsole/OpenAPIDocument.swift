@@ -58,8 +58,8 @@ package enum OpenAPIDocument {
               "get": {
                 "summary": "Calls, tokens and exact cost over a period, in total and grouped.",
                 "parameters": [
-                  {"name": "from", "in": "query", "description": "Start (included): YYYY-MM-DD (UTC midnight) or an ISO 8601 time. Default: 30 days before to.", "schema": {"type": "string"}},
-                  {"name": "to", "in": "query", "description": "End (excluded): YYYY-MM-DD or an ISO 8601 time. Default: now.", "schema": {"type": "string"}},
+                  {"name": "from", "in": "query", "description": "Start (included): YYYY-MM-DD (UTC midnight) or an ISO 8601 time. Default: 30 days before to. Must be before to (else 400).", "schema": {"$ref": "#/components/schemas/Time"}},
+                  {"name": "to", "in": "query", "description": "End (excluded): YYYY-MM-DD or an ISO 8601 time. Default: now.", "schema": {"$ref": "#/components/schemas/Time"}},
                   {"name": "by", "in": "query", "description": "Grouping of the rows; none gives the total only.", "schema": {"type": "string", "enum": ["day", "model", "camera", "source", "client", "operation", "tier", "node"]}},
                   {"name": "client", "in": "query", "description": "One client's usage (its id).", "schema": {"type": "string"}}
                 ],
@@ -89,11 +89,12 @@ package enum OpenAPIDocument {
             },
             "/invoices/{number}": {
               "get": {
-                "summary": "One issued invoice or credit note as frozen: JSON; {number}.json, {number}.csv and {number}.html give the other formats (PDF: vigil invoice --format pdf).",
-                "parameters": [{"name": "number", "in": "path", "required": true, "description": "The document's number, optionally with .json, .csv or .html.", "schema": {"type": "string"}}],
+                "summary": "One issued invoice or credit note as frozen: JSON; {number}.json, {number}.csv, {number}.html and {number}.pdf give the other formats (the client's document; the PDF is A4).",
+                "parameters": [{"name": "number", "in": "path", "required": true, "description": "The document's number, optionally with .json, .csv, .html or .pdf.", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "The document.", "content": {
                                 "application/json": {"schema": {"$ref": "#/components/schemas/InvoiceDocument"}},
-                                "text/csv": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}},
+                                "text/csv": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}},
+                                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                               "401": {"$ref": "#/components/responses/Unauthorized"},
                               "404": {"$ref": "#/components/responses/NotFound"}}
               }
@@ -124,6 +125,7 @@ package enum OpenAPIDocument {
             },
             "schemas": {
               "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+              "Time": {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}], "description": "YYYY-MM-DD (UTC midnight) or an ISO 8601 time."},
               "Client": {"type": "object", "required": ["id", "name", "time_zone", "cameras"], "properties": {
                 "id": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"type": "string"}, "cameras": {"type": "integer", "description": "How many cameras it has."}}},
               "ClientList": {"type": "object", "required": ["clients"], "properties": {"clients": {"type": "array", "items": {"$ref": "#/components/schemas/Client"}}}},

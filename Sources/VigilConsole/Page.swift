@@ -20,8 +20,16 @@ enum Page {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(title) · Vigil</title>
             <link rel="stylesheet" href="/static/console.css"></head>
-            <body><header><a href="/">Vigil</a> \(account)</header><main>\(body)</main></body></html>
+            <body><header><nav>\(nav(principal))</nav> \(account)</header><main>\(body)</main></body></html>
             """
+    }
+
+    /// The links of the header: the overview, the usage explorer and the invoices, and a
+    /// client-limited token's client.
+    static func nav(_ principal: ConsolePrincipal?) -> HTML {
+        guard let principal else { return "<a href=\"/\">Vigil</a>" }
+        let client: HTML = principal.client.map { " <a href=\"/clients/\(segment($0))\">Client \($0)</a>" } ?? ""
+        return "<a href=\"/\">Vigil</a> <a href=\"/usage\">Usage</a> <a href=\"/invoices\">Invoices</a>\(client)"
     }
 
     /// The login form; `message` when the last attempt failed.
@@ -45,7 +53,7 @@ enum Page {
     ) -> HTML {
         let total = month.total.usage
         let clients: [HTML] = month.rows.map { row in
-            "<tr><td>\(row.usage.key)</td><td>\(clientNames[row.usage.key] ?? "")</td><td class=\"number\">\(row.usage.calls)</td><td class=\"number\">\(row.usage.totalTokens)</td><td class=\"number\">\(row.usage.providerCost.formatted(fractionDigits: 2))</td></tr>"
+            "<tr><td>\(clientLink(row.usage.key, known: clientNames[row.usage.key] != nil))</td><td>\(clientNames[row.usage.key] ?? "")</td><td class=\"number\">\(row.usage.calls)</td><td class=\"number\">\(row.usage.totalTokens)</td><td class=\"number\">\(row.usage.providerCost.formatted(fractionDigits: 2))</td></tr>"
         }
         let costs = Dictionary(days.rows.map { ($0.usage.key, $0.usage.providerCost) }, uniquingKeysWith: { first, _ in first })
         return layout(
@@ -54,7 +62,7 @@ enum Page {
                 <h1>Overview · \(monthLabel)</h1>
                 <div class="figures">
                 <div class="figure"><div>Calls</div><div class="value">\(total.calls)</div></div>
-                <div class="figure"><div>Cost (USD)</div><div class="value">\(total.providerCost.formatted(fractionDigits: 2))</div></div>
+                <div class="figure"><div>Cost (USD)</div><div class="value" id="month-cost" title="\(total.providerCost.description) USD">\(total.providerCost.formatted(fractionDigits: 2))</div></div>
                 <div class="figure"><div>Tokens</div><div class="value">\(total.totalTokens)</div></div>
                 </div>
                 <h2>Spend per client</h2>

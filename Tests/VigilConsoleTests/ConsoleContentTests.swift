@@ -25,7 +25,10 @@ struct ConsoleContentTests {
             #expect(!page.contains("<script"))
             #expect(!page.contains(" style="))
             #expect(page.contains("<svg class=\"chart\""))
-            #expect(page.contains("<td>acme</td>") && page.contains("<td>other</td>") && page.contains("<td>Other Ltd</td>"))
+            #expect(
+                page.contains("<td><a href=\"/clients/acme\">acme</a></td>")
+                    && page.contains("<td><a href=\"/clients/other\">other</a></td>")
+                    && page.contains("<td>Other Ltd</td>"))
             #expect(page.contains("href=\"/static/console.css\""))
             try await client.execute(uri: "/api/v1/clients/acme", method: .get, headers: ConsoleTestFixture.bearer(fixture.viewer)) {
                 response in

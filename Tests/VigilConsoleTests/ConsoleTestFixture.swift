@@ -62,13 +62,18 @@ struct ConsoleTestFixture {
             admin: try await token("admin", "admin"), acmeViewer: try await token("acme-viewer", "viewer", "acme"))
     }
 
-    func application(limiter: LoginLimiter = LoginLimiter(), logger: Logger = Logger(label: "test")) -> some ApplicationProtocol {
+    func application(
+        limiter: LoginLimiter = LoginLimiter(), logger: Logger = Logger(label: "test"),
+        billing: BillingConfiguration? = BillingConfiguration()
+    ) -> some ApplicationProtocol {
         let clients = [
             ClientConfiguration(id: "acme", name: Self.hostileName, budget: BudgetConfiguration(monthlyLimit: Money("10.00")!)),
             ClientConfiguration(id: "other", name: "Other Ltd", budget: BudgetConfiguration(monthlyLimit: Money("1.00")!)),
         ]
         return Application(
-            router: ConsoleServer(database: client, clients: clients, secureCookies: false, limiter: limiter, logger: logger).router(),
+            router: ConsoleServer(
+                database: client, clients: clients, billing: billing, secureCookies: false, limiter: limiter, logger: logger
+            ).router(),
             logger: logger)
     }
 
