@@ -102,7 +102,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let nodeName = node ?? ProcessInfo.processInfo.hostName
         if let node, !Self.isValidNodeName(node) {
-            printError("vigil run: --node \"\(node.escapingControlCharacters())\" is not a valid name: use 1 to 64 letters, digits, '-', '_' or '.'")
+            printError(
+                "vigil run: --node \"\(node.escapingControlCharacters())\" is not a valid name: use 1 to 64 letters, digits, '-', '_' or '.'"
+            )
             throw ExitCode(ExitStatus.invalidInput)
         }
         var membership: ClusterMembership?

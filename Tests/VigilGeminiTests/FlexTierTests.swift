@@ -28,7 +28,8 @@ struct FlexTierTests {
     @Test func theServedTierIsReported() async throws {
         let standIn = try await GeminiStandIn.start(apiKey: GeminiClientTests.apiKey)
         let image = try await GeminiClientTests.jpeg(width: 640, height: 360)
-        let flex = await Self.client(standIn, fallback: nil).analyze(image: image, prompt: Self.prompt, options: GeminiCallOptions(tier: .flex))
+        let flex = await Self.client(standIn, fallback: nil).analyze(
+            image: image, prompt: Self.prompt, options: GeminiCallOptions(tier: .flex))
         #expect(flex.attempts.map(\.usage.serviceTier) == ["flex"])
         #expect(flex.attempts.map(\.requestedTier) == [.flex])
         try await standIn.script(["tier-standard"])

@@ -51,8 +51,10 @@ struct BudgetDaemonTests {
         let spool = NSTemporaryDirectory() + "vigil-budget-spool-" + UUID().uuidString
         // About 25 calls of three 640x360 cameras at gemini-2.5-flash's list price.
         let limit = "0.0035"
-        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: limit, hook: hook.url)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.configuration(
+            database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: limit, hook: hook.url
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(
             TestEnvironment.vigilExecutable, ["run", "--config", path], environment: ["GEMINI_API_KEY": Self.apiKey])
         #expect(await daemon.waitForLog("client paused: its monthly budget is spent", timeout: 120), "\(daemon.log)")
@@ -85,8 +87,10 @@ struct BudgetDaemonTests {
         #expect(budgetAlerts.allSatisfy { $0.signatureValid && $0.string("client") == "shop" && $0.string("limit") == limit })
 
         // Raising the limit by SIGHUP resumes the shop's calls.
-        try Self.configuration(database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: "5.00", hook: hook.url)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try Self.configuration(
+            database: database.url, gemini: standIn.baseURL, spool: spool, rtsp: server.url, limit: "5.00", hook: hook.url
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLog("client resumed", timeout: 30), "\(daemon.log)")
         try await Task.sleep(for: .seconds(4))

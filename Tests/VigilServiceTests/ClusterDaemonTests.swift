@@ -61,7 +61,8 @@ struct ClusterDaemonTests {
 
     /// Source → owner of the unexpired leases.
     static func owners(_ setup: Setup) async throws -> [String: String] {
-        let text = try await setup.psql("SELECT string_agg(source_id || '=' || node, ',' ORDER BY source_id) FROM source_leases WHERE expires_at > now()")
+        let text = try await setup.psql(
+            "SELECT string_agg(source_id || '=' || node, ',' ORDER BY source_id) FROM source_leases WHERE expires_at > now()")
         var result: [String: String] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=")

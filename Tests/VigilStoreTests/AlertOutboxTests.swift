@@ -57,11 +57,14 @@ struct AlertOutboxTests {
         try await back.open()
         #expect(await back.flush() == 1)
         #expect(!FileManager.default.fileExists(atPath: back.directory))
-        #expect(try await database.psql("SELECT kind, client_id, camera_id, evidence_path FROM alerts") == "incident|shop|till|/tmp/evidence/till.jpg")
+        #expect(
+            try await database.psql("SELECT kind, client_id, camera_id, evidence_path FROM alerts")
+                == "incident|shop|till|/tmp/evidence/till.jpg")
         #expect(try await database.psql("SELECT details->>'description' FROM alerts") == "a \"bag\"\n<script>")
         #expect(
             try await database.psql(
-                "SELECT string_agg(channel || ':' || attempts || ':' || (delivered_at IS NOT NULL), ',' ORDER BY channel) FROM alert_deliveries")
+                "SELECT string_agg(channel || ':' || attempts || ':' || (delivered_at IS NOT NULL), ',' ORDER BY channel) FROM alert_deliveries"
+            )
                 == "client.shop.email:1:false,operator.webhook.ops:1:true")
         let later = now.addingTimeInterval(61)
         let claimed = try await back.claimDue(now: later)

@@ -300,7 +300,8 @@ package final class GeminiClient: Sendable {
         estimate(image: image, prompt: prompt, answer: "", mediaResolution: options.mediaResolution)
     }
 
-    private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String, mediaResolution: MediaResolution? = nil) -> TokenUsage {
+    private func estimate(image: GeminiImage, prompt: AnalysisPrompt, answer: String, mediaResolution: MediaResolution? = nil) -> TokenUsage
+    {
         let imageTokens = ImageTokenRule.tokens(
             model: configuration.model, width: image.width, height: image.height,
             mediaResolution: (mediaResolution ?? configuration.mediaResolutionLevel)?.rawValue)

@@ -1,6 +1,5 @@
 import Foundation
 package import Logging
-import Metrics
 import ServiceLifecycle
 package import VigilCore
 package import VigilStore
@@ -118,9 +117,9 @@ package final class ClusterMembership: Service, @unchecked Sendable {
                 metadata: ["sources": "\(lapsed.joined(separator: ","))"])
         }
         do {
-            if now >= lock.withLock({ nextRenewal }) {
-                changed = try await renew() || changed
-            }
+            // The heartbeat every pass (so the others learn of a node's death within seconds, not a
+            // lease), the leases every third of one.
+            changed = try await renew(leases: now >= lock.withLock({ nextRenewal })) || changed
             guard !lock.withLock({ nameTaken }) else { return }
             changed = try await balance() || changed
             if lock.withLock({ lastProblem }) != nil {
@@ -142,11 +141,11 @@ package final class ClusterMembership: Service, @unchecked Sendable {
         if changed { await onChange(held) }
     }
 
-    /// Heartbeat and renewal; true when leases were lost.
-    private func renew() async throws -> Bool {
+    /// Heartbeat, and renewal when `leases`; true when leases were lost.
+    private func renew(leases: Bool) async throws -> Bool {
         let sentAt = monotonic()
         let heldNow = lock.withLock { table.sources }
-        guard let live = try await repository.heartbeat(held: heldNow.count) else {
+        guard let live = try await repository.heartbeat(held: heldNow.count, liveWithin: liveWindow) else {
             let dropped = lock.withLock { () -> [String] in
                 nameTaken = true
                 let sources = table.sources
@@ -155,6 +154,10 @@ package final class ClusterMembership: Service, @unchecked Sendable {
             }
             logger.critical("another run has taken this node's name: it stops analysing", metadata: ["node": "\(node)"])
             return !dropped.isEmpty
+        }
+        guard leases else {
+            lock.withLock { liveNodes = live }
+            return false
         }
         let kept = try await repository.renew(heldNow)
         let lost = lock.withLock { () -> [String] in
@@ -171,6 +174,12 @@ package final class ClusterMembership: Service, @unchecked Sendable {
         }
         return !lost.isEmpty
     }
+
+    /// Seconds without a heartbeat after which a node no longer counts for the fair shares: three
+    /// passes, or a third of a lease if longer. Shorter than a lease, so the others' shares grow as
+    /// soon as a dead node's leases can expire; a node counted out too early only makes the others
+    /// claim what is free (a lease still protects what it holds) and shed it again when it is back.
+    private var liveWindow: Double { max(3, configuration.renewInterval) }
 
     /// Sheds above the fair share or claims up to it; true when the sources held changed.
     private func balance() async throws -> Bool {

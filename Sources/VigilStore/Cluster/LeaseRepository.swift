@@ -54,10 +54,10 @@ package struct LeaseRepository: Sendable {
         if taken { throw NameInUse(node: node) }
     }
 
-    /// Heartbeats with the number of sources held; returns the live nodes (heartbeat within a
-    /// lease, not stopped), nil when another run has taken this node's name.
-    package func heartbeat(held: Int) async throws -> Int? {
-        let (node, instance, lease) = (self.node, instance.uuidString.lowercased(), leaseSeconds)
+    /// Heartbeats with the number of sources held; returns the live nodes (heartbeat within
+    /// `liveWithin` seconds, not stopped), nil when another run has taken this node's name.
+    package func heartbeat(held: Int, liveWithin: Double) async throws -> Int? {
+        let (node, instance, lease) = (self.node, instance.uuidString.lowercased(), liveWithin)
         return try await client.withConnection { connection in
             let row = try connection.query(
                 """
@@ -176,7 +176,8 @@ package struct LeaseRepository: Sendable {
 
     /// A text array literal of plain ids (`{"a","b"}`), every element quoted.
     static func array(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        "{"
+            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
             .joined(separator: ",") + "}"
     }
 }
