@@ -96,6 +96,18 @@ struct ClusterStatusTests {
                 Self.record(at: now, source: "cam-1", node: "n1", epoch: 1),
             ], to: database.url)
         #expect(try await database.psql("SELECT count(*) FILTER (WHERE lease_superseded) || '/' || count(*) FROM api_usage") == "1/3")
+        try await Self.refresh(database)
+    }
+
+    /// n1's heartbeat now and its leases (those it did not release) a lease from now, by the
+    /// database's clock: the scene as it stood, however long a loaded machine took to build it or
+    /// to start the command that reads it (15 s leases ran out under stress-ng in CI).
+    static func refresh(_ database: TestDatabase) async throws {
+        try await database.psql(
+            """
+            UPDATE cluster_nodes SET heartbeat_at = now() WHERE name = 'n1';
+            UPDATE source_leases SET expires_at = now() + interval '15 seconds' WHERE node = 'n1' AND released_at IS NULL
+            """)
     }
 
     @Test func theQueryShowsNodesLeasesUnownedSourcesAndCallsMadeTwice() async throws {
@@ -160,6 +172,7 @@ struct ClusterStatusTests {
                 TestEnvironment.vigilExecutable, ["cluster", "status"] + arguments + ["--database-url", database.url])
         }
 
+        try await Self.refresh(database)
         let json = try await vigil(["--format", "json"])
         #expect(json.status == 0, "\(json.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
@@ -189,6 +202,7 @@ struct ClusterStatusTests {
                 "source", "kind", "configured", "state", "owner", "owner_state", "epoch", "last_node", "expires_at", "seconds_left",
             ])
 
+        try await Self.refresh(database)
         let text = try await vigil([])
         #expect(text.status == 0, "\(text.standardError)")
         let out = text.standardOutput
@@ -230,6 +244,7 @@ struct ClusterStatusTests {
             }
             """
         try configuration.write(toFile: folder + "/vigil.json", atomically: true, encoding: .utf8)
+        try await Self.refresh(database)
         let result = try await ProcessRunner.run(
             TestEnvironment.vigilExecutable, ["cluster", "status", "--config", folder + "/vigil.json", "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
