@@ -5,10 +5,12 @@
 // Why the parsers are compiled here rather than imported: the main package's cross-module API is
 // `package` access, which no other package can see, so a package depending on `..` could not call
 // `GeminiResponse.parse` or `ConfigurationLoader.parse`. Instead `Sources/VigilCore/VigilCore` and
-// `Sources/VigilGemini/VigilGemini` are symbolic links to the main package's source folders, and
-// this package compiles the same files as modules of its own (same names, same settings), so the
-// fuzz targets see their `package` API. VigilGemini leaves out its libcurl client and HTTP
-// transport: the parsers (`Wire/`, `Verdict/`, `Rules/`) need neither C nor swift-log.
+// `Sources/VigilGemini/VigilGemini` (and `Sources/VigilCurl/VigilCurl`) are symbolic links to the main
+// package's source folders, and this package compiles the same files as modules of its own (same
+// names, same settings), so the fuzz targets see their `package` API. VigilGemini leaves out its
+// libcurl client, and VigilCurl everything that calls libcurl (only `SecondsConversion`, the
+// trap-free conversions of delays, is kept): the parsers (`Wire/`, `Verdict/`, `Rules/`) need
+// neither C nor swift-log.
 //
 // Build by hand (scripts/fuzz does this, and checks that the binaries are instrumented):
 //   swift build --package-path Fuzz --scratch-path Fuzz/.build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
@@ -42,9 +44,18 @@ let package = Package(
         // MARK: The main package's modules, compiled from its sources through the links.
         .target(name: "VigilCore", swiftSettings: strictSettings),
         .target(
-            name: "VigilGemini",
+            name: "VigilCurl",
             dependencies: ["VigilCore"],
-            exclude: ["VigilGemini/Client", "VigilGemini/HTTP"],
+            exclude: [
+                "VigilCurl/CurlEasy.swift", "VigilCurl/CurlMail.swift", "VigilCurl/HTTPTransport.swift", "VigilCurl/MailTransport.swift",
+                "VigilCurl/HTTPResponse.swift", "VigilCurl/TransportError.swift",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilGemini",
+            dependencies: ["VigilCore", "VigilCurl"],
+            exclude: ["VigilGemini/Client"],
             swiftSettings: strictSettings
         ),
 
@@ -54,7 +65,7 @@ let package = Package(
         // MARK: The targets; each has a seed corpus in Corpus/<name>/ and a dictionary in Dictionaries/<name>.dict.
         fuzzTarget("FuzzGeminiResponse", dependencies: ["VigilCore", "VigilGemini"]),
         fuzzTarget("FuzzVerdict", dependencies: ["VigilCore", "VigilGemini"]),
-        fuzzTarget("FuzzGeminiError", dependencies: ["VigilCore", "VigilGemini"]),
+        fuzzTarget("FuzzGeminiError", dependencies: ["VigilCore", "VigilCurl", "VigilGemini"]),
         fuzzTarget("FuzzConfiguration", dependencies: ["VigilCore"]),
     ]
 )

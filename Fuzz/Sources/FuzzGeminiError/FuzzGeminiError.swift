@@ -10,6 +10,7 @@ import Foundation
 // Seeds: every recorded Gemini body, hostile error bodies, durations and Retry-After values.
 import FuzzSupport
 import VigilCore
+import VigilCurl
 import VigilGemini
 
 /// libFuzzer's entry point: one input, checked. Always 0 (the input may join the corpus).
