@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilBilling
 import VigilCore
+import VigilDocuments
 import VigilStore
 
 /// `vigil invoice`: a client's monthly invoice.

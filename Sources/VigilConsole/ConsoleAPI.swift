@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import VigilBilling
 import VigilCore
+import VigilDocuments
 import VigilStore
 
 /// The REST API under `/api/v1/`: JSON only, described by ``OpenAPIDocument`` (`/api/v1/openapi.json`).
@@ -138,7 +139,7 @@ struct ConsoleAPI: Sendable {
         case "pdf":
             var headers: HTTPFields = [.contentType: "application/pdf"]
             headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).pdf\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await ConsolePDF.render(invoice))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await InvoicePDF.render(invoice))))
         case "page":
             return ConsoleResponse.html(Page.invoice(invoice, principal: principal))
         default:

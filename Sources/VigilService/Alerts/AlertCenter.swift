@@ -100,16 +100,20 @@ package actor AlertCenter {
         for status in statuses where status.state != .stopped && status.state != .ended {
             liveness[status.cameraID] = status.state == .live
         }
+        let changes = health.observe(liveness, at: time)
+        // Called every second: the plan (which source shows a camera) is made only when there is a change.
+        guard !changes.isEmpty else { return }
         let plan = AnalysisPlan(configuration)
-        for change in health.observe(liveness, at: time) {
+        func source(of camera: String) -> String? { plan.sources.first { $0.cameras.contains { $0.id == camera } }?.id }
+        for change in changes {
             switch change {
             case .offline(let camera, let since):
                 guard let client = configuration.camera(camera)?.client else { continue }
-                let source = plan.sources.first { $0.cameras.contains { $0.id == camera } }?.id
-                await raise(AlertFactory.cameraOffline(camera: camera, clientID: client, sourceID: source, since: since, time: time))
+                await raise(
+                    AlertFactory.cameraOffline(camera: camera, clientID: client, sourceID: source(of: camera), since: since, time: time))
             case .online(let camera, let since, let outage):
                 guard let client = configuration.camera(camera)?.client else { continue }
-                let source = plan.sources.first { $0.cameras.contains { $0.id == camera } }?.id
+                let source = source(of: camera)
                 await raise(
                     AlertFactory.cameraOnline(camera: camera, clientID: client, sourceID: source, since: since, outage: outage, time: time))
             }

@@ -1,4 +1,5 @@
 package import Foundation
+import VigilAlerts
 package import VigilCore
 
 /// The alerts Vigil raises, made from what happened: pure functions, tested without servers.
@@ -85,10 +86,8 @@ package enum AlertFactory {
         return !fraction.isEmpty && fraction.count <= 30 && fraction.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// `2026-11-30T10:01:02.345Z`.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// `2026-11-30T10:01:02.345Z`, as the webhook's `time`.
+    static func timestamp(_ date: Date) -> String { WebhookPayload.timestamp(date) }
 
     /// Whole seconds, never negative, never a trap.
     static func seconds(_ interval: TimeInterval) -> Int {
