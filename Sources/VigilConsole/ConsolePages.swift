@@ -253,6 +253,9 @@ struct ConsolePages: Sendable {
         return Self.redirect(toInvoice: note.number ?? "")
     }
 
+    /// The thread evidence pictures are read on.
+    private static let files = WorkerPool(name: "vigil-console-files", threads: 1)
+
     /// An incident's evidence JPEG, found by its request id in `analyses.evidence_path` (never a
     /// path from the request), for a token allowed that client only.
     func evidence(context: ConsoleRequestContext) async throws -> Response {
@@ -260,12 +263,14 @@ struct ConsolePages: Sendable {
         let file = context.parameters.get("file") ?? ""
         guard file.hasSuffix(".jpg"), case let requestID = String(file.dropLast(4)), !requestID.isEmpty,
             let incident = try await IncidentRepository(client: database).list(
-                since: Date(timeIntervalSince1970: 0), clientID: principal.client, cameraID: nil, limit: 1_000_000
-            ).first(where: { $0.requestID == requestID }),
+                since: Date(timeIntervalSince1970: 0), clientID: principal.client, cameraID: nil, requestID: requestID, limit: 1
+            ).first,
             let path = incident.evidencePath,
             // The evidence store names each picture after its call: anything else is not one.
             (path as NSString).lastPathComponent == requestID + ".jpg",
-            let data = FileManager.default.contents(atPath: path), data.starts(with: [0xFF, 0xD8, 0xFF])
+            // Read on a thread of its own, not on Swift's cooperative pool.
+            let data = try? await Self.files.run({ _ in FileManager.default.contents(atPath: path) }),
+            data.starts(with: [0xFF, 0xD8, 0xFF])
         else { throw ConsoleError(.notFound, "no such evidence") }
         return Response(
             status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=300"],

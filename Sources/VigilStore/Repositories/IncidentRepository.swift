@@ -8,8 +8,10 @@ package struct IncidentRepository: Sendable {
     package init(client: DatabaseClient) { self.client = client }
 
     /// The incidents at or after `since`, newest first, at most `limit`; only client `clientID`'s
-    /// (its configuration id, `clients.code`) and camera `cameraID`'s when given.
-    package func list(since: Date, clientID: String?, cameraID: String?, limit: Int = 10_000) async throws -> [IncidentRow] {
+    /// (its configuration id, `clients.code`), camera `cameraID`'s and call `requestID`'s when given.
+    package func list(
+        since: Date, clientID: String?, cameraID: String?, requestID: String? = nil, limit: Int = 10_000
+    ) async throws -> [IncidentRow] {
         try await client.withConnection { connection in
             try connection.query(
                 """
@@ -22,9 +24,10 @@ package struct IncidentRepository: Sendable {
                 WHERE a.incident_detected AND a."timestamp" >= $1::timestamptz
                   AND ($2::text IS NULL OR c.code = $2::text)
                   AND ($3::text IS NULL OR a.camera_id = $3::text)
+                  AND ($5::text IS NULL OR u.request_id = $5::text)
                 ORDER BY a."timestamp" DESC, a.id DESC
                 LIMIT $4::bigint
-                """, [since, clientID, cameraID, max(0, limit)]
+                """, [since, clientID, cameraID, max(0, limit), requestID]
             ).rows.map { row in
                 IncidentRow(
                     time: row.date("time") ?? Date(timeIntervalSince1970: 0), clientID: row.string("client"),
