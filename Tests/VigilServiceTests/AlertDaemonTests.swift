@@ -157,7 +157,7 @@ struct AlertDaemonTests {
         #expect(Self.incidents(try await operatorHook.received()).count == 1)
         #expect(Self.incidents(try await clientHook.received()).count == 1)
         let held = Int(try await setup.database.psql("SELECT count(*) FROM analyses WHERE incident_detected AND confidence = 0.999")) ?? 0
-        #expect(held > 5, "incidents recorded: \(held)")
+        #expect(held >= 2, "incidents recorded: \(held)")
         // After the cooldown, the next incident is sent and says how many were held back.
         let firstTime = alert.receivedAt
         let wait = max(0, 42 - (Date().timeIntervalSince1970 - firstTime))
