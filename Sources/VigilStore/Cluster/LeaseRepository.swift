@@ -85,7 +85,7 @@ package struct LeaseRepository: Sendable {
                 UPDATE source_leases SET renewed_at = now(), expires_at = now() + $4 * interval '1 second'
                 WHERE node = $1 AND instance_id = $2::uuid AND source_id = ANY($3::text[]) AND expires_at > now()
                 RETURNING source_id, epoch
-                """, [node, instance, Self.array(sources), String(lease)]
+                """, [node, instance, ConfigurationSync.array(sources), String(lease)]
             ).rows.compactMap { row in
                 guard let source = row.string("source_id"), let epoch = row.string("epoch").flatMap(Int64.init) else { return nil }
                 return Lease(source: source, epoch: epoch)
@@ -155,7 +155,7 @@ package struct LeaseRepository: Sendable {
                 UPDATE source_leases SET expires_at = now(), released_at = now()
                 WHERE node = $1 AND instance_id = $2::uuid AND source_id = ANY($3::text[]) AND expires_at > now()
                 """,
-                [node, instance, Self.array(sources)])
+                [node, instance, ConfigurationSync.array(sources)])
         }
     }
 
@@ -172,12 +172,5 @@ package struct LeaseRepository: Sendable {
                     [node, instance])
             }
         }
-    }
-
-    /// A text array literal of plain ids (`{"a","b"}`), every element quoted.
-    static func array(_ values: [String]) -> String {
-        "{"
-            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
     }
 }

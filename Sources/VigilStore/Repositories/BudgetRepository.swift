@@ -54,7 +54,7 @@ package struct BudgetRepository: Sendable {
                 var written = Set<String>()
                 if !requestIDs.isEmpty {
                     let rows = try connection.query(
-                        "SELECT request_id FROM api_usage WHERE request_id = ANY($1::text[])", [Self.textArray(requestIDs)])
+                        "SELECT request_id FROM api_usage WHERE request_id = ANY($1::text[])", [ConfigurationSync.array(requestIDs)])
                     written = Set(rows.rows.compactMap { $0.string("request_id") })
                 }
                 return Spend(spent: spent, written: written)
@@ -96,13 +96,6 @@ package struct BudgetRepository: Sendable {
                     limit: row.money("monthly_limit") ?? .zero, spent: row.money("spent") ?? .zero, at: row.date("at") ?? Date())
             }
         }
-    }
-
-    /// `{"a","b"}`: a text[] literal, each element quoted and escaped.
-    static func textArray(_ values: [String]) -> String {
-        "{"
-            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
     }
 
     /// `YYYY-MM-DD` of `date` in UTC (a month's first day is passed as its UTC midnight).
