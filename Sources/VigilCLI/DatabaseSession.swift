@@ -11,7 +11,13 @@ struct DatabaseSession {
     let redactor: SecretRedactor
 
     /// Opens a session; the configuration is required when `needsConfiguration`.
-    static func open(global: GlobalOptions, database: DatabaseOptions, needsConfiguration: Bool) throws -> DatabaseSession {
+    ///
+    /// - Parameter connections: how many connections the client keeps, given the configuration
+    ///   (one for a command; `vigil serve` more).
+    static func open(
+        global: GlobalOptions, database: DatabaseOptions, needsConfiguration: Bool,
+        connections: (VigilConfiguration?) -> Int = { _ in 1 }
+    ) throws -> DatabaseSession {
         // A database named by flag or environment needs no configuration file, unless the command does.
         let configuration =
             needsConfiguration
@@ -22,7 +28,9 @@ struct DatabaseSession {
         _ = global.bootstrapLogging(secrets: secrets)
         let redactor = SecretRedactor(secrets: secrets)
         return DatabaseSession(
-            configuration: configuration, client: DatabaseClient(connectionString: connection.string, redactor: redactor),
+            configuration: configuration,
+            client: DatabaseClient(
+                connectionString: connection.string, redactor: redactor, connections: connections(configuration)),
             redactor: redactor)
     }
 

@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false)
+        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false) {
+            ($0?.console ?? ConsoleConfiguration()).databaseConnections
+        }
         let console = session.configuration?.console ?? ConsoleConfiguration()
         let address = listen.flatMap(HTTPConfiguration.parse) ?? console.listen
         let logger = Logger(label: "vigil.console")
@@ -37,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
             database: session.client, clients: session.configuration?.clients ?? [], billing: session.configuration?.billing,
             secureCookies: console.secureCookies, logger: logger)
         let app = server.application(host: address.listenHost, port: address.listenPort) { port in
-            logger.info("console listening", metadata: ["address": "\(address.listenHost):\(port)"])
+            logger.info(
+                "console listening",
+                metadata: ["address": "\(address.listenHost):\(port)", "database_connections": "\(session.client.connections)"])
         }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -5,13 +5,22 @@ package struct ConsoleConfiguration: Sendable, Equatable {
     /// Whether the session cookie is marked `Secure` even when served without TLS (behind a
     /// TLS-terminating proxy). Default false.
     package var secureCookies: Bool
+    /// PostgreSQL connections the console keeps, so that several browsers and scripts are answered
+    /// at once (each request's queries run on one of them). Default 4, 1 to 32.
+    package var databaseConnections: Int
 
-    package init(listen: HTTPConfiguration = HTTPConfiguration(listenHost: "127.0.0.1", listenPort: 9465), secureCookies: Bool = false) {
+    package static let databaseConnectionsRange = 1...32
+
+    package init(
+        listen: HTTPConfiguration = HTTPConfiguration(listenHost: "127.0.0.1", listenPort: 9465), secureCookies: Bool = false,
+        databaseConnections: Int = 4
+    ) {
         self.listen = listen
         self.secureCookies = secureCookies
+        self.databaseConnections = databaseConnections
     }
 
-    static let keys = ["listen", "secure_cookies"]
+    static let keys = ["listen", "secure_cookies", "database_connections"]
 
     static func read(_ object: ConfigurationObject?) -> ConsoleConfiguration {
         var configuration = ConsoleConfiguration()
@@ -26,6 +35,9 @@ package struct ConsoleConfiguration: Sendable, Equatable {
             }
         }
         if let secure = object.bool("secure_cookies") { configuration.secureCookies = secure }
+        if let connections = object.integer("database_connections", in: databaseConnectionsRange) {
+            configuration.databaseConnections = connections
+        }
         return configuration
     }
 }
