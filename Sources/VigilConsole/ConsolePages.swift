@@ -84,15 +84,14 @@ struct ConsolePages: Sendable {
             .filter { ($0.endedAt ?? now) >= since }
         let calendar = Self.utcCalendar()
         let today = calendar.startOfDay(for: now)
-        let usage = UsageRepository(client: database)
-        var days: [(label: String, calls: Int, cost: Money)] = []
-        for offset in (0..<14).reversed() {
-            guard let start = calendar.date(byAdding: .day, value: -offset, to: today),
-                let end = calendar.date(byAdding: .day, value: 1, to: start)
-            else { continue }
-            let report = try await usage.report(from: start, to: min(end, now), client: camera.client, grouping: "camera")
-            let row = report.rows.first { $0.usage.key == id }?.usage
-            days.append((Page.day(start), row?.calls ?? 0, row?.providerCost ?? .zero))
+        let firstDay = calendar.date(byAdding: .day, value: -13, to: today) ?? today
+        let perDay = Dictionary(
+            try await UsageRepository(client: database).cameraByDay(camera: id, client: camera.client, from: firstDay, to: now)
+                .map { ($0.usage.key, $0.usage) }, uniquingKeysWith: { first, _ in first })
+        let days: [(label: String, calls: Int, cost: Money)] = (0..<14).compactMap { offset in
+            guard let start = calendar.date(byAdding: .day, value: offset, to: firstDay) else { return nil }
+            let usage = perDay[Page.day(start)]
+            return (Page.day(start), usage?.calls ?? 0, usage?.providerCost ?? .zero)
         }
         let incidents = try await IncidentRepository(client: database).list(
             since: now.addingTimeInterval(-30 * 86400), clientID: principal.client, cameraID: id, limit: 50)

@@ -209,6 +209,27 @@ struct CameraShareTests {
             #expect(bySource.rows.map(\.usage.kind).contains("group"))
             #expect(bySource.rows.reduce(0) { $0 + $1.usage.calls } == bySource.total.usage.calls)
             #expect(bySource.rows.allSatisfy { !$0.cameraShare })
+            // One camera per UTC day (the console's camera page): the same verdicts, by day.
+            for camera in ["c2", "solo-acme"] {
+                let days = try await repository.cameraByDay(camera: camera, client: client, from: from, to: to)
+                let byDay = try await database.psql(
+                    """
+                    SELECT string_agg(day || '|' || calls || '|' || cost, ',' ORDER BY day)
+                    FROM (SELECT to_char(a."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS calls, sum(a.cost_share) AS cost
+                          FROM analyses a JOIN clients c ON c.id = a.client_id
+                          WHERE a.frame_size IS NOT NULL AND a.camera_id = '\(camera)'
+                            AND a."timestamp" >= '2026-10-04T05:17:00Z' AND a."timestamp" < '2026-10-06T13:45:30Z'
+                            AND (\(client.map { "'\($0)'" } ?? "NULL")::text IS NULL OR c.code = \(client.map { "'\($0)'" } ?? "NULL"))
+                          GROUP BY 1) v
+                    """
+                ).split(separator: ",").map { $0.split(separator: "|").map(String.init) }
+                #expect(byDay.count == 3, "\(camera)")
+                #expect(days.map(\.usage.key) == byDay.map { $0[0] })
+                for (row, expected) in zip(days, byDay) {
+                    #expect(row.usage.calls == Int(expected[1]) && row.usage.providerCost == Money(expected[2]), "\(camera) \(expected)")
+                }
+            }
+            #expect(try await repository.cameraByDay(camera: "c2", client: "nobody", from: from, to: to).isEmpty)
         }
     }
 

@@ -48,9 +48,45 @@ package struct ConsoleCatalog: Sendable {
         }
     }
 
+    /// An enabled camera that is not streaming now: its newest stream session has ended, or it
+    /// never had one.
+    package struct DownCamera: Sendable, Equatable, Codable {
+        package var id: String
+        package var name: String
+        package var client: String
+        /// When its last session ended; nil when it never connected.
+        package var since: Date?
+        /// Why it ended (`end_reason`: an FFmpeg error, `vigil stopped without closing it`, ...).
+        package var reason: String?
+    }
+
     let client: DatabaseClient
 
     package init(client: DatabaseClient) { self.client = client }
+
+    /// Enabled cameras of the configuration not streaming now, longest down first; only client
+    /// `only`'s when given. Read from `stream_sessions`: a camera whose daemon is stopped is down
+    /// too (nobody watches it).
+    package func camerasDown(only code: String? = nil) async throws -> [DownCamera] {
+        try await client.withConnection { connection in
+            try connection.query(
+                """
+                SELECT m.id, m.name, c.code, s.ended_at, s.end_reason
+                FROM cameras m JOIN clients c ON c.id = m.client_id
+                LEFT JOIN LATERAL (
+                    SELECT started_at, ended_at, end_reason FROM stream_sessions
+                    WHERE camera_id = m.id ORDER BY started_at DESC LIMIT 1) s ON true
+                WHERE m.enabled AND m.active AND ($1::text IS NULL OR c.code = $1)
+                  AND (s.started_at IS NULL OR s.ended_at IS NOT NULL)
+                ORDER BY s.ended_at NULLS FIRST, m.id
+                """, [code]
+            ).rows.map { row in
+                DownCamera(
+                    id: row.string("id") ?? "", name: row.string("name") ?? "", client: row.string("code") ?? "",
+                    since: row.date("ended_at"), reason: row.string("end_reason"))
+            }
+        }
+    }
 
     /// Clients with a configuration id, by id; only `only` when given.
     package func clients(only code: String? = nil) async throws -> [Client] {

@@ -43,6 +43,8 @@ package struct UsageRepository: Sendable {
         var skipsKey: String?
         var skipsKind = "''"
         var skipsPerCamera = false
+        /// One camera only (its lines of `camera_hourly` and its shares of the rows), or nil.
+        var camera: String?
 
         /// Each camera, with its shares, from `camera_hourly` and from the rows' `vigil_camera_shares`;
         /// skips of a group go to its configured cameras.
@@ -181,6 +183,32 @@ package struct UsageRepository: Sendable {
         }
     }
 
+    /// One camera's calls (those it appeared in) and its shares of their cost, per UTC day from
+    /// `from` to `to`, as the report by camera counts them: the days with calls, in order. One
+    /// statement on `camera_hourly` and two on the rows at the edges, not one report per day.
+    ///
+    /// - Parameter client: the camera's client, or nil for any (a client-limited caller gives its own).
+    package func cameraByDay(camera: String, client code: String?, from: Date, to: Date) async throws -> [UsageReport.Row] {
+        var grouping = Grouping.camera
+        grouping.hourlyKey = "to_char(h.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        grouping.rowsKey = "to_char(u.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        grouping.hourlyKind = "''"
+        grouping.rowsKind = "''"
+        grouping.skipsKey = nil
+        grouping.camera = camera
+        let cameraDays = grouping
+        return try await client.withConnection { connection in
+            var clientKey: Int?
+            if let code {
+                clientKey = try connection.query("SELECT id FROM clients WHERE code = $1", [code]).first?.int("id") ?? -1
+            }
+            return try Self.parts(
+                connection, grouping: cameraDays, window: (from, to), clientKey: clientKey, session: nil, skips: .excluded
+            )
+            .map { $0.row(cameraShare: true, skips: false) }
+        }
+    }
+
     /// Which skipped samples a part counts.
     private enum SkipScope: Equatable {
         /// None: the part's keys are not those of skips.
@@ -201,14 +229,18 @@ package struct UsageRepository: Sendable {
         let firstHour = InvoiceRepository.ceilHour(window.from)
         let lastHour = InvoiceRepository.floorHour(window.to)
         var rowWindows = [(window.from, window.to)]
+        // One camera's lines: its id is the statements' last parameter.
+        let camera: [any SQLParameter] = grouping.camera.map { [$0] } ?? []
         if let hourlyKey = grouping.hourlyKey, session == nil, firstHour < lastHour {
+            let hourlyParameters: [any SQLParameter] = [firstHour, lastHour, clientKey] + camera
             parts += try connection.query(
                 """
                 SELECT \(hourlyKey) AS key, \(grouping.hourlyKind) AS kind, \(grouping.hourlyColumns)
                 FROM \(grouping.hourlyTable) h LEFT JOIN clients c ON c.id = h.client_id
                 WHERE h.hour >= $1::timestamptz AND h.hour < $2::timestamptz AND ($3::integer IS NULL OR h.client_id = $3)
+                  \(grouping.camera == nil ? "" : "AND h.camera_id = $4")
                 GROUP BY 1, 2
-                """, [firstHour, lastHour, clientKey]
+                """, hourlyParameters
             ).rows.map(part)
             rowWindows = [(window.from, firstHour), (lastHour, window.to)]
         }
@@ -218,9 +250,9 @@ package struct UsageRepository: Sendable {
                 SELECT \(grouping.rowsKey) AS key, \(grouping.rowsKind) AS kind, \(grouping.rowsColumns)
                 FROM api_usage u LEFT JOIN clients c ON c.id = u.client_id\(grouping.rowsSource)
                 WHERE u."timestamp" >= $1::timestamptz AND u."timestamp" < $2::timestamptz AND ($3::integer IS NULL OR u.client_id = $3)
-                  AND ($4::uuid IS NULL OR $4::uuid = ANY(u.session_ids))
+                  AND ($4::uuid IS NULL OR $4::uuid = ANY(u.session_ids))\(grouping.camera == nil ? "" : " AND s.camera_id = $5")
                 GROUP BY 1, 2
-                """, [from, to, clientKey, session?.uuidString.lowercased()]
+                """, [from, to, clientKey, session?.uuidString.lowercased()] + camera
             ).rows.map(part)
         }
         parts = parts.filter { $0.usage.calls > 0 }
