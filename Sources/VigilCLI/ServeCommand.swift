@@ -29,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: false) {
+        // An explicit --config is read even beside --database-url: it names the clients (budgets,
+        // plans for drafts), the billing section and the console's settings.
+        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: global.config != nil) {
             ($0?.console ?? ConsoleConfiguration()).databaseConnections
         }
         let console = session.configuration?.console ?? ConsoleConfiguration()

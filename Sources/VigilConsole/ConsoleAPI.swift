@@ -266,6 +266,13 @@ struct UsageRow: Encodable {
     var cost: String
     var unpricedCalls: Int
     var skippedSamples: Int
+    /// Calls that succeeded, as a fraction of all (0 to 1); nil without calls.
+    var successRate: Double?
+    /// Latency of the calls: the mean (exact) and the 95th percentile (from the latency histogram,
+    /// within one bucket); nil without calls, and for a camera's line (latency is per call, not
+    /// per camera).
+    var averageLatencyMilliseconds: Double?
+    var p95LatencyMilliseconds: Double?
 
     init(_ row: UsageReport.Row) {
         let usage = row.usage
@@ -282,6 +289,30 @@ struct UsageRow: Encodable {
         cost = usage.providerCost.description
         unpricedCalls = usage.unpricedCalls
         skippedSamples = row.skipped?.count ?? 0
+        successRate = usage.calls == 0 ? nil : (row.successRate * 10000).rounded() / 10000
+        averageLatencyMilliseconds = row.averageMilliseconds.map { ($0 * 10).rounded() / 10 }
+        p95LatencyMilliseconds = row.p95Milliseconds.map { $0.rounded() }
+    }
+
+    /// Every key, the latency and success rate as null when unknown.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(calls, forKey: .calls)
+        try container.encode(failedCalls, forKey: .failedCalls)
+        try container.encode(promptTokens, forKey: .promptTokens)
+        try container.encode(cachedTokens, forKey: .cachedTokens)
+        try container.encode(completionTokens, forKey: .completionTokens)
+        try container.encode(thoughtsTokens, forKey: .thoughtsTokens)
+        try container.encode(toolUseTokens, forKey: .toolUseTokens)
+        try container.encode(totalTokens, forKey: .totalTokens)
+        try container.encode(cost, forKey: .cost)
+        try container.encode(unpricedCalls, forKey: .unpricedCalls)
+        try container.encode(skippedSamples, forKey: .skippedSamples)
+        try container.encode(successRate, forKey: .successRate)
+        try container.encode(averageLatencyMilliseconds, forKey: .averageLatencyMilliseconds)
+        try container.encode(p95LatencyMilliseconds, forKey: .p95LatencyMilliseconds)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -295,5 +326,8 @@ struct UsageRow: Encodable {
         case totalTokens = "total_tokens"
         case unpricedCalls = "unpriced_calls"
         case skippedSamples = "skipped_samples"
+        case successRate = "success_rate"
+        case averageLatencyMilliseconds = "average_latency_ms"
+        case p95LatencyMilliseconds = "p95_latency_ms"
     }
 }

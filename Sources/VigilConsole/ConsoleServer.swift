@@ -60,7 +60,8 @@ package struct ConsoleServer: Sendable {
         }
         router.post("logout") { request, _ in try await ConsoleSession.logout(request, tokens: tokens, secureCookies: secureCookies) }
         let database = self.database
-        router.get("/") { _, context in try await Self.overview(context: context, database: database) }
+        let overview = ConsoleOverview(database: database, clients: clients)
+        router.get("/") { _, context in try await overview.response(context: context) }
         ConsoleAPI(database: database, clients: clients).register(on: router)
         ConsolePages(database: database, clients: clients, billing: billing).register(on: router)
         return router
@@ -72,31 +73,5 @@ package struct ConsoleServer: Sendable {
         Application(
             router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "vigil"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: logger)
-    }
-
-    static func overview(context: ConsoleRequestContext, database: DatabaseClient) async throws -> Response {
-        guard let principal = context.principal else { throw ConsoleError.unauthenticated }
-        let now = Date()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let monthStart = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
-        let today = calendar.startOfDay(for: now)
-        let firstDay = calendar.date(byAdding: .day, value: -29, to: today)!
-        let usage = UsageRepository(client: database)
-        let month = try await usage.report(from: monthStart, to: now, client: principal.client, grouping: "client")
-        let days = try await usage.report(from: firstDay, to: now, client: principal.client, grouping: "day")
-        let names = try await ConsoleCatalog(client: database).clients(only: principal.client)
-        let clientNames = Dictionary(names.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let formatter = DateFormatter()
-        formatter.calendar = calendar
-        formatter.timeZone = calendar.timeZone
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        let dayKeys = (0..<30).compactMap { calendar.date(byAdding: .day, value: $0, to: firstDay).map(formatter.string(from:)) }
-        formatter.dateFormat = "yyyy-MM"
-        return ConsoleResponse.html(
-            Page.overview(
-                principal: principal, month: month, days: days, monthLabel: formatter.string(from: now) + " (UTC)", dayKeys: dayKeys,
-                clientNames: clientNames))
     }
 }

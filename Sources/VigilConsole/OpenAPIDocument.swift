@@ -136,12 +136,15 @@ package enum OpenAPIDocument {
                 "id": {"type": "string", "format": "uuid"}, "started_at": {"type": ["string", "null"], "format": "date-time"},
                 "ended_at": {"type": ["string", "null"], "format": "date-time"}, "end_reason": {"type": ["string", "null"]}}},
               "SessionList": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}}}},
-              "UsageRow": {"type": "object", "required": ["key", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens", "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "skipped_samples"], "properties": {
+              "UsageRow": {"type": "object", "required": ["key", "kind", "calls", "failed_calls", "prompt_tokens", "cached_tokens", "completion_tokens", "thoughts_tokens", "tool_use_tokens", "total_tokens", "cost", "unpriced_calls", "skipped_samples", "success_rate", "average_latency_ms", "p95_latency_ms"], "properties": {
                 "key": {"type": "string"}, "kind": {"type": "string"}, "calls": {"type": "integer"}, "failed_calls": {"type": "integer"},
                 "prompt_tokens": {"type": "integer"}, "cached_tokens": {"type": "integer"}, "completion_tokens": {"type": "integer"},
                 "thoughts_tokens": {"type": "integer"}, "tool_use_tokens": {"type": "integer"}, "total_tokens": {"type": "integer"},
                 "cost": {"type": "string", "description": "Exact provider cost in USD, decimal text."}, "unpriced_calls": {"type": "integer"},
-                "skipped_samples": {"type": "integer", "description": "Samples the scene gate skipped (no call made)."}}},
+                "skipped_samples": {"type": "integer", "description": "Samples the scene gate skipped (no call made)."},
+                "success_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "Calls that succeeded, as a fraction; null without calls."},
+                "average_latency_ms": {"type": ["number", "null"], "description": "Mean call latency; null without calls or for a camera's line."},
+                "p95_latency_ms": {"type": ["number", "null"], "description": "95th percentile of call latency, within one histogram bucket; null without calls or for a camera's line."}}},
               "Usage": {"type": "object", "required": ["from", "to", "client", "by", "total", "rows"], "properties": {
                 "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
                 "client": {"type": ["string", "null"]}, "by": {"type": ["string", "null"]},

@@ -51,11 +51,9 @@ extension Page {
         }
         var budgetPart: HTML = "<p>No budget configured.</p>"
         if let budget {
-            let fraction = min(max(budget.percent / 100, 0), 1)
             budgetPart = """
                 <p>\(budget.spent) of \(budget.limit) USD spent in \(budget.month) (\(String(format: "%.1f", budget.percent)) %), sampling \(budget.state).</p>
-                <svg class="budget" xmlns="http://www.w3.org/2000/svg" width="400" height="20" viewBox="0 0 400 20" role="img" aria-label="Budget used">
-                <rect class="track" x="0" y="0" width="400" height="20"></rect><rect class="used \(budget.state)" x="0" y="0" width="\(String(format: "%.1f", 400 * fraction))" height="20"></rect></svg>
+                \(budgetBar(budget, width: 400))
                 """
         }
         return layout(

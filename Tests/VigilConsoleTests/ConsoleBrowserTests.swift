@@ -20,12 +20,18 @@ struct ConsoleServeProcess {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `vigil serve` on a free port against `database` (without a configuration file).
-    static func start(database: String, output: URL) throws -> ConsoleServeProcess {
+    /// Starts `vigil serve` on a free port against `database`, with `configuration` (a JSON object
+    /// written to the output folder) or without a configuration file.
+    static func start(database: String, output: URL, configuration: [String: Any]? = nil) throws -> ConsoleServeProcess {
         let port = TestEnvironment.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.vigilExecutable)
-        process.arguments = ["serve", "--database-url", database, "--listen", "127.0.0.1:\(port)", "--config", "/nonexistent/vigil.json"]
+        process.arguments = ["serve", "--database-url", database, "--listen", "127.0.0.1:\(port)"]
+        if let configuration {
+            let file = output.appendingPathComponent("config.json")
+            try JSONSerialization.data(withJSONObject: configuration).write(to: file)
+            process.arguments? += ["--config", file.path]
+        }
         let log = output.appendingPathComponent("serve.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -71,6 +77,7 @@ struct ConsoleBrowserTests {
         let monthStart = "date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
         let monthCost = try await fixture.database.psql(
             "SELECT coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) FROM api_usage WHERE \"timestamp\" >= \(monthStart)")
+        let monthCalls = try await fixture.database.psql("SELECT count(*) FROM api_usage WHERE \"timestamp\" >= \(monthStart)")
         let clientCalls = try await fixture.database.psql(
             "SELECT count(*) FROM api_usage u JOIN clients c ON c.id = u.client_id WHERE c.code = 'acme' AND u.\"timestamp\" >= \(monthStart)"
         )
@@ -82,14 +89,23 @@ struct ConsoleBrowserTests {
             "SELECT coalesce(sum(cost) FILTER (WHERE NOT unpriced), 0) FROM api_usage WHERE \(range)")
 
         let output = try ConsoleServeProcess.outputFolder("console-browser")
-        let server = try ConsoleServeProcess.start(database: fixture.database.url, output: output)
+        // The clients with budgets, as an operator's configuration names them (the overview's bars).
+        let configuration: [String: Any] = [
+            "clients": [
+                ["id": "acme", "name": ConsoleTestFixture.hostileName, "budget": ["monthly_limit": "10.00"]],
+                ["id": "other", "name": "Other Ltd", "budget": ["monthly_limit": "1.00"]],
+            ],
+            "cameras": [], "console": ["database_connections": 3],
+        ]
+        let server = try ConsoleServeProcess.start(database: fixture.database.url, output: output, configuration: configuration)
         defer { server.stop() }
         let python = try #require(ProcessInfo.processInfo.environment["VIGIL_TEST_SELENIUM_PYTHON"])
         let result = try await ProcessRunner.run(
             python,
             [
                 TestEnvironment.repositoryRoot + "/Tests/ConsoleBrowser/console_browser_check.py", "--base", server.base, "--token",
-                fixture.viewer, "--month-cost", monthCost, "--client", "acme", "--client-calls", clientCalls, "--camera", "till", "--from",
+                fixture.viewer, "--month-cost", monthCost, "--month-calls", monthCalls, "--client", "acme", "--client-calls", clientCalls,
+                "--camera", "till", "--from",
                 from, "--to", to, "--usage-calls", usageCalls, "--usage-cost", usageCost, "--invoice", number, "--output", output.path,
             ])
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
@@ -97,6 +113,8 @@ struct ConsoleBrowserTests {
             result.status == 0,
             "browser check failed (screenshots in \(output.path)):\n\(result.standardOutput)\n\(result.standardError)\nserve log:\n\(log)")
         #expect(!log.contains(fixture.viewer), "the token reached the log")
+        // --config is read beside --database-url: its console section too.
+        #expect(log.contains("database_connections=3"), "\(log)")
         let screenshots = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasSuffix(".png") }
         #expect(screenshots.count >= 7, "\(screenshots)")
     }

@@ -29,6 +29,55 @@ struct ConsolePageTests {
         #expect(page.contains("href=\"/static/console.css\"") && page.contains("<nav>"), "\(uri)")
     }
 
+    /// This month beside last month, skipped samples, budget bars per client, and the cameras down
+    /// (`gate`'s session ended; `till` streams), for all clients and for a client-limited token.
+    @Test func overviewComparesMonthsAndShowsBudgetsAndCamerasDown() async throws {
+        let fixture = try await ConsoleTestFixture.make()
+        try await fixture.database.psql(
+            """
+            INSERT INTO api_usage (request_id, "timestamp", client_id, source_id, source_kind, model, success, status_code, cost, prompt_tokens,
+                                   completion_tokens, thoughts_tokens, total_tokens, endpoint, method, duration_ms)
+            SELECT 'last-month', date_trunc('month', now(), 'UTC') - interval '3 days', c.id, 'till', 'camera', 'gemini-2.5-flash', false, 500,
+                   1.5, 100, 10, 40, 150, '/v1beta/models/gemini-2.5-flash:generateContent', 'POST', 800
+            FROM clients c WHERE c.code = 'acme';
+            INSERT INTO scene_gate_hourly (client_id, hour, source_id, source_kind, skipped, cost_avoided)
+            SELECT c.id, date_trunc('month', now(), 'UTC'), 'till', 'camera', 7, 0.875 FROM clients c WHERE c.code = 'acme';
+            INSERT INTO cameras (id, client_id, name, stream, enabled) SELECT 'spare', id, 'Spare', 'rtsp://cam/3', false FROM clients WHERE code = 'acme';
+            """)
+        try await fixture.application().test(.router) { client in
+            let page = try await Self.page(client, "/", fixture.viewer)
+            Self.checkClean(page, "/")
+            #expect(page.contains("id=\"calls\">4<") && page.contains("id=\"last-calls\">1<"))
+            #expect(page.contains("id=\"skipped\">7<") && page.contains("id=\"last-skipped\">0<"))
+            #expect(page.contains("id=\"cost\"><span title=\"0.625 USD\">") && page.contains("id=\"last-cost\"><span title=\"1.5"))
+            #expect(page.contains("id=\"success-rate\">100.0 %<") && page.contains("id=\"last-success-rate\">0.0 %<"))
+            #expect(page.contains("id=\"p95\">–<") && !page.contains("id=\"last-p95\">–<"))
+            #expect(page.components(separatedBy: "<svg class=\"budget\"").count == 3)
+            let down = try #require(page.components(separatedBy: "id=\"cameras-down\"").last)
+            #expect(down.contains("<a href=\"/cameras/gate\">gate</a>") && down.contains("eof"))
+            #expect(!down.contains("/cameras/till") && !down.contains("/cameras/spare"))
+            let limited = try await Self.page(client, "/", fixture.acmeViewer)
+            #expect(limited.contains("id=\"calls\">3<") && limited.contains("Every enabled camera is streaming."))
+            #expect(limited.components(separatedBy: "<svg class=\"budget\"").count == 2 && !limited.contains("Other Ltd"))
+            // The API carries the same: last month's one call failed, and its latency.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let monthStart = try #require(calendar.date(from: calendar.dateComponents([.year, .month], from: Date())))
+            let lastMonthStart = try #require(calendar.date(byAdding: .month, value: -1, to: monthStart))
+            let day = Date.ISO8601FormatStyle().year().month().day()
+            let uri = "/api/v1/usage?from=\(lastMonthStart.formatted(day))&to=\(monthStart.formatted(day))"
+            try await client.execute(uri: uri, method: .get, headers: ConsoleTestFixture.bearer(fixture.viewer)) { response in
+                let total = try #require(try ConsoleTestFixture.object(response)["total"] as? [String: Any])
+                #expect(total["calls"] as? Int == 1 && total["success_rate"] as? Double == 0)
+                #expect(total["average_latency_ms"] as? Double == 800 && (total["p95_latency_ms"] as? Double ?? 0) > 0)
+            }
+            try await client.execute(uri: "/api/v1/usage", method: .get, headers: ConsoleTestFixture.bearer(fixture.viewer)) { response in
+                let total = try #require(try ConsoleTestFixture.object(response)["total"] as? [String: Any])
+                #expect(total["success_rate"] as? Double == 1 && total["p95_latency_ms"] is NSNull)
+            }
+        }
+    }
+
     @Test func clientPageShowsCamerasBudgetIncidentsAndInvoicesEscaped() async throws {
         let fixture = try await ConsoleTestFixture.make()
         try await fixture.application().test(.router) { client in

@@ -26,7 +26,8 @@ struct ConsoleTestFixture {
 
     static func make() async throws -> ConsoleTestFixture {
         let database = try await TestDatabase.create()
-        let client = DatabaseClient(connectionString: database.url)
+        // Connections as vigil serve keeps them: the overview's reads run at once.
+        let client = DatabaseClient(connectionString: database.url, connections: 3)
         try await Migrator(client: client).migrate()
         let escapedName = hostileName.replacingOccurrences(of: "'", with: "''")
         try await database.psql(
