@@ -16,14 +16,17 @@ struct BudgetSummary {
 
     /// The budgets of `configuration`'s clients (only `only`, when given), read from the database.
     static func read(_ configuration: VigilConfiguration, only: String?, client database: DatabaseClient) async throws -> [BudgetSummary] {
-        var summaries: [BudgetSummary] = []
-        let repository = BudgetRepository(client: database)
-        for customer in configuration.clients where customer.budget != nil && (only == nil || only == customer.id) {
-            guard let period = BillingPeriod.containing(Date(), timeZone: customer.timeZone) else { continue }
-            let spend = try await repository.spend(client: customer.id, from: period.start, to: period.end, requestIDs: [])
-            if let summary = make(customer, month: period.label, spent: spend.spent) { summaries.append(summary) }
+        let now = Date()
+        let months = configuration.clients.compactMap { customer -> (ClientConfiguration, BillingPeriod)? in
+            guard customer.budget != nil, only == nil || only == customer.id,
+                let period = BillingPeriod.containing(now, timeZone: customer.timeZone)
+            else { return nil }
+            return (customer, period)
         }
-        return summaries
+        // One statement for every client's month.
+        let spent = try await BudgetRepository(client: database).spent(
+            periods: months.map { (client: $0.0.id, from: $0.1.start, to: $0.1.end) })
+        return months.compactMap { customer, period in make(customer, month: period.label, spent: spent[customer.id] ?? "0") }
     }
 
     static func make(_ customer: ClientConfiguration, month: String, spent text: String) -> BudgetSummary? {

@@ -22,12 +22,18 @@ struct BudgetList: Encodable {
 
     static func read(clients: [ClientConfiguration], only: String?, database: DatabaseClient, now: Date = Date()) async throws -> BudgetList
     {
-        let repository = BudgetRepository(client: database)
+        let months = clients.compactMap { customer -> (ClientConfiguration, BudgetConfiguration, BillingPeriod)? in
+            guard only == nil || only == customer.id, let budget = customer.budget,
+                let period = BillingPeriod.containing(now, timeZone: customer.timeZone)
+            else { return nil }
+            return (customer, budget, period)
+        }
+        // One statement for every client's month.
+        let spentByClient = try await BudgetRepository(client: database).spent(
+            periods: months.map { (client: $0.0.id, from: $0.2.start, to: $0.2.end) })
         var budgets: [Budget] = []
-        for customer in clients where only == nil || only == customer.id {
-            guard let budget = customer.budget, let period = BillingPeriod.containing(now, timeZone: customer.timeZone) else { continue }
-            let spend = try await repository.spend(client: customer.id, from: period.start, to: period.end, requestIDs: [])
-            let spent = Money(spend.spent) ?? .zero
+        for (customer, budget, period) in months {
+            let spent = Money(spentByClient[customer.id] ?? "0") ?? .zero
             let standing = BudgetStanding(spent: spent, budget: budget)
             let state =
                 switch standing.sampling {

@@ -36,6 +36,16 @@ struct BudgetRepositoryTests {
         #expect(Money(spend.spent) == Money("0.75")!)
         #expect(spend.written == [records[1].requestID])
         #expect(try await repository.spend(client: "nobody", from: period.start, to: period.end, requestIDs: []).spent == "0")
+        // Several clients' months in one statement: the same sums; the first half hour alone; none.
+        let many = try await repository.spent(periods: [
+            (client: "shop", from: period.start, to: period.end), (client: "nobody", from: period.start, to: period.end),
+        ])
+        #expect(many.mapValues { Money($0) } == ["shop": Money("0.75")!, "nobody": Money.zero])
+        let firstHalfHour = try await repository.spent(periods: [
+            (client: "shop", from: period.start, to: period.start.addingTimeInterval(1800))
+        ])
+        #expect(firstHalfHour.mapValues { Money($0) } == ["shop": Money("0.25")!])
+        #expect(try await repository.spent(periods: []).isEmpty)
     }
 
     @Test func aCrossingIsRecordedOncePerMonthAndLimit() async throws {

@@ -30,27 +30,11 @@ package struct BudgetRepository: Sendable {
     /// `usage_hourly`, the partial hours at either end (a month that starts on a half hour, as in
     /// India) from `api_usage`; and which of `requestIDs` are rows already.
     package func spend(client clientCode: String, from start: Date, to end: Date, requestIDs: [String]) async throws -> Spend {
-        try await client.withConnection { connection in
+        let statement = Self.spentStatement(periods: [(clientCode, start, end)])
+        return try await client.withConnection { connection in
             try connection.transaction { connection in
                 _ = try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                let spent =
-                    try connection.query(
-                        """
-                        WITH c AS (SELECT id FROM clients WHERE code = $1),
-                        b AS (
-                            SELECT $2::timestamptz AS s, $3::timestamptz AS e,
-                                   CASE WHEN date_trunc('hour', $2::timestamptz, 'UTC') = $2::timestamptz THEN $2::timestamptz
-                                        ELSE date_trunc('hour', $2::timestamptz, 'UTC') + interval '1 hour' END AS hs,
-                                   date_trunc('hour', $3::timestamptz, 'UTC') AS he
-                        )
-                        SELECT (SELECT coalesce(sum(h.cost), 0) FROM usage_hourly h, c, b
-                                WHERE h.client_id = c.id AND h.hour >= b.hs AND h.hour < b.he)
-                             + (SELECT coalesce(sum(u.cost), 0) FROM api_usage u, c, b
-                                WHERE u.client_id = c.id AND NOT u.unpriced AND u.cost IS NOT NULL
-                                  AND ((u."timestamp" >= b.s AND u."timestamp" < least(b.hs, b.e))
-                                       OR (u."timestamp" >= greatest(b.he, b.hs) AND u."timestamp" < b.e))) AS spent
-                        """, [clientCode, start, end]
-                    ).first?.string("spent") ?? "0"
+                let spent = try connection.query(statement.sql, statement.parameters).first?.string("spent") ?? "0"
                 var written = Set<String>()
                 if !requestIDs.isEmpty {
                     let rows = try connection.query(
@@ -60,6 +44,51 @@ package struct BudgetRepository: Sendable {
                 return Spend(spent: spent, written: written)
             }
         }
+    }
+
+    /// The provider cost of several clients' priced calls, each over its own period (its month in
+    /// its time zone), in one statement: decimal text by client code; a client without calls, or
+    /// unknown, is "0".
+    package func spent(periods: [(client: String, from: Date, to: Date)]) async throws -> [String: String] {
+        guard !periods.isEmpty else { return [:] }
+        let statement = Self.spentStatement(periods: periods)
+        let found: [String: String] = try await client.withConnection { connection in
+            var spent: [String: String] = [:]
+            for row in try connection.query(statement.sql, statement.parameters).rows {
+                if let code = row.string("code") { spent[code] = row.string("spent") ?? "0" }
+            }
+            return spent
+        }
+        return Dictionary(periods.map { ($0.client, found[$0.client] ?? "0") }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The statement of ``spent(periods:)``: one row (`code`, `spent`) per known client.
+    ///
+    /// Each sum is a subquery of its own over a plain range, so PostgreSQL reads `usage_hourly` by
+    /// its key (client, hour) and the rows at the edges by `api_usage_time`. (One join over both
+    /// edges with an OR, as before, read all of `api_usage`: 5 s at 10 million rows.)
+    static func spentStatement(periods: [(client: String, from: Date, to: Date)]) -> (sql: String, parameters: [any SQLParameter]) {
+        let timestamps = { (dates: [Date]) in ConfigurationSync.array(dates.map(PostgresTimestamp.format)) }
+        let sql = """
+            SELECT p.code,
+                   (SELECT coalesce(sum(h.cost), 0) FROM usage_hourly h WHERE h.client_id = c.id AND h.hour >= p.hs AND h.hour < p.he)
+                 + (SELECT coalesce(sum(u.cost), 0) FROM api_usage u
+                    WHERE u.client_id = c.id AND NOT u.unpriced AND u.cost IS NOT NULL
+                      AND u."timestamp" >= p.s AND u."timestamp" < least(p.hs, p.e))
+                 + (SELECT coalesce(sum(u.cost), 0) FROM api_usage u
+                    WHERE u.client_id = c.id AND NOT u.unpriced AND u.cost IS NOT NULL
+                      AND u."timestamp" >= greatest(p.he, p.hs) AND u."timestamp" < p.e) AS spent
+            FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS p(code, s, e, hs, he)
+            JOIN clients c ON c.code = p.code
+            """
+        return (
+            sql,
+            [
+                ConfigurationSync.array(periods.map(\.client)), timestamps(periods.map(\.from)), timestamps(periods.map(\.to)),
+                timestamps(periods.map { InvoiceRepository.ceilHour($0.from) }),
+                timestamps(periods.map { InvoiceRepository.floorHour($0.to) }),
+            ]
+        )
     }
 
     /// Records a crossing of `clientCode`'s budget in `month` (`YYYY-MM`, the client's calendar

@@ -161,12 +161,6 @@ package struct UsageRepository: Sendable {
                     window.to = min(to, (info.endedAt ?? to).addingTimeInterval(3600))
                 }
             }
-            // With --session, the total's skips are those of the session's camera (a group's shared).
-            var total = Grouping(hourlyKey: "'total'", rowsKey: "'total'", skipsKey: "'total'")
-            total.skipsPerCamera = sessionInfo != nil
-            let totals = try Self.parts(
-                connection, grouping: total, window: window, clientKey: clientKey, session: session,
-                skips: sessionInfo.map { .camera($0.cameraID) } ?? .all)
             // Rows of a session's report have no skips: a skip has no session.
             let rowSkips = chosen?.skipsKey != nil && session == nil
             let rows =
@@ -175,6 +169,25 @@ package struct UsageRepository: Sendable {
                         connection, grouping: $0, window: window, clientKey: clientKey, session: session,
                         skips: rowSkips ? .all : .excluded)
                 } ?? []
+            // With --session, the total's skips are those of the session's camera (a group's shared).
+            var total = Grouping(hourlyKey: "'total'", rowsKey: "'total'", skipsKey: "'total'")
+            total.skipsPerCamera = sessionInfo != nil
+            let totals: [Part]
+            if let grouping, Self.partitions.contains(grouping), session == nil {
+                // Each call is in exactly one row: the total is the rows' sum (their skips too,
+                // when the rows have them), not a second pass over the same hours.
+                var sum = rows.reduce(Part(usage: UsageAggregate(key: "total"))) { $0 + $1 }
+                if !rowSkips {
+                    sum.skipped = try Self.parts(
+                        connection, grouping: total, window: window, clientKey: clientKey, session: nil, skips: .all, calls: false
+                    ).first?.skipped
+                }
+                totals = [sum]
+            } else {
+                totals = try Self.parts(
+                    connection, grouping: total, window: window, clientKey: clientKey, session: session,
+                    skips: sessionInfo.map { .camera($0.cameraID) } ?? .all)
+            }
             return UsageReport(
                 from: from, to: to, client: code, grouping: grouping,
                 total: (totals.first ?? Part(usage: UsageAggregate(key: "total"))).row(cameraShare: false, skips: true),
@@ -209,6 +222,10 @@ package struct UsageRepository: Sendable {
         }
     }
 
+    /// The groupings that put each call in exactly one row (not `camera`, whose group calls count
+    /// for each camera, nor `session`, whose group calls count for each session).
+    private static let partitions: Set<String> = ["day", "model", "source", "client", "operation", "tier", "node"]
+
     /// Which skipped samples a part counts.
     private enum SkipScope: Equatable {
         /// None: the part's keys are not those of skips.
@@ -220,18 +237,19 @@ package struct UsageRepository: Sendable {
 
     /// The report rows of `grouping` over `window`, merged across the rollup and the rows, in key
     /// order, with the samples `skips` names that were skipped in the hours beginning within `window`
-    /// (a key with skips but no calls is a row too).
+    /// (a key with skips but no calls is a row too). Without `calls`, the skips only.
     private static func parts(
         _ connection: PostgresConnection, grouping: Grouping, window: (from: Date, to: Date),
-        clientKey: Int?, session: UUID?, skips: SkipScope
+        clientKey: Int?, session: UUID?, skips: SkipScope, calls: Bool = true
     ) throws -> [Part] {
         var parts: [Part] = []
         let firstHour = InvoiceRepository.ceilHour(window.from)
         let lastHour = InvoiceRepository.floorHour(window.to)
-        var rowWindows = [(window.from, window.to)]
+        // Without calls (only the skips), no usage statement at all.
+        var rowWindows = calls ? [(window.from, window.to)] : []
         // One camera's lines: its id is the statements' last parameter.
         let camera: [any SQLParameter] = grouping.camera.map { [$0] } ?? []
-        if let hourlyKey = grouping.hourlyKey, session == nil, firstHour < lastHour {
+        if calls, let hourlyKey = grouping.hourlyKey, session == nil, firstHour < lastHour {
             let hourlyParameters: [any SQLParameter] = [firstHour, lastHour, clientKey] + camera
             parts += try connection.query(
                 """
