@@ -11,9 +11,8 @@ struct ConsoleAPI: Sendable {
     /// The configured clients, for their budgets; empty without a configuration.
     let clients: [ClientConfiguration]
 
-    /// The groupings `usage?by=` accepts (those of ``UsageRepository/report(from:to:client:grouping:session:)``
-    /// that need no session id).
-    static let groupings = ["day", "model", "camera", "source", "client", "operation", "tier", "node"]
+    /// The groupings `usage?by=` accepts: every one of ``UsageRepository/report(from:to:client:grouping:session:)``.
+    static let groupings = ["day", "model", "camera", "source", "client", "operation", "session", "tier", "node"]
 
     func register(on router: Router<ConsoleRequestContext>) {
         let api = router.group("api/v1")

@@ -60,7 +60,7 @@ package enum OpenAPIDocument {
                 "parameters": [
                   {"name": "from", "in": "query", "description": "Start (included): YYYY-MM-DD (UTC midnight) or an ISO 8601 time. Default: 30 days before to. Must be before to (else 400).", "schema": {"$ref": "#/components/schemas/Time"}},
                   {"name": "to", "in": "query", "description": "End (excluded): YYYY-MM-DD or an ISO 8601 time. Default: now.", "schema": {"$ref": "#/components/schemas/Time"}},
-                  {"name": "by", "in": "query", "description": "Grouping of the rows; none gives the total only.", "schema": {"type": "string", "enum": ["day", "model", "camera", "source", "client", "operation", "tier", "node"]}},
+                  {"name": "by", "in": "query", "description": "Grouping of the rows; none gives the total only.", "schema": {"type": "string", "enum": ["day", "model", "camera", "source", "client", "operation", "session", "tier", "node"]}},
                   {"name": "client", "in": "query", "description": "One client's usage (its id).", "schema": {"type": "string"}}
                 ],
                 "responses": {"200": {"description": "The report.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Usage"}}}},

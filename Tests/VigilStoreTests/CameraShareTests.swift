@@ -253,9 +253,27 @@ struct CameraShareTests {
                 "SELECT sum(analyses) || '|' || sum(cost_share) || '|' || sum(unpriced) || '|' || sum(invalid) FROM camera_hourly WHERE camera_id = '\(id)'"
             )
         }
-        /// camera_hourly holds exactly what a fresh roll-up of the rows gives.
+        /// camera_hourly and session_hourly hold exactly what a fresh roll-up of the rows gives.
         func rollupAgreesWithTheRows() async throws -> Bool {
-            try await database.psql(
+            let sessions = try await database.psql(
+                """
+                WITH fresh AS (
+                    SELECT u.client_id, date_trunc('hour', u."timestamp", 'UTC') AS hour, s.session_id, count(*) AS calls,
+                           count(*) FILTER (WHERE u.success IS FALSE) AS failed, sum(u.prompt_tokens) AS prompt, sum(u.cached_tokens) AS cached,
+                           sum(u.completion_tokens) AS completion, sum(u.thoughts_tokens) AS thoughts, sum(u.tool_use_tokens) AS tool_use,
+                           sum(u.total_tokens) AS total, coalesce(sum(u.cost) FILTER (WHERE NOT u.unpriced), 0) AS cost,
+                           count(*) FILTER (WHERE u.unpriced) AS unpriced, count(*) FILTER (WHERE u.usage_invalid IS NOT NULL) AS invalid,
+                           count(*) FILTER (WHERE u.outcome = 'unknown') AS unknown, coalesce(sum(u.duration_ms), 0) AS duration_sum
+                    FROM api_usage u CROSS JOIN LATERAL unnest(u.session_ids) AS s(session_id) GROUP BY 1, 2, 3
+                )
+                SELECT count(*) = 0 FROM fresh f FULL JOIN session_hourly h USING (client_id, hour, session_id)
+                WHERE (f.calls, f.failed, f.prompt, f.cached, f.completion, f.thoughts, f.tool_use, f.total, f.cost, f.unpriced, f.invalid,
+                       f.unknown, f.duration_sum)
+                      IS DISTINCT FROM (h.calls, h.failed, h.prompt, h.cached, h.completion, h.thoughts, h.tool_use, h.total, h.cost,
+                                        h.unpriced, h.invalid, h.unknown, h.duration_sum)
+                """)
+            guard sessions == "t" else { return false }
+            return try await database.psql(
                 """
                 WITH fresh AS (
                     SELECT u.client_id, date_trunc('hour', u."timestamp", 'UTC') AS hour, s.camera_id, u.source_id, count(*) AS analyses,

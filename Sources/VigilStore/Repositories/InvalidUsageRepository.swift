@@ -88,7 +88,7 @@ package struct InvalidUsageRepository: Sendable {
                             usage_invalid = NULL
                         FROM priced p WHERE u.id = p.id
                         RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.node, u.cost,
-                                  u.unpriced, u.camera_ids
+                                  u.unpriced, u.camera_ids, u.session_ids
                     ),
                     hourly AS (
                         INSERT INTO usage_hourly AS h (client_id, hour, model, source_id, source_kind, operation, service_tier, node, calls, failed,
@@ -110,10 +110,18 @@ package struct InvalidUsageRepository: Sendable {
                     ),
                     verdicts AS (
                         \(CameraShares.verdictShares("updated"))
+                    ),
+                    sessions AS (
+                        \(SessionHourly.rollUp("updated", deltas: [
+                            "prompt": "sum($2::bigint)", "cached": "sum($3::bigint)", "completion": "sum($4::bigint)",
+                            "thoughts": "sum($5::bigint)", "tool_use": "sum($6::bigint)", "total": "sum($7::bigint)",
+                            "cost": "coalesce(sum(r.cost), 0)", "unpriced": "count(*) FILTER (WHERE r.unpriced)", "invalid": "-count(*)",
+                        ]))
                     )
-                    -- In this order: usage_hourly's row is locked before camera_hourly's, as by the insert triggers.
+                    -- In this order: usage_hourly's row is locked before camera_hourly's and session_hourly's, as by the insert triggers.
                     SELECT (SELECT cost FROM updated) AS cost, (SELECT count(*) FROM hourly) AS hours,
-                           (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts
+                           (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts,
+                           (SELECT count(*) FROM sessions) AS session_hours
                     """,
                     [
                         requestID, usage.promptTokens, usage.cachedTokens, usage.candidatesTokens, usage.thoughtsTokens,

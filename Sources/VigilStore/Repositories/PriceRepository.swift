@@ -110,7 +110,7 @@ package struct PriceRepository: Sendable {
                     UPDATE api_usage u SET cost = c.cost, price_id = c.price_id, unpriced = false
                     FROM changed c WHERE u.id = c.id
                     RETURNING u.id, u.client_id, u."timestamp", u.model, u.source_id, u.source_kind, u.method, u.endpoint, u.service_tier, u.node, u.cost,
-                              u.camera_ids
+                              u.camera_ids, u.session_ids
                 ),
                 hourly AS (
                     -- The rows' hours: their cost now counts (and they are no longer unpriced).
@@ -131,10 +131,15 @@ package struct PriceRepository: Sendable {
                 ),
                 verdicts AS (
                     \(CameraShares.verdictShares("updated"))
+                ),
+                sessions AS (
+                    -- Each stream session's hours: the whole cost of each of its calls, as its report counts it.
+                    \(SessionHourly.rollUp("updated", deltas: ["cost": "sum(r.cost)", "unpriced": wereUnpriced ? "-count(*)" : "0"]))
                 )
-                -- In this order: usage_hourly's rows are locked before camera_hourly's, as by the insert triggers.
+                -- In this order: usage_hourly's rows are locked before camera_hourly's and session_hourly's, as by the insert triggers.
                 SELECT (SELECT count(*) FROM updated) AS costed, (SELECT count(*) FROM hourly) AS hours,
-                       (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts
+                       (SELECT count(*) FROM cameras) AS camera_hours, (SELECT count(*) FROM verdicts) AS verdicts,
+                       (SELECT count(*) FROM sessions) AS session_hours
                 """
             ).first?.int("costed") ?? 0
         }

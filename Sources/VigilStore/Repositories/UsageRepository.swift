@@ -4,8 +4,8 @@ package import VigilCore
 
 /// Reads usage reports: whole UTC hours from the `usage_hourly` rollup (`camera_hourly` by camera),
 /// the partial hours at the period's edges from `api_usage` itself, so a month of millions of rows
-/// reads a few thousand rollup rows and two hours of rows. Stream sessions are not in the rollup:
-/// `--by session` and `--session` read the rows (a session's own time range for the latter).
+/// reads a few thousand rollup rows and two hours of rows; `--by session` reads `session_hourly`
+/// the same way. `--session` reads the rows of the session's own time range.
 ///
 /// Counts, tokens and costs are exact; the average latency is exact; the p95 comes from the
 /// latency histogram (``LatencyHistogram``), the same for both sources, so it is an estimate within
@@ -128,9 +128,11 @@ package struct UsageRepository: Sendable {
             "node": Grouping(
                 hourlyKey: "CASE WHEN h.node = '' THEN '\(Self.singleDaemon)' ELSE h.node END",
                 rowsKey: "coalesce(nullif(u.node, ''), '\(Self.singleDaemon)')"),
+            // Each stream session: whole hours from `session_hourly`, the edges from the rows; a
+            // group's call counts for each of its cameras' sessions, with its whole cost.
             "session": Grouping(
-                hourlyKey: nil, rowsKey: "s.session::text",
-                rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)"),
+                hourlyKey: "h.session_id::text", rowsKey: "s.session::text",
+                rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)", hourlyTable: "session_hourly"),
         ]
         let chosen = grouping.flatMap { groupings[$0] }
         if let grouping, chosen == nil { throw UsageReportError(message: "unknown grouping \(grouping)") }
