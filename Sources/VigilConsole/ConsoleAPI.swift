@@ -128,19 +128,24 @@ struct ConsoleAPI: Sendable {
         guard let invoice = try await InvoiceRepository(client: database).document(number: number),
             principal.client == nil || principal.client == invoice.clientID
         else { throw ConsoleError(.notFound, "no such invoice") }
+        if format == "page" { return ConsoleResponse.html(Page.invoice(invoice, principal: principal)) }
+        return try await document(invoice, format: format, fileName: Self.fileName(number))
+    }
+
+    /// An invoice, issued or a draft, as `csv` or `pdf` (downloads named `fileName`), `html` (the
+    /// printable document), or else JSON. A draft's PDF says DRAFT on every page.
+    static func document(_ invoice: Invoice, format: String, fileName: String) async throws -> Response {
         switch format {
         case "csv":
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-            headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).csv\""
+            headers[.contentDisposition] = "attachment; filename=\"\(fileName).csv\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ClientInvoiceDocument.csv(invoice))))
         case "html":
             return documentPage(ClientInvoiceDocument.html(invoice))
         case "pdf":
             var headers: HTTPFields = [.contentType: "application/pdf"]
-            headers[.contentDisposition] = "attachment; filename=\"\(Self.fileName(number)).pdf\""
+            headers[.contentDisposition] = "attachment; filename=\"\(fileName).pdf\""
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await InvoicePDF.render(invoice))))
-        case "page":
-            return ConsoleResponse.html(Page.invoice(invoice, principal: principal))
         default:
             return ConsoleResponse.json(text: ClientInvoiceDocument.json(invoice))
         }

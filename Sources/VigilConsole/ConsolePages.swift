@@ -64,10 +64,20 @@ struct ConsolePages: Sendable {
         let incidents = try await IncidentRepository(client: database).list(
             since: now.addingTimeInterval(-30 * 86400), clientID: id, cameraID: nil, limit: 10)
         let invoices = try await InvoiceRepository(client: database).list(client: id)
+        // Drafts of this month and of the last when it is not issued yet, for a configured client.
+        var drafts: [String] = []
+        if clients.contains(where: { $0.id == id }) {
+            drafts.append(period.label)
+            if let previous = BillingPeriod.containing(period.start.addingTimeInterval(-1), timeZone: client.timeZone),
+                !invoices.contains(where: { $0.month == previous.label && $0.kind != "credit_note" })
+            {
+                drafts.insert(previous.label, at: 0)
+            }
+        }
         return ConsoleResponse.html(
             Page.client(
                 principal: principal, client: client, monthLabel: "\(period.label) (\(client.timeZone))", month: month, cameras: cameras,
-                budget: budget, incidents: incidents, invoices: invoices))
+                budget: budget, incidents: incidents, invoices: invoices, drafts: drafts))
     }
 
     func camera(context: ConsoleRequestContext) async throws -> Response {
@@ -188,7 +198,10 @@ struct ConsolePages: Sendable {
         let (count, names) = try await cameras(of: customer)
         let invoice = try await InvoiceRepository(client: database).draft(
             for: customer, period: period, cameras: count, billing: billing ?? BillingConfiguration(), cameraNames: names)
-        return ConsoleAPI.documentPage(ClientInvoiceDocument.html(invoice))
+        let format = query["format"].map(String.init) ?? "html"
+        guard ["html", "pdf", "csv"].contains(format) else { throw ConsoleError.badParameter("format", "html, pdf or csv") }
+        return try await ConsoleAPI.document(
+            invoice, format: format, fileName: "draft-" + ConsoleAPI.fileName(customer.id) + "-" + period.label)
     }
 
     /// The billing role, and the billing configuration to issue with.

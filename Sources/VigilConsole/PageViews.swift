@@ -41,7 +41,8 @@ extension Page {
     /// incidents and invoices.
     static func client(
         principal: ConsolePrincipal, client: ConsoleCatalog.Client, monthLabel: String, month: UsageReport,
-        cameras: [ConsoleCatalog.Camera], budget: BudgetList.Budget?, incidents: [IncidentRow], invoices: [InvoiceRepository.Issued]
+        cameras: [ConsoleCatalog.Camera], budget: BudgetList.Budget?, incidents: [IncidentRow], invoices: [InvoiceRepository.Issued],
+        drafts: [String] = []
     ) -> HTML {
         let perCamera = Dictionary(month.rows.map { ($0.usage.key, $0.usage) }, uniquingKeysWith: { first, _ in first })
         let cameraRows: [HTML] = cameras.map { camera in
@@ -67,8 +68,20 @@ extension Page {
                 <tfoot><tr><th colspan="3">Total</th><th class="number" id="client-calls">\(month.total.usage.calls)</th><th class="number" id="client-cost">\(usd(month.total.usage.providerCost))</th></tr></tfoot></table>
                 <h2>Budget</h2>\(budgetPart)
                 <h2>Latest incidents</h2>\(incidentTable(incidents))
-                <h2>Invoices</h2>\(invoiceTable(invoices))
+                <h2>Invoices</h2>\(draftTable(client: client.id, months: drafts))\(invoiceTable(invoices))
                 """)
+    }
+
+    /// Drafts of `months` (`YYYY-MM`) for `client`: a preview and downloads, not yet issued.
+    static func draftTable(client: String, months: [String]) -> HTML {
+        guard !months.isEmpty else { return "" }
+        let rows: [HTML] = months.map { month in
+            let query = "client=\(segment(client))&month=\(segment(month))"
+            return
+                "<tr><td>Draft</td><td>\(month)</td><td><a href=\"/invoices/draft?\(query)\">HTML</a> <a href=\"/invoices/draft?\(query)&amp;format=pdf\">PDF</a> <a href=\"/invoices/draft?\(query)&amp;format=csv\">CSV</a></td></tr>"
+        }
+        return
+            "<table class=\"drafts\"><thead><tr><th>Not issued</th><th>Month</th><th>Download</th></tr></thead><tbody>\(rows)</tbody></table>"
     }
 
     static func incidentTable(_ incidents: [IncidentRow], thumbnails: Bool = false) -> HTML {

@@ -203,6 +203,28 @@ struct ConsolePageTests {
                 #expect(!page.contains("<script"))
                 #expect(response.headers[.contentSecurityPolicy]?.contains("style-src 'sha256-") == true)
             }
+            // The client page offers this month's draft (and last month's, not issued) as HTML, PDF and CSV.
+            let clientPage = try await Self.page(client, "/clients/acme", fixture.viewer)
+            #expect(clientPage.contains("href=\"/invoices/draft?client=acme&amp;month=\(period.label)&amp;format=pdf\""))
+            let lastMonth = try #require(BillingPeriod.containing(period.start.addingTimeInterval(-1), timeZone: "UTC"))
+            #expect(clientPage.contains("href=\"/invoices/draft?client=acme&amp;month=\(lastMonth.label)\""))
+            try await client.execute(
+                uri: "/invoices/draft?client=acme&month=\(period.label)&format=pdf", method: .get,
+                headers: ConsoleTestFixture.bearer(fixture.viewer)
+            ) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/pdf")
+                #expect(String(buffer: response.body).hasPrefix("%PDF-"))
+                #expect(response.headers[.contentDisposition]?.contains("draft-acme-\(period.label).pdf") == true)
+            }
+            try await client.execute(
+                uri: "/invoices/draft?client=acme&month=\(period.label)&format=csv", method: .get,
+                headers: ConsoleTestFixture.bearer(fixture.viewer)
+            ) { response in
+                #expect(response.status == .ok && response.headers[.contentType]?.hasPrefix("text/csv") == true)
+                #expect(response.headers[.contentDisposition]?.contains("draft-acme-\(period.label).csv") == true)
+            }
+            _ = try await Self.page(
+                client, "/invoices/draft?client=acme&month=\(period.label)&format=exe", fixture.viewer, status: .badRequest)
             _ = try await Self.page(client, "/invoices/draft?client=other&month=\(period.label)", fixture.acmeViewer, status: .notFound)
             _ = try await Self.page(client, "/invoices/draft?client=nonesuch&month=\(period.label)", fixture.viewer, status: .notFound)
         }
