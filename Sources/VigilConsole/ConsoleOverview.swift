@@ -29,7 +29,7 @@ struct ConsoleOverview: Sendable {
         async let lastMonth = usage.report(from: lastMonthStart, to: monthStart, client: only, grouping: nil)
         async let days = usage.report(from: firstDay, to: now, client: only, grouping: "day")
         async let names = catalog.clients(only: only)
-        async let down = catalog.camerasDown(only: only)
+        async let cameras = catalog.cameras(only: only)
         async let budgets = BudgetList.read(clients: clients, only: only, database: database, now: now)
         let formatter = DateFormatter()
         formatter.calendar = calendar
@@ -43,7 +43,7 @@ struct ConsoleOverview: Sendable {
             month: try await month, lastMonth: try await lastMonth, days: try await days, dayKeys: dayKeys,
             clientNames: Dictionary(try await names.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
             budgets: Dictionary(try await budgets.budgets.map { ($0.client, $0) }, uniquingKeysWith: { first, _ in first }),
-            camerasDown: try await down)
+            camerasDown: Page.Overview.down(try await cameras))
         return ConsoleResponse.html(Page.overview(principal: principal, overview))
     }
 }

@@ -129,8 +129,11 @@ package enum OpenAPIDocument {
               "Client": {"type": "object", "required": ["id", "name", "time_zone", "cameras"], "properties": {
                 "id": {"type": "string"}, "name": {"type": "string"}, "time_zone": {"type": "string"}, "cameras": {"type": "integer", "description": "How many cameras it has."}}},
               "ClientList": {"type": "object", "required": ["clients"], "properties": {"clients": {"type": "array", "items": {"$ref": "#/components/schemas/Client"}}}},
-              "Camera": {"type": "object", "required": ["id", "name", "client", "enabled", "active"], "properties": {
-                "id": {"type": "string"}, "name": {"type": "string"}, "client": {"type": "string"}, "enabled": {"type": "boolean"}, "active": {"type": "boolean"}}},
+              "Camera": {"type": "object", "required": ["id", "name", "client", "enabled", "active", "streaming", "down_since", "last_error"], "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}, "client": {"type": "string"}, "enabled": {"type": "boolean"}, "active": {"type": "boolean"},
+                "streaming": {"type": "boolean", "description": "Its newest stream session is open."},
+                "down_since": {"type": ["string", "null"], "format": "date-time", "description": "When its newest session ended; null while streaming or if it never connected."},
+                "last_error": {"type": ["string", "null"], "description": "Why its newest session ended."}}},
               "CameraList": {"type": "object", "required": ["cameras"], "properties": {"cameras": {"type": "array", "items": {"$ref": "#/components/schemas/Camera"}}}},
               "Session": {"type": "object", "required": ["id", "started_at", "ended_at", "end_reason"], "properties": {
                 "id": {"type": "string", "format": "uuid"}, "started_at": {"type": ["string", "null"], "format": "date-time"},

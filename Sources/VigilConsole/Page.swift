@@ -58,7 +58,21 @@ enum Page {
         var dayKeys: [String]
         var clientNames: [String: String]
         var budgets: [String: BudgetList.Budget]
-        var camerasDown: [ConsoleCatalog.DownCamera]
+        var camerasDown: [ConsoleCatalog.Camera]
+
+        /// The enabled cameras of the configuration not streaming now (their newest stream session
+        /// ended, or they never connected; a camera whose daemon is stopped too: nobody watches
+        /// it), those that never connected first, then the longest down.
+        static func down(_ cameras: [ConsoleCatalog.Camera]) -> [ConsoleCatalog.Camera] {
+            cameras.filter { $0.enabled && $0.active && !$0.streaming }.sorted { left, right in
+                switch (left.downSince, right.downSince) {
+                case (nil, nil): left.id < right.id
+                case (nil, _): true
+                case (_, nil): false
+                case (let a?, let b?): a == b ? left.id < right.id : a < b
+                }
+            }
+        }
     }
 
     /// The overview: this month beside last month (calls, skipped samples, tokens by kind, cost,
@@ -102,9 +116,9 @@ enum Page {
             down = "<p id=\"cameras-down\">Every enabled camera is streaming.</p>"
         } else {
             let rows: [HTML] = overview.camerasDown.map { camera in
-                let since: HTML = camera.since.map { "\(time($0))" } ?? "never connected"
+                let since: HTML = camera.downSince.map { "\(time($0))" } ?? "never connected"
                 return
-                    "<tr><td><a href=\"/cameras/\(segment(camera.id))\">\(camera.id)</a></td><td>\(camera.name)</td><td>\(clientLink(camera.client, known: true))</td><td>\(since)</td><td>\(camera.reason ?? "")</td></tr>"
+                    "<tr><td><a href=\"/cameras/\(segment(camera.id))\">\(camera.id)</a></td><td>\(camera.name)</td><td>\(clientLink(camera.client, known: true))</td><td>\(since)</td><td>\(camera.lastError ?? "")</td></tr>"
             }
             down = """
                 <table id="cameras-down"><thead><tr><th>Camera</th><th>Name</th><th>Client</th><th>Down since</th><th>Last error</th></tr></thead>

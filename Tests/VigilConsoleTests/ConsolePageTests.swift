@@ -71,6 +71,14 @@ struct ConsolePageTests {
                 #expect(total["calls"] as? Int == 1 && total["success_rate"] as? Double == 0)
                 #expect(total["average_latency_ms"] as? Double == 800 && (total["p95_latency_ms"] as? Double ?? 0) > 0)
             }
+            // The cameras in the API say the same: till streams, gate is down since its session ended.
+            try await client.execute(uri: "/api/v1/cameras", method: .get, headers: ConsoleTestFixture.bearer(fixture.viewer)) { response in
+                let cameras = try #require(try ConsoleTestFixture.object(response)["cameras"] as? [[String: Any]])
+                let byID = Dictionary(uniqueKeysWithValues: cameras.map { ("\($0["id"] ?? "")", $0) })
+                #expect(byID["till"]?["streaming"] as? Bool == true && byID["till"]?["down_since"] is NSNull)
+                #expect(byID["gate"]?["streaming"] as? Bool == false && byID["gate"]?["down_since"] is String)
+                #expect(byID["gate"]?["last_error"] as? String == "eof" && byID["spare"]?["last_error"] is NSNull)
+            }
             try await client.execute(uri: "/api/v1/usage", method: .get, headers: ConsoleTestFixture.bearer(fixture.viewer)) { response in
                 let total = try #require(try ConsoleTestFixture.object(response)["total"] as? [String: Any])
                 #expect(total["success_rate"] as? Double == 1 && total["p95_latency_ms"] is NSNull)

@@ -23,6 +23,43 @@ package struct ConsoleCatalog: Sendable {
         package var client: String
         package var enabled: Bool
         package var active: Bool
+        /// Whether its newest stream session is open (a daemon reads it now).
+        package var streaming: Bool
+        /// When its newest session ended (nil while streaming, or if it never connected), and why.
+        package var downSince: Date?
+        package var lastError: String?
+
+        package init(
+            id: String, name: String, client: String, enabled: Bool, active: Bool, streaming: Bool, downSince: Date? = nil,
+            lastError: String? = nil
+        ) {
+            self.id = id
+            self.name = name
+            self.client = client
+            self.enabled = enabled
+            self.active = active
+            self.streaming = streaming
+            self.downSince = downSince
+            self.lastError = lastError
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, client, enabled, active, streaming
+            case downSince = "down_since"
+            case lastError = "last_error"
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(name, forKey: .name)
+            try container.encode(client, forKey: .client)
+            try container.encode(enabled, forKey: .enabled)
+            try container.encode(active, forKey: .active)
+            try container.encode(streaming, forKey: .streaming)
+            try container.encode(downSince, forKey: .downSince)
+            try container.encode(lastError, forKey: .lastError)
+        }
     }
 
     /// One connection of a camera (`stream_sessions`).
@@ -48,45 +85,9 @@ package struct ConsoleCatalog: Sendable {
         }
     }
 
-    /// An enabled camera that is not streaming now: its newest stream session has ended, or it
-    /// never had one.
-    package struct DownCamera: Sendable, Equatable, Codable {
-        package var id: String
-        package var name: String
-        package var client: String
-        /// When its last session ended; nil when it never connected.
-        package var since: Date?
-        /// Why it ended (`end_reason`: an FFmpeg error, `vigil stopped without closing it`, ...).
-        package var reason: String?
-    }
-
     let client: DatabaseClient
 
     package init(client: DatabaseClient) { self.client = client }
-
-    /// Enabled cameras of the configuration not streaming now, longest down first; only client
-    /// `only`'s when given. Read from `stream_sessions`: a camera whose daemon is stopped is down
-    /// too (nobody watches it).
-    package func camerasDown(only code: String? = nil) async throws -> [DownCamera] {
-        try await client.withConnection { connection in
-            try connection.query(
-                """
-                SELECT m.id, m.name, c.code, s.ended_at, s.end_reason
-                FROM cameras m JOIN clients c ON c.id = m.client_id
-                LEFT JOIN LATERAL (
-                    SELECT started_at, ended_at, end_reason FROM stream_sessions
-                    WHERE camera_id = m.id ORDER BY started_at DESC LIMIT 1) s ON true
-                WHERE m.enabled AND m.active AND ($1::text IS NULL OR c.code = $1)
-                  AND (s.started_at IS NULL OR s.ended_at IS NOT NULL)
-                ORDER BY s.ended_at NULLS FIRST, m.id
-                """, [code]
-            ).rows.map { row in
-                DownCamera(
-                    id: row.string("id") ?? "", name: row.string("name") ?? "", client: row.string("code") ?? "",
-                    since: row.date("ended_at"), reason: row.string("end_reason"))
-            }
-        }
-    }
 
     /// Clients with a configuration id, by id; only `only` when given.
     package func clients(only code: String? = nil) async throws -> [Client] {
@@ -109,13 +110,19 @@ package struct ConsoleCatalog: Sendable {
         try await client.withConnection { connection in
             try connection.query(
                 """
-                SELECT m.id, m.name, c.code, m.enabled, m.active FROM cameras m JOIN clients c ON c.id = m.client_id
+                SELECT m.id, m.name, c.code, m.enabled, m.active, s.started_at IS NOT NULL AND s.ended_at IS NULL AS streaming,
+                       s.ended_at, s.end_reason
+                FROM cameras m JOIN clients c ON c.id = m.client_id
+                LEFT JOIN LATERAL (
+                    SELECT started_at, ended_at, end_reason FROM stream_sessions
+                    WHERE camera_id = m.id ORDER BY started_at DESC LIMIT 1) s ON true
                 WHERE ($1::text IS NULL OR c.code = $1) ORDER BY m.id
                 """, [code]
             ).rows.map { row in
                 Camera(
                     id: row.string("id") ?? "", name: row.string("name") ?? "", client: row.string("code") ?? "",
-                    enabled: row.bool("enabled") ?? false, active: row.bool("active") ?? false)
+                    enabled: row.bool("enabled") ?? false, active: row.bool("active") ?? false, streaming: row.bool("streaming") ?? false,
+                    downSince: row.date("ended_at"), lastError: row.string("end_reason"))
             }
         }
     }
