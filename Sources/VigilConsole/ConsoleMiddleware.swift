@@ -30,6 +30,13 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             response = Self.errorResponse(
                 ConsoleError(error.status, error.status == .notFound ? "not found" : error.status.reasonPhrase), api: isAPI)
+        } catch let error as PostgresError where error.isConnectionProblem {
+            // PostgreSQL is down or unreachable: the console is, for now; say so, and when to retry.
+            context.logger.warning(
+                "console request failed: database unreachable",
+                metadata: ["error": "\(String(describing: error).escapingControlCharacters())"])
+            response = Self.errorResponse(ConsoleError(.serviceUnavailable, "the database is unreachable; try again shortly"), api: isAPI)
+            response.headers[.retryAfter] = "5"
         } catch {
             context.logger.error("console request failed", metadata: ["error": "\(String(describing: error).escapingControlCharacters())"])
             response = Self.errorResponse(ConsoleError(.internalServerError, "internal error"), api: isAPI)

@@ -17,14 +17,14 @@ package enum OpenAPIDocument {
               "get": {
                 "summary": "This document.",
                 "responses": {"200": {"description": "The OpenAPI document.", "content": {"application/json": {"schema": {"type": "object"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/clients": {
               "get": {
                 "summary": "The clients the token sees, by id.",
                 "responses": {"200": {"description": "Clients.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClientList"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/clients/{id}": {
@@ -32,7 +32,7 @@ package enum OpenAPIDocument {
                 "summary": "One client.",
                 "parameters": [{"name": "id", "in": "path", "required": true, "description": "The client's configuration id.", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "The client.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Client"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"},
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"},
                               "404": {"$ref": "#/components/responses/NotFound"}}
               }
             },
@@ -40,7 +40,7 @@ package enum OpenAPIDocument {
               "get": {
                 "summary": "The cameras the token sees, by id (never their stream URLs).",
                 "responses": {"200": {"description": "Cameras.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CameraList"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/cameras/{id}/sessions": {
@@ -50,7 +50,7 @@ package enum OpenAPIDocument {
                                {"name": "days", "in": "query", "description": "Sessions started this many days back; default 7.", "schema": {"type": "integer", "minimum": 1, "maximum": 366, "default": 7}}],
                 "responses": {"200": {"description": "Sessions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionList"}}}},
                               "400": {"$ref": "#/components/responses/BadRequest"},
-                              "401": {"$ref": "#/components/responses/Unauthorized"},
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"},
                               "404": {"$ref": "#/components/responses/NotFound"}}
               }
             },
@@ -65,7 +65,7 @@ package enum OpenAPIDocument {
                 ],
                 "responses": {"200": {"description": "The report.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Usage"}}}},
                               "400": {"$ref": "#/components/responses/BadRequest"},
-                              "401": {"$ref": "#/components/responses/Unauthorized"},
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"},
                               "404": {"$ref": "#/components/responses/NotFound"}}
               }
             },
@@ -75,7 +75,7 @@ package enum OpenAPIDocument {
                 "parameters": [{"name": "days", "in": "query", "description": "How many days back; default 7.", "schema": {"type": "integer", "minimum": 1, "maximum": 366, "default": 7}}],
                 "responses": {"200": {"description": "Incidents.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IncidentList"}}}},
                               "400": {"$ref": "#/components/responses/BadRequest"},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/invoices": {
@@ -84,7 +84,7 @@ package enum OpenAPIDocument {
                 "parameters": [{"name": "month", "in": "query", "description": "Only this month's: YYYY-MM.", "schema": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}}],
                 "responses": {"200": {"description": "Invoices.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InvoiceList"}}}},
                               "400": {"$ref": "#/components/responses/BadRequest"},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/invoices/{number}": {
@@ -95,7 +95,7 @@ package enum OpenAPIDocument {
                                 "application/json": {"schema": {"$ref": "#/components/schemas/InvoiceDocument"}},
                                 "text/csv": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}},
                                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"},
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"},
                               "404": {"$ref": "#/components/responses/NotFound"}}
               }
             },
@@ -103,14 +103,14 @@ package enum OpenAPIDocument {
               "get": {
                 "summary": "Each budgeted client's calendar month so far (clients[].budget in the configuration vigil serve was given).",
                 "responses": {"200": {"description": "Budgets.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetList"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"}}
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"}}
               }
             },
             "/tokens": {
               "get": {
                 "summary": "The console's API tokens (never a token or its hash). Needs the admin role.",
                 "responses": {"200": {"description": "Tokens.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenList"}}}},
-                              "401": {"$ref": "#/components/responses/Unauthorized"},
+                              "401": {"$ref": "#/components/responses/Unauthorized"}, "503": {"$ref": "#/components/responses/Unavailable"},
                               "403": {"$ref": "#/components/responses/Forbidden"}}
               }
             }
@@ -121,7 +121,8 @@ package enum OpenAPIDocument {
               "BadRequest": {"description": "A parameter is wrong; the message names it and what it expects.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Unauthorized": {"description": "No token, an unknown token, or a revoked one.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Forbidden": {"description": "The token's role is not enough.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "NotFound": {"description": "No such thing, or not one this token may see.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "NotFound": {"description": "No such thing, or not one this token may see.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Unavailable": {"description": "PostgreSQL is unreachable; try again after Retry-After seconds.", "headers": {"Retry-After": {"schema": {"type": "integer"}}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             },
             "schemas": {
               "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -22,6 +23,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.expected_conditions import staleness_of
 
 
 def parse_arguments():
@@ -87,6 +89,16 @@ def main():
     def shot(name):
         driver.save_screenshot(os.path.join(output, name + ".png"))
 
+    def follow(element, path):
+        """Clicks a link or a submit button and waits (up to 60 s) until the browser shows `path`
+        loaded: a click does not wait for the next page, and an element of the old page must not
+        be read as one of the new."""
+        old = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(driver, 60).until(
+            lambda d: urllib.parse.urlsplit(d.current_url).path == path and d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(driver, 60).until(staleness_of(old))
+
     def number(text):
         return decimal.Decimal(text.strip().split()[0])
 
@@ -96,8 +108,9 @@ def main():
         driver.get(arguments.base + "/login")
         shot("01-login")
         driver.find_element(By.NAME, "token").send_keys(arguments.token)
-        driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
-        check(driver.current_url.rstrip("/") == arguments.base.rstrip("/"), f"login leads to the overview ({driver.current_url})")
+        follow(driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]"), "/")
+        url = driver.current_url
+        check(url.rstrip("/") == arguments.base.rstrip("/"), f"login leads to the overview ({url})")
 
         # The overview: this month's cost equals the SQL sum.
         cost = driver.find_element(By.ID, "month-cost")
@@ -113,7 +126,7 @@ def main():
         shot("02-overview")
 
         # A client, reached through its link on the overview.
-        driver.find_element(By.CSS_SELECTOR, f'a[href="/clients/{arguments.client}"]').click()
+        follow(driver.find_element(By.CSS_SELECTOR, f'a[href="/clients/{arguments.client}"]'), f"/clients/{arguments.client}")
         calls = int(driver.find_element(By.ID, "client-calls").text)
         check(calls == arguments.client_calls, f"client {arguments.client} calls {calls} == SQL {arguments.client_calls}")
         headings = driver.find_element(By.TAG_NAME, "h1").text
@@ -122,19 +135,18 @@ def main():
         shot("03-client")
 
         # A camera, through its link on the client page.
-        driver.find_element(By.CSS_SELECTOR, f'a[href="/cameras/{arguments.camera}"]').click()
+        follow(driver.find_element(By.CSS_SELECTOR, f'a[href="/cameras/{arguments.camera}"]'), f"/cameras/{arguments.camera}")
         check(len(driver.find_elements(By.CSS_SELECTOR, "svg.timeline rect.session")) >= 1, "the camera's session timeline has a bar")
         check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")) == 14, "14 bars of calls per day")
         shot("04-camera")
 
         # The usage explorer: a date range entered in its form.
-        driver.find_element(By.CSS_SELECTOR, 'nav a[href="/usage"]').click()
+        follow(driver.find_element(By.CSS_SELECTOR, 'nav a[href="/usage"]'), "/usage")
         for name, value in (("from", arguments.start), ("to", arguments.end)):
             field = driver.find_element(By.NAME, name)
             driver.execute_script("arguments[0].value = arguments[1];", field, value)
         driver.find_element(By.CSS_SELECTOR, 'select[name="by"] option[value="client"]').click()
-        driver.find_element(By.CSS_SELECTOR, "form.usage button[type=submit]").click()
-        WebDriverWait(driver, 10).until(lambda d: "from=" in d.current_url)
+        follow(driver.find_element(By.CSS_SELECTOR, "form.usage button[type=submit]"), "/usage")
         check(f"from={arguments.start}" in driver.current_url and f"to={arguments.end}" in driver.current_url,
               f"the form asked for the range ({driver.current_url})")
         usage_calls = int(driver.find_element(By.ID, "usage-calls").text)
@@ -145,7 +157,7 @@ def main():
         shot("05-usage")
 
         # The invoices, an invoice, and its PDF downloaded by the browser.
-        driver.find_element(By.CSS_SELECTOR, 'nav a[href="/invoices"]').click()
+        follow(driver.find_element(By.CSS_SELECTOR, 'nav a[href="/invoices"]'), "/invoices")
         shot("06-invoices")
         driver.get(arguments.base + "/invoices/" + arguments.invoice)
         shot("07-invoice")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VigilConsole
+import VigilCore
 import VigilStore
 import VigilTestSupport
 
@@ -175,6 +176,31 @@ struct ConsoleAccessTests {
             #expect(try await fixture.database.psql("SELECT count(*) FROM console_sessions") == "0")
             try await client.execute(uri: "/api/v1/clients", method: .get, headers: session) { #expect($0.status == .unauthorized) }
         }
+    }
+
+    /// PostgreSQL unreachable: 503 with Retry-After on the API and the pages, a warning in the log,
+    /// and the connection's password nowhere.
+    @Test func anUnreachableDatabaseAnswers503WithoutThePassword() async throws {
+        let log = LogCapture()
+        let password = "s3cret-\(UUID().uuidString.prefix(8))"
+        let database = DatabaseClient(
+            connectionString: "postgresql://vigil:\(password)@127.0.0.1:\(TestEnvironment.freePort())/nowhere",
+            redactor: SecretRedactor(secrets: [password]))
+        let server = ConsoleServer(database: database, secureCookies: false, logger: log.logger(level: .info))
+        let application = Application(router: server.router(), logger: log.logger(level: .info))
+        try await application.test(.router) { client in
+            for uri in ["/api/v1/usage", "/api/v1/clients", "/", "/usage"] {
+                try await client.execute(
+                    uri: uri, method: .get, headers: ConsoleTestFixture.bearer("vgl_" + String(repeating: "a", count: 43))
+                ) { response in
+                    #expect(response.status == .serviceUnavailable, "\(uri)")
+                    #expect(response.headers[.retryAfter] == "5", "\(uri)")
+                    #expect(!String(buffer: response.body).contains(password), "\(uri)")
+                }
+            }
+        }
+        #expect(log.lines.contains { $0.contains("database unreachable") })
+        #expect(!log.lines.contains { $0.contains(password) })
     }
 
     @Test func failedLoginsAreRateLimitedAndNeverLogTheToken() async throws {
