@@ -32,13 +32,11 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "Limit the token to this client (its configuration id).") var client: String?
 
         func validate() throws {
-            guard ConsoleRole(rawValue: role) != nil else {
-                throw ValidationError("--role must be viewer, billing or admin, got \(role.quotedAndEscaped())")
+            do {
+                _ = try ConsoleTokenSpec(name: name, role: role, client: client)
+            } catch {
+                throw ValidationError("--\(error.field) \(error.message)")
             }
-            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
-                throw ValidationError("--name must be 1 to 100 characters")
-            }
-            if let client, client.isEmpty { throw ValidationError("--client must not be empty") }
         }
 
         func run() async throws {

@@ -108,8 +108,7 @@ struct ConsoleAPI: Sendable {
             return ConsoleResponse.json(try await BudgetList.read(clients: clients, only: principal.client, database: database))
         }
         api.get("tokens") { _, context in
-            let principal = try Self.principal(context)
-            guard principal.role >= .admin else { throw ConsoleError.forbidden(.admin) }
+            _ = try ConsoleTokens.requireTokenAdmin(context)
             return ConsoleResponse.json(TokenList(tokens: try await ConsoleTokenRepository(client: database).list()))
         }
     }

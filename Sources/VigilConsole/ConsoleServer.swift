@@ -64,6 +64,7 @@ package struct ConsoleServer: Sendable {
         router.get("/") { _, context in try await overview.response(context: context) }
         ConsoleAPI(database: database, clients: clients).register(on: router)
         ConsolePages(database: database, clients: clients, billing: billing).register(on: router)
+        ConsoleTokens(tokens: tokens, catalog: ConsoleCatalog(client: database)).register(on: router)
         return router
     }
 

@@ -18,6 +18,8 @@ enum ConsoleStylesheet {
         svg.chart text { font-size: 10px; fill: #556; }
         svg.chart line.axis { stroke: #99a; }
         .error { color: #b00020; }
+        .created { background: #fff; border: 1px solid #2f9e66; padding: 0.4rem 1rem; margin-bottom: 1rem; }
+        .created code { font-size: 1.05rem; word-break: break-all; }
         form.login input[type=password] { width: 28rem; }
         header nav a { margin-right: 1rem; }
         h1, h2 { font-weight: 600; }

@@ -25,12 +25,13 @@ enum Page {
             """
     }
 
-    /// The links of the header: the overview, the usage explorer and the invoices, and a
-    /// client-limited token's client.
+    /// The links of the header: the overview, the usage explorer and the invoices, a
+    /// client-limited token's client, and the tokens for an admin of every client.
     static func nav(_ principal: ConsolePrincipal?) -> HTML {
         guard let principal else { return "<a href=\"/\">Vigil</a>" }
         let client: HTML = principal.client.map { " <a href=\"/clients/\(segment($0))\">Client \($0)</a>" } ?? ""
-        return "<a href=\"/\">Vigil</a> <a href=\"/usage\">Usage</a> <a href=\"/invoices\">Invoices</a>\(client)"
+        let tokens: HTML = principal.role >= .admin && principal.client == nil ? " <a href=\"/tokens\">Tokens</a>" : ""
+        return "<a href=\"/\">Vigil</a> <a href=\"/usage\">Usage</a> <a href=\"/invoices\">Invoices</a>\(client)\(tokens)"
     }
 
     /// The login form; `message` when the last attempt failed.
