@@ -48,6 +48,9 @@ package final class DatabaseClient: Sendable {
         return try await worker.run { thread in try slots.keepers[thread].withConnection(body) }
     }
 
+    /// Operations running or waiting for a connection.
+    var busy: Int { worker.busy }
+
     /// Connects if needed and returns the server version (`15.18`).
     package func serverVersion() async throws -> String {
         try await withConnection { connection in
