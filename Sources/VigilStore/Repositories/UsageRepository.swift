@@ -129,9 +129,10 @@ package struct UsageRepository: Sendable {
                 hourlyKey: "CASE WHEN h.node = '' THEN '\(Self.singleDaemon)' ELSE h.node END",
                 rowsKey: "coalesce(nullif(u.node, ''), '\(Self.singleDaemon)')"),
             // Each stream session: whole hours from `session_hourly`, the edges from the rows; a
-            // group's call counts for each of its cameras' sessions, with its whole cost.
+            // group's call counts for each of its cameras' sessions, with its whole cost. Grouped by
+            // the uuid itself (its text is the same), not by its text: a third of the time.
             "session": Grouping(
-                hourlyKey: "h.session_id::text", rowsKey: "s.session::text",
+                hourlyKey: "h.session_id", rowsKey: "s.session",
                 rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)", hourlyTable: "session_hourly"),
         ]
         let chosen = grouping.flatMap { groupings[$0] }
