@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             Listens on --listen, else console.listen, else 127.0.0.1:9465. Nothing is readable without a token \
             (vigil tokens create): send Authorization: Bearer vgl_..., or log in at /login once for a session cookie. \
             The API is described at /api/v1/openapi.json. Serve plain HTTP on loopback, or behind a TLS proxy with \
-            console.secure_cookies true.
+            console.secure_cookies true. Give --config for the clients' budgets, invoice drafts and the billing actions; \
+            console.database_connections (default 4) sets how many requests read the database at once.
             """
     )
     @OptionGroup var global: GlobalOptions
