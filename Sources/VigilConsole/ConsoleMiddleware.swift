@@ -30,6 +30,13 @@ package struct SecurityHeadersMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             response = Self.errorResponse(
                 ConsoleError(error.status, error.status == .notFound ? "not found" : error.status.reasonPhrase), api: isAPI)
+        } catch let error as PostgresError where error.isRefusedConnection {
+            // Wrong credentials or database name: waiting will not mend it; the operator must.
+            context.logger.error(
+                "console request failed: the database refused the connection (check database.url)",
+                metadata: ["error": "\(String(describing: error).escapingControlCharacters())"])
+            response = Self.errorResponse(
+                ConsoleError(.internalServerError, "the database refused the console's connection; see the server's log"), api: isAPI)
         } catch let error as PostgresError where error.isConnectionProblem {
             // PostgreSQL is down or unreachable: the console is, for now; say so, and when to retry.
             context.logger.warning(

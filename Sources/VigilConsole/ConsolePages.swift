@@ -195,11 +195,11 @@ struct ConsolePages: Sendable {
         let query = request.uri.queryParameters
         let (customer, period) = try customer(
             query["client"].map(String.init), month: query["month"].map(String.init), principal: principal)
+        let format = query["format"].map(String.init) ?? "html"
+        guard ["html", "pdf", "csv"].contains(format) else { throw ConsoleError.badParameter("format", "html, pdf or csv") }
         let (count, names) = try await cameras(of: customer)
         let invoice = try await InvoiceRepository(client: database).draft(
             for: customer, period: period, cameras: count, billing: billing ?? BillingConfiguration(), cameraNames: names)
-        let format = query["format"].map(String.init) ?? "html"
-        guard ["html", "pdf", "csv"].contains(format) else { throw ConsoleError.badParameter("format", "html, pdf or csv") }
         return try await ConsoleAPI.document(
             invoice, format: format, fileName: "draft-" + ConsoleAPI.fileName(customer.id) + "-" + period.label)
     }

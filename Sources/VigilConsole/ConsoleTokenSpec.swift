@@ -8,14 +8,19 @@ package struct ConsoleTokenSpec: Sendable, Equatable {
     package var role: ConsoleRole
     package var client: String?
 
-    /// A spec, or why not: a name of 1 to 100 characters that are not all blank and hold no control
-    /// character (it is shown in logs and pages), a known role, and a client id that is not empty.
+    /// A spec, or why not: a name of 1 to 100 characters that are not all blank, not digits alone
+    /// (an id), and hold no control character (it is shown in logs and pages), a known role, and a
+    /// client id that is not empty.
     package init(name: String, role: String, client: String?) throws(ConsoleTokenSpecError) {
         guard let role = ConsoleRole(rawValue: role) else {
             throw ConsoleTokenSpecError(field: "role", message: "must be viewer, billing or admin, got \(role.quotedAndEscaped())")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
             throw ConsoleTokenSpecError(field: "name", message: "must be 1 to 100 characters")
+        }
+        // Digits alone would read as a token's id (`vigil tokens revoke 5`).
+        guard name.contains(where: { !$0.isASCII || !$0.isNumber }) else {
+            throw ConsoleTokenSpecError(field: "name", message: "must not be digits alone (those name a token's id)")
         }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw ConsoleTokenSpecError(field: "name", message: "must not hold control characters")

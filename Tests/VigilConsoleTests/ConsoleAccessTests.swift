@@ -203,6 +203,24 @@ struct ConsoleAccessTests {
         #expect(!log.lines.contains { $0.contains(password) })
     }
 
+    /// A database that does not exist is no outage: 500 and an error in the log, not "try again".
+    @Test func aRefusedConnectionIsAnErrorNotAnOutage() async throws {
+        let base = try #require(TestEnvironment.databaseURL)
+        let slash = try #require(base.range(of: "/", options: .backwards))
+        let url = String(base[..<slash.upperBound]) + "no_such_database_here"
+        let log = LogCapture()
+        let server = ConsoleServer(database: DatabaseClient(connectionString: url), secureCookies: false, logger: log.logger(level: .info))
+        try await Application(router: server.router(), logger: log.logger(level: .info)).test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/clients", method: .get, headers: ConsoleTestFixture.bearer("vgl_" + String(repeating: "b", count: 43))
+            ) { response in
+                #expect(response.status == .internalServerError && response.headers[.retryAfter] == nil)
+                #expect(String(buffer: response.body).contains("refused the console's connection"))
+            }
+        }
+        #expect(log.lines.contains { $0.contains("check database.url") })
+    }
+
     @Test func failedLoginsAreRateLimitedAndNeverLogTheToken() async throws {
         let fixture = try await ConsoleTestFixture.make()
         let log = LogCapture()

@@ -59,7 +59,7 @@ struct ConsoleTokensPageTests {
             for (body, reason) in [
                 ("name=x&role=root", "role must be viewer, billing or admin"), ("name=+&role=viewer", "name must be 1 to 100"),
                 ("name=viewer&role=viewer", "exists already"), ("name=y&role=viewer&client=nonesuch", "no client has id nonesuch"),
-                ("name=a%0Ab&role=viewer", "control characters"),
+                ("name=a%0Ab&role=viewer", "control characters"), ("name=123&role=viewer", "digits alone"),
             ] {
                 let answer = try await Self.post(client, "/tokens", body, token: fixture.admin)
                 #expect(answer.status == .badRequest, "\(body)")

@@ -32,6 +32,15 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
         kind != .query || sqlState.map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P02" || $0 == "57P03" } == true
     }
 
+    /// Whether connecting failed for a reason waiting will not mend: the server refused the
+    /// credentials, the role or the database does not exist, or `pg_hba.conf` has no entry for this
+    /// client (SQLSTATE 28xxx or 3D000; libpq gives a failed connection's reason as text only).
+    package var isRefusedConnection: Bool {
+        guard kind == .connection else { return false }
+        if let sqlState, sqlState.hasPrefix("28") || sqlState == "3D000" { return true }
+        return ["authentication failed", "does not exist", "no pg_hba.conf entry"].contains { message.contains($0) }
+    }
+
     /// Whether the statement failed on the values it was given (SQLSTATE class 22, data exception,
     /// or 23, integrity constraint violation): retrying the same values will fail the same way.
     /// Never a connection problem.

@@ -74,15 +74,15 @@ package struct ConsoleTokenRepository: Sendable {
         }
     }
 
-    /// Revokes the token with this id (digits) or name, and ends its sessions; nil when there is
-    /// no such token. A token revoked already stays as it was.
+    /// Revokes the token with this id (digits: never a name, see ``ConsoleTokenSpec``) or name, and
+    /// ends its sessions; nil when there is no such token. A token revoked already stays as it was.
     package func revoke(_ idOrName: String) async throws -> Token? {
         try await client.withConnection { connection in
             try connection.transaction { connection in
                 let found = try connection.query(
                     """
                     UPDATE console_tokens t SET revoked_at = coalesce(t.revoked_at, now())
-                    WHERE t.name = $1 OR ($1 ~ '^[0-9]{1,9}$' AND t.id = $1::integer)
+                    WHERE CASE WHEN $1 ~ '^[0-9]{1,9}$' THEN t.id = $1::integer ELSE t.name = $1 END
                     RETURNING \(Self.columns)
                     """, [idOrName]
                 ).first.map(Self.token)
