@@ -106,4 +106,17 @@ struct ConsoleTokensPageTests {
             #expect(try await Self.post(client, "/tokens/viewer/revoke", "", token: fixture.admin).status == .notFound)
         }
     }
+
+    /// Digits are an id: a token whose name is another token's id (made before names could not be
+    /// digits) is not revoked with it.
+    @Test func digitsRevokeTheTokenWithThatIdOnly() async throws {
+        let fixture = try await ConsoleTestFixture.make()
+        let repository = ConsoleTokenRepository(client: fixture.client)
+        let viewerID = try await fixture.database.psql("SELECT id FROM console_tokens WHERE name = 'viewer'")
+        _ = try await repository.create(
+            name: viewerID, role: "viewer", client: nil, hashHex: ConsoleSecret.hashHex(ConsoleSecret.newToken()))
+        #expect(try await repository.revoke(viewerID)?.name == "viewer")
+        #expect(try await fixture.database.psql("SELECT count(*) FROM console_tokens WHERE revoked_at IS NOT NULL") == "1")
+        #expect(try await fixture.database.psql("SELECT revoked_at IS NULL FROM console_tokens WHERE name = '\(viewerID)'") == "t")
+    }
 }
