@@ -14,9 +14,10 @@ struct DatabaseSession {
     ///
     /// - Parameter connections: how many connections the client keeps, given the configuration
     ///   (one for a command; `vigil serve` more).
+    /// - Parameter settings: server settings for the sessions (`work_mem`).
     static func open(
         global: GlobalOptions, database: DatabaseOptions, needsConfiguration: Bool,
-        connections: (VigilConfiguration?) -> Int = { _ in 1 }
+        connections: (VigilConfiguration?) -> Int = { _ in 1 }, settings: [String: String] = [:]
     ) throws -> DatabaseSession {
         // A database named by flag or environment needs no configuration file, unless the command does.
         let configuration =
@@ -30,7 +31,7 @@ struct DatabaseSession {
         return DatabaseSession(
             configuration: configuration,
             client: DatabaseClient(
-                connectionString: connection.string, redactor: redactor, connections: connections(configuration)),
+                connectionString: connection.string, redactor: redactor, connections: connections(configuration), settings: settings),
             redactor: redactor)
     }
 

@@ -32,9 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // An explicit --config is read even beside --database-url: it names the clients (budgets,
         // plans for drafts), the billing section and the console's settings.
-        let session = try DatabaseSession.open(global: global, database: database, needsConfiguration: global.config != nil) {
-            ($0?.console ?? ConsoleConfiguration()).databaseConnections
-        }
+        // Reports group thousands of sessions or days over tens of thousands of rollup rows: room to
+        // do it in memory (PostgreSQL's default 4MB sorted a month by session on disk, 90 ms against 64).
+        let session = try DatabaseSession.open(
+            global: global, database: database, needsConfiguration: global.config != nil,
+            connections: { ($0?.console ?? ConsoleConfiguration()).databaseConnections }, settings: ["work_mem": "32MB"])
         let console = session.configuration?.console ?? ConsoleConfiguration()
         let address = listen.flatMap(HTTPConfiguration.parse) ?? console.listen
         let logger = Logger(label: "vigil.console")

@@ -60,4 +60,16 @@ struct DatabaseClientTests {
         #expect(try await waiter.value == false)
         #expect(try await database.psql("SELECT count(*) FROM signal") == "1")
     }
+
+    /// Settings reach every connection's session; without them, the server's defaults stay.
+    @Test func settingsApplyToEverySession() async throws {
+        let database = try await TestDatabase.create()
+        let tuned = DatabaseClient(connectionString: database.url, connections: 2, settings: ["work_mem": "32MB"])
+        let plain = DatabaseClient(connectionString: database.url)
+        func workMemory(_ client: DatabaseClient) async throws -> String {
+            try await client.withConnection { connection in try connection.query("SHOW work_mem").first?.string("work_mem") ?? "" }
+        }
+        #expect(try await workMemory(tuned) == "32MB")
+        #expect(try await workMemory(plain) != "32MB")
+    }
 }

@@ -8,9 +8,11 @@ final class ConnectionKeeper {
     private let connectionString: String
     private let redactor: SecretRedactor
     private let applicationName: String
+    private let settings: [String: String]
 
-    init(connectionString: String, redactor: SecretRedactor, applicationName: String) {
+    init(connectionString: String, redactor: SecretRedactor, applicationName: String, settings: [String: String] = [:]) {
         self.connectionString = connectionString
+        self.settings = settings
         var redactor = redactor
         if let password = DatabasePassword.extract(from: connectionString) { redactor.add(password) }
         self.redactor = redactor
@@ -24,7 +26,8 @@ final class ConnectionKeeper {
         if let existing = connection {
             current = existing
         } else {
-            current = try PostgresConnection(connectionString: connectionString, redactor: redactor, applicationName: applicationName)
+            current = try PostgresConnection(
+                connectionString: connectionString, redactor: redactor, applicationName: applicationName, settings: settings)
             connection = current
         }
         do {

@@ -26,14 +26,19 @@ package final class DatabaseClient: Sendable {
     /// A client for `connectionString` (a URL, keyword string, or "" for `PG*` variables). Does not
     /// connect until the first operation; each connection opens when its thread first needs it.
     ///
-    /// - Parameter connections: connections (and threads) at most, 1 or more; default 1.
+    /// - Parameters:
+    ///   - connections: connections (and threads) at most, 1 or more; default 1.
+    ///   - settings: server settings for every connection's session (`vigil serve` gives reports
+    ///     room to aggregate in memory: `work_mem`).
     package init(
-        connectionString: String, redactor: SecretRedactor = SecretRedactor(), applicationName: String = "vigil", connections: Int = 1
+        connectionString: String, redactor: SecretRedactor = SecretRedactor(), applicationName: String = "vigil", connections: Int = 1,
+        settings: [String: String] = [:]
     ) {
         self.connections = max(1, connections)
         slots = Slots(
             (0..<self.connections).map { _ in
-                ConnectionKeeper(connectionString: connectionString, redactor: redactor, applicationName: applicationName)
+                ConnectionKeeper(
+                    connectionString: connectionString, redactor: redactor, applicationName: applicationName, settings: settings)
             })
         worker = WorkerPool(name: "vigil-postgres", threads: self.connections)
     }

@@ -14,9 +14,20 @@ final class PostgresConnection {
     ///
     /// `application_name` defaults to `vigil` and `connect_timeout` to 10 s; the connection string
     /// can override both.
-    init(connectionString: String, redactor: SecretRedactor, applicationName: String = "vigil") throws(PostgresError) {
-        let keywords = ["application_name", "connect_timeout", "dbname"]
-        let values = [applicationName, "10", connectionString]
+    /// - Parameter settings: server settings for this session (`work_mem`: `32MB`), sent as the
+    ///   connection's `options`; names and values are the caller's own text, never input. Options in
+    ///   `connectionString` replace them.
+    init(
+        connectionString: String, redactor: SecretRedactor, applicationName: String = "vigil", settings: [String: String] = [:]
+    ) throws(PostgresError) {
+        var keywords = ["application_name", "connect_timeout"]
+        var values = [applicationName, "10"]
+        if !settings.isEmpty {
+            keywords.append("options")
+            values.append(settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        keywords.append("dbname")
+        values.append(connectionString)
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
