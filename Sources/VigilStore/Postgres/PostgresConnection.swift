@@ -14,20 +14,15 @@ final class PostgresConnection {
     ///
     /// `application_name` defaults to `vigil` and `connect_timeout` to 10 s; the connection string
     /// can override both.
-    /// - Parameter settings: server settings for this session (`work_mem`: `32MB`), sent as the
-    ///   connection's `options`; names and values are the caller's own text, never input. Options in
-    ///   `connectionString` replace them.
+    /// - Parameter settings: server settings for this session (`work_mem`: `32MB`), set by
+    ///   `set_config` once connected (not as startup `options`, which connection poolers such as
+    ///   PgBouncer refuse). A setting the server refuses is left at its default: it is a tuning,
+    ///   not a condition of working.
     init(
         connectionString: String, redactor: SecretRedactor, applicationName: String = "vigil", settings: [String: String] = [:]
     ) throws(PostgresError) {
-        var keywords = ["application_name", "connect_timeout"]
-        var values = [applicationName, "10"]
-        if !settings.isEmpty {
-            keywords.append("options")
-            values.append(settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }.joined(separator: " "))
-        }
-        keywords.append("dbname")
-        values.append(connectionString)
+        let keywords = ["application_name", "connect_timeout", "dbname"]
+        let values = [applicationName, "10", connectionString]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -46,6 +41,9 @@ final class PostgresConnection {
         _ = PQsetClientEncoding(connection, "UTF8")
         // Server notices ("relation ... already exists, skipping") are not for the operator's terminal.
         _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            _ = try? query("SELECT set_config($1, $2, false)", [name, value])
+        }
     }
 
     deinit {
