@@ -118,7 +118,7 @@ struct PricesCommand: AsyncParsableCommand {
                 }
                 return value
             }
-            guard let day = UsageCommand.day(from) else { throw ValidationError("--from must be YYYY-MM-DD") }
+            guard let day = UTCDay.parse(from) else { throw ValidationError("--from must be YYYY-MM-DD") }
             guard !model.isEmpty, model.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
                 throw ValidationError("--model must be a model name such as gemini-2.5-flash")
             }

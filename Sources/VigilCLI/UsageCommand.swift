@@ -120,7 +120,7 @@ struct UsageCommand: AsyncParsableCommand {
     /// The period: `--from`/`--to` as whole UTC days (to included), else the last `--days` (7) up to now.
     func period() throws -> (Date, Date) {
         if let from, let to {
-            guard let start = Self.day(from), let last = Self.day(to) else {
+            guard let start = UTCDay.parse(from), let last = UTCDay.parse(to) else {
                 throw ValidationError("--from and --to must be YYYY-MM-DD")
             }
             guard last >= start else { throw ValidationError("--to is before --from") }
@@ -129,9 +129,5 @@ struct UsageCommand: AsyncParsableCommand {
         let now = Date()
         if session != nil && days == nil { return (Date(timeIntervalSince1970: 0), now.addingTimeInterval(60)) }
         return (now.addingTimeInterval(-Double(days ?? 7) * 86_400), now.addingTimeInterval(60))
-    }
-
-    static func day(_ text: String) -> Date? {
-        try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle())
     }
 }

@@ -92,10 +92,8 @@ struct ConsoleAPI: Sendable {
         }
         api.get("invoices") { request, context in
             let principal = try Self.principal(context)
-            let month = request.uri.queryParameters["month"].map(String.init)
-            if let month, month.wholeMatch(of: /[0-9]{4}-(0[1-9]|1[0-2])/) == nil {
-                throw ConsoleError.badParameter("month", "a month as YYYY-MM")
-            }
+            // Every month when none is asked for.
+            let month = try request.uri.queryParameters["month"].map { try ConsolePages.month(String($0)) }
             let issued = try await InvoiceRepository(client: database).list(month: month, client: principal.client)
             return ConsoleResponse.json(InvoiceList(invoices: issued.map(InvoiceSummary.init)))
         }
@@ -173,10 +171,7 @@ struct ConsoleAPI: Sendable {
 
     /// `YYYY-MM-DD` (UTC midnight) or an ISO 8601 time.
     static func date(_ text: String, name: String) throws -> Date {
-        if text.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil, let date = ISO8601DateFormatter().date(from: text + "T00:00:00Z") {
-            return date
-        }
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        if let date = UTCDay.parse(text) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle())) { return date }
         throw ConsoleError.badParameter(name, "a date YYYY-MM-DD or an ISO 8601 time such as 2026-11-01T00:00:00Z")
     }
 }

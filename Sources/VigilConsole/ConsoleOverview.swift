@@ -16,31 +16,25 @@ struct ConsoleOverview: Sendable {
     let clients: [ClientConfiguration]
 
     func response(context: ConsoleRequestContext, now: Date = Date()) async throws -> Response {
-        guard let principal = context.principal else { throw ConsoleError.unauthenticated }
+        let principal = try ConsoleAPI.principal(context)
         let calendar = ConsolePages.utcCalendar()
-        guard let monthStart = calendar.date(from: calendar.dateComponents([.year, .month], from: now)),
-            let lastMonthStart = calendar.date(byAdding: .month, value: -1, to: monthStart),
+        guard let month = BillingPeriod.containing(now, timeZone: "UTC"),
+            let lastMonth = BillingPeriod.containing(month.start.addingTimeInterval(-1), timeZone: "UTC"),
             let firstDay = calendar.date(byAdding: .day, value: -29, to: calendar.startOfDay(for: now))
         else { throw ConsoleError(.internalServerError, "no calendar month for \(now)") }
         let only = principal.client
         let usage = UsageRepository(client: database)
         let catalog = ConsoleCatalog(client: database)
-        async let month = usage.report(from: monthStart, to: now, client: only, grouping: "client")
-        async let lastMonth = usage.report(from: lastMonthStart, to: monthStart, client: only, grouping: nil)
+        async let thisMonthsUsage = usage.report(from: month.start, to: now, client: only, grouping: "client")
+        async let lastMonthsUsage = usage.report(from: lastMonth.start, to: lastMonth.end, client: only, grouping: nil)
         async let days = usage.report(from: firstDay, to: now, client: only, grouping: "day")
         async let names = catalog.clients(only: only)
         async let cameras = catalog.cameras(only: only)
         async let budgets = BudgetList.read(clients: clients, only: only, database: database, now: now)
-        let formatter = DateFormatter()
-        formatter.calendar = calendar
-        formatter.timeZone = calendar.timeZone
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        let dayKeys = (0..<30).compactMap { calendar.date(byAdding: .day, value: $0, to: firstDay).map(formatter.string(from:)) }
-        formatter.dateFormat = "yyyy-MM"
+        let dayKeys = (0..<30).compactMap { calendar.date(byAdding: .day, value: $0, to: firstDay).map(UTCDay.label) }
         let overview = Page.Overview(
-            monthLabel: formatter.string(from: monthStart) + " (UTC)", lastMonthLabel: formatter.string(from: lastMonthStart),
-            month: try await month, lastMonth: try await lastMonth, days: try await days, dayKeys: dayKeys,
+            monthLabel: month.label + " (UTC)", lastMonthLabel: lastMonth.label,
+            month: try await thisMonthsUsage, lastMonth: try await lastMonthsUsage, days: try await days, dayKeys: dayKeys,
             clientNames: Dictionary(try await names.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
             budgets: Dictionary(try await budgets.budgets.map { ($0.client, $0) }, uniquingKeysWith: { first, _ in first }),
             camerasDown: Page.Overview.down(try await cameras))

@@ -100,8 +100,8 @@ struct ConsolePages: Sendable {
                 .map { ($0.usage.key, $0.usage) }, uniquingKeysWith: { first, _ in first })
         let days: [(label: String, calls: Int, cost: Money)] = (0..<14).compactMap { offset in
             guard let start = calendar.date(byAdding: .day, value: offset, to: firstDay) else { return nil }
-            let usage = perDay[Page.day(start)]
-            return (Page.day(start), usage?.calls ?? 0, usage?.providerCost ?? .zero)
+            let usage = perDay[UTCDay.label(start)]
+            return (UTCDay.label(start), usage?.calls ?? 0, usage?.providerCost ?? .zero)
         }
         let incidents = try await IncidentRepository(client: database).list(
             since: now.addingTimeInterval(-30 * 86400), clientID: principal.client, cameraID: id, limit: 50)
@@ -118,8 +118,8 @@ struct ConsolePages: Sendable {
         }
         let calendar = Self.utcCalendar()
         let today = calendar.startOfDay(for: Date())
-        let toText = value("to") ?? Page.day(calendar.date(byAdding: .day, value: 1, to: today) ?? today)
-        let fromText = value("from") ?? Page.day(calendar.date(byAdding: .day, value: -29, to: today) ?? today)
+        let toText = value("to") ?? UTCDay.label(calendar.date(byAdding: .day, value: 1, to: today) ?? today)
+        let fromText = value("from") ?? UTCDay.label(calendar.date(byAdding: .day, value: -29, to: today) ?? today)
         let to = try ConsoleAPI.date(toText, name: "to")
         let from = try ConsoleAPI.date(fromText, name: "from")
         guard from < to else { throw ConsoleError.badParameter("from", "a time before to") }
@@ -150,11 +150,9 @@ struct ConsolePages: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: table.written)))
     }
 
+    /// The `month` parameter: `YYYY-MM` as given, or this UTC month when there is none; 400 otherwise.
     static func month(_ text: String?) throws -> String {
-        guard let text, !text.isEmpty else {
-            let parts = utcCalendar().dateComponents([.year, .month], from: Date())
-            return String(format: "%04d-%02d", parts.year ?? 2000, parts.month ?? 1)
-        }
+        guard let text, !text.isEmpty else { return BillingPeriod.containing(Date(), timeZone: "UTC")?.label ?? "" }
         guard text.wholeMatch(of: /[0-9]{4}-(0[1-9]|1[0-2])/) != nil else { throw ConsoleError.badParameter("month", "a month as YYYY-MM") }
         return text
     }

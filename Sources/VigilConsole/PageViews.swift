@@ -20,21 +20,9 @@ extension Page {
 
     static func usd(_ money: Money) -> HTML { "<span title=\"\(money.description) USD\">\(money.formatted(fractionDigits: 2))</span>" }
 
-    static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
-    }
-
+    /// `2026-11-30 12:51 UTC`, or a dash for no time.
     static func time(_ date: Date?) -> String {
-        guard let date else { return "–" }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date) + " UTC"
+        date.map { UTCDay.minute($0) + " UTC" } ?? "–"
     }
 
     /// `/clients/{id}`: its cameras with this month's calls and cost, its budget, latest
@@ -147,7 +135,7 @@ extension Page {
         for offset in 0...7 {
             let at = x(since.addingTimeInterval(Double(offset) * 86400))
             marks.append(
-                "<line class=\"grid\" x1=\"\(f(at))\" y1=\"0\" x2=\"\(f(at))\" y2=\"\(f(height - 20))\"></line><text x=\"\(f(min(at + 2, width - 40)))\" y=\"\(f(height - 6))\">\(String(Self.day(since.addingTimeInterval(Double(offset) * 86400)).suffix(5)))</text>"
+                "<line class=\"grid\" x1=\"\(f(at))\" y1=\"0\" x2=\"\(f(at))\" y2=\"\(f(height - 20))\"></line><text x=\"\(f(min(at + 2, width - 40)))\" y=\"\(f(height - 6))\">\(String(UTCDay.label(since.addingTimeInterval(Double(offset) * 86400)).suffix(5)))</text>"
             )
         }
         let bars: [HTML] = sessions.enumerated().map { index, session in

@@ -207,7 +207,7 @@ struct CameraShareTests {
             // By source, the group is one line of its calls, as --by camera showed before.
             let bySource = try await repository.report(from: from, to: to, client: client, grouping: "source")
             #expect(bySource.rows.map(\.usage.kind).contains("group"))
-            #expect(bySource.rows.reduce(0) { $0 + $1.usage.calls } == bySource.total.usage.calls)
+            #expect(bySource.rows.reduce(0) { $0 + $1.usage.calls } == report.total.usage.calls)
             #expect(bySource.rows.allSatisfy { !$0.cameraShare })
             // One camera per UTC day (the console's camera page): the same verdicts, by day.
             for camera in ["c2", "solo-acme"] {

@@ -61,15 +61,30 @@ struct DatabaseClientTests {
         #expect(try await database.psql("SELECT count(*) FROM signal") == "1")
     }
 
-    /// Settings reach every connection's session; without them, the server's defaults stay.
+    /// Settings reach every connection's session: the first connection waits in SQL until the
+    /// second (opened meanwhile) has answered, and each says its `work_mem`; without settings, the
+    /// server's default stays.
     @Test func settingsApplyToEverySession() async throws {
         let database = try await TestDatabase.create()
+        try await database.psql("CREATE TABLE signal (id integer)")
         let tuned = DatabaseClient(connectionString: database.url, connections: 2, settings: ["work_mem": "32MB"])
-        let plain = DatabaseClient(connectionString: database.url)
-        func workMemory(_ client: DatabaseClient) async throws -> String {
-            try await client.withConnection { connection in try connection.query("SHOW work_mem").first?.string("work_mem") ?? "" }
+        let first = Task {
+            try await tuned.withConnection { connection in
+                _ = try connection.query(
+                    "DO $$ BEGIN FOR i IN 1..1200 LOOP EXIT WHEN EXISTS (SELECT 1 FROM signal); PERFORM pg_sleep(0.1); END LOOP; END $$")
+                return try connection.query("SELECT current_setting('work_mem') AS memory").first?.string("memory")
+            }
         }
-        #expect(try await workMemory(tuned) == "32MB")
-        #expect(try await workMemory(plain) != "32MB")
+        try await Self.waiterIsQueued(tuned)
+        let second = try await tuned.withConnection { connection in
+            _ = try connection.query("INSERT INTO signal VALUES (1)")
+            return try connection.query("SELECT current_setting('work_mem') AS memory").first?.string("memory")
+        }
+        #expect(second == "32MB")
+        #expect(try await first.value == "32MB")
+        let plain = try await DatabaseClient(connectionString: database.url).withConnection { connection in
+            try connection.query("SELECT current_setting('work_mem') AS memory").first?.string("memory")
+        }
+        #expect(plain != "32MB")
     }
 }

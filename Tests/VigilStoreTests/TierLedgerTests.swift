@@ -186,12 +186,15 @@ struct TierLedgerTests {
                 #expect(row.usage.providerCost == Money(expected[4]), "\(row.usage.key)")
                 #expect("\(row.usage.unpricedCalls)" == expected[5], "\(row.usage.key)")
             }
-            // The rows add up to the total exactly, cost and unpriced calls included.
+            // The rows add up exactly to the ungrouped report's total (read on its own), cost and
+            // unpriced calls included; the grouped report's total is the same.
+            let whole = try await repository.report(from: from, to: to, client: customer, grouping: nil).total.usage
             let sum = report.rows.reduce(UsageAggregate(key: "total")) { $0 + $1.usage }
-            #expect(sum.calls == report.total.usage.calls)
-            #expect(sum.promptTokens == report.total.usage.promptTokens && sum.totalTokens == report.total.usage.totalTokens)
-            #expect(sum.providerCost == report.total.usage.providerCost)
-            #expect(sum.unpricedCalls == report.total.usage.unpricedCalls)
+            #expect(sum.calls == whole.calls)
+            #expect(sum.promptTokens == whole.promptTokens && sum.totalTokens == whole.totalTokens)
+            #expect(sum.providerCost == whole.providerCost)
+            #expect(sum.unpricedCalls == whole.unpricedCalls)
+            #expect(report.total.usage == whole)
             // Priority is partly priced: its rows before the 3rd remain unpriced, the others are costed.
             let priority = try #require(report.rows.first { $0.usage.key == "priority" })
             #expect(priority.usage.unpricedCalls > 0 && priority.usage.providerCost > .zero)

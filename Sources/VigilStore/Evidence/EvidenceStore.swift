@@ -26,7 +26,7 @@ package final class EvidenceStore: Sendable {
     /// Keeps `jpeg` as the evidence of the call `requestID` made at `date`; its path, or why it
     /// could not be kept.
     package func keep(_ jpeg: [UInt8], requestID: String, at date: Date) async -> Result<String, EvidenceError> {
-        let folder = (directory as NSString).appendingPathComponent(Self.day(date))
+        let folder = (directory as NSString).appendingPathComponent(UTCDay.label(date))
         let path = (folder as NSString).appendingPathComponent(requestID + ".jpg")
         let result: Result<String, EvidenceError>? = try? await files.run { _ in
             do {
@@ -76,14 +76,5 @@ package final class EvidenceStore: Sendable {
             return removed
         }
         return removed ?? 0
-    }
-
-    /// `2026-11-30`, the UTC day.
-    static func day(_ date: Date) -> String {
-        var seconds = time_t(max(0, date.timeIntervalSince1970.rounded(.down)))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))"
     }
 }

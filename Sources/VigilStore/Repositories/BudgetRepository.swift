@@ -118,17 +118,12 @@ package struct BudgetRepository: Sendable {
                 SELECT c.code, to_char(e.month, 'YYYY-MM') AS month, e.event, e.monthly_limit, e.spent, e.at
                 FROM budget_events e JOIN clients c ON c.id = e.client_id
                 WHERE e.month >= $1::date ORDER BY e.at, e.id
-                """, [Self.day(since)]
+                """, [UTCDay.label(since)]
             ).rows.map { row in
                 Event(
                     client: row.string("code") ?? "", month: row.string("month") ?? "", event: row.string("event") ?? "",
                     limit: row.money("monthly_limit") ?? .zero, spent: row.money("spent") ?? .zero, at: row.date("at") ?? Date())
             }
         }
-    }
-
-    /// `YYYY-MM-DD` of `date` in UTC (a month's first day is passed as its UTC midnight).
-    static func day(_ date: Date) -> String {
-        String(date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)).prefix(10))
     }
 }
