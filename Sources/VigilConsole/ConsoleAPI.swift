@@ -28,7 +28,7 @@ struct ConsoleAPI: Sendable {
         api.get("clients/:id") { _, context in
             let principal = try Self.principal(context)
             let id = context.parameters.get("id") ?? ""
-            guard principal.client == nil || principal.client == id,
+            guard principal.sees(client: id),
                 let found = try await ConsoleCatalog(client: database).clients(only: id).first
             else { throw ConsoleError(.notFound, "no such client") }
             return ConsoleResponse.json(found)
@@ -66,7 +66,7 @@ struct ConsoleAPI: Sendable {
             }
             var client = principal.client
             if let asked = query["client"].map(String.init) {
-                guard principal.client == nil || principal.client == asked else { throw ConsoleError(.notFound, "no such client") }
+                guard principal.sees(client: asked) else { throw ConsoleError(.notFound, "no such client") }
                 guard try await !ConsoleCatalog(client: database).clients(only: asked).isEmpty else {
                     throw ConsoleError(.notFound, "no such client")
                 }
@@ -93,7 +93,7 @@ struct ConsoleAPI: Sendable {
         api.get("invoices") { request, context in
             let principal = try Self.principal(context)
             // Every month when none is asked for.
-            let month = try request.uri.queryParameters["month"].map { try ConsolePages.month(String($0)) }
+            let month = try request.uri.queryParameters["month"].map { try ConsolePages.checkedMonth(String($0)) }
             let issued = try await InvoiceRepository(client: database).list(month: month, client: principal.client)
             return ConsoleResponse.json(InvoiceList(invoices: issued.map(InvoiceSummary.init)))
         }
@@ -123,7 +123,7 @@ struct ConsoleAPI: Sendable {
             format = suffix
         }
         guard let invoice = try await InvoiceRepository(client: database).document(number: number),
-            principal.client == nil || principal.client == invoice.clientID
+            principal.sees(client: invoice.clientID)
         else { throw ConsoleError(.notFound, "no such invoice") }
         if format == "page" { return ConsoleResponse.html(Page.invoice(invoice, principal: principal)) }
         return try await document(invoice, format: format, fileName: Self.fileName(number))

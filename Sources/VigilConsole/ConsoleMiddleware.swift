@@ -115,7 +115,7 @@ package struct AuthenticationMiddleware: RouterMiddleware {
             if request.method != .get && request.method != .head {
                 var presented = request.headers[.consoleCSRFToken]
                 if presented == nil {
-                    let body = try await request.collectBody(upTo: 65_536)
+                    let body = try await request.collectBody(upTo: ConsolePages.formLimit)
                     presented = FormBody(String(buffer: body))["csrf"]
                 }
                 guard let presented, ConsoleSecret.constantTimeEqual(presented, session.csrf) else {

@@ -51,7 +51,7 @@ struct ConsolePages: Sendable {
         let principal = try ConsoleAPI.principal(context)
         let id = context.parameters.get("id") ?? ""
         let catalog = ConsoleCatalog(client: database)
-        guard principal.client == nil || principal.client == id, let client = try await catalog.clients(only: id).first else {
+        guard principal.sees(client: id), let client = try await catalog.clients(only: id).first else {
             throw ConsoleError(.notFound, "no such client")
         }
         let now = Date()
@@ -150,9 +150,14 @@ struct ConsolePages: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: table.written)))
     }
 
-    /// The `month` parameter: `YYYY-MM` as given, or this UTC month when there is none; 400 otherwise.
+    /// A page's `month` parameter: this UTC month when it is absent or empty (the form's default).
     static func month(_ text: String?) throws -> String {
         guard let text, !text.isEmpty else { return BillingPeriod.containing(Date(), timeZone: "UTC")?.label ?? "" }
+        return try checkedMonth(text)
+    }
+
+    /// `text` when it is a month `YYYY-MM`; 400 otherwise (empty too).
+    static func checkedMonth(_ text: String) throws -> String {
         guard text.wholeMatch(of: /[0-9]{4}-(0[1-9]|1[0-2])/) != nil else { throw ConsoleError.badParameter("month", "a month as YYYY-MM") }
         return text
     }
@@ -164,14 +169,14 @@ struct ConsolePages: Sendable {
         return ConsoleResponse.html(
             Page.invoices(
                 principal: principal, month: month, issued: issued,
-                clients: clients.filter { principal.client == nil || principal.client == $0.id }))
+                clients: clients.filter { principal.sees(client: $0.id) }))
     }
 
     /// The configured client `id` if the principal may see it, with the month's period in its time zone.
     func customer(_ id: String?, month text: String?, principal: ConsolePrincipal) throws -> (ClientConfiguration, BillingPeriod) {
         guard let id, !id.isEmpty else { throw ConsoleError.badParameter("client", "a client id") }
         let month = try Self.month(text)
-        guard principal.client == nil || principal.client == id, let customer = clients.first(where: { $0.id == id }) else {
+        guard principal.sees(client: id), let customer = clients.first(where: { $0.id == id }) else {
             throw ConsoleError(.notFound, "no such client in the configuration vigil serve was given")
         }
         guard let period = BillingPeriod.parse(month, timeZone: customer.timeZone) else {
@@ -245,7 +250,7 @@ struct ConsolePages: Sendable {
         let billing = try requireBilling(principal)
         let number = context.parameters.get("number") ?? ""
         let repository = InvoiceRepository(client: database)
-        guard let invoice = try await repository.document(number: number), principal.client == nil || principal.client == invoice.clientID
+        guard let invoice = try await repository.document(number: number), principal.sees(client: invoice.clientID)
         else { throw ConsoleError(.notFound, "no such invoice") }
         let form = try await Self.form(request)
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -12,6 +12,9 @@ package struct ConsolePrincipal: Sendable {
     package var role: ConsoleRole { ConsoleRole(rawValue: token.role) ?? .viewer }
     /// The only client this principal sees, nil for all.
     package var client: String? { token.client }
+
+    /// Whether this principal may see client `id` (every client, or its own).
+    package func sees(client id: String) -> Bool { client == nil || client == id }
 }
 
 /// The request context of `vigil serve`: the remote address (for the login rate limit) and the

@@ -24,7 +24,7 @@ enum ConsoleSession {
                 Page.login(message: "Too many failed logins: wait a minute."), status: .tooManyRequests, headers: [.retryAfter: "60"])
         }
         var request = request
-        let body = try await request.collectBody(upTo: 16_384)
+        let body = try await request.collectBody(upTo: ConsolePages.formLimit)
         let token = (FormBody(String(buffer: body))["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard token.hasPrefix(ConsoleSecret.tokenPrefix), let found = try await tokens.authenticate(hashHex: ConsoleSecret.hashHex(token))
         else {

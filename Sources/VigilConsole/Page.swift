@@ -143,7 +143,11 @@ enum Page {
                 <table><thead><tr><th>Client</th><th>Name</th><th class="number">Calls</th><th class="number">Tokens</th><th class="number">Cost (USD)</th><th>Budget (client's month)</th></tr></thead>
                 <tbody>\(clients)</tbody></table>
                 <h2>Daily cost, last 30 days</h2>
-                \(chart(overview.dayKeys.map { ($0, costs[$0] ?? Money.zero) }))
+                \(bars(overview.dayKeys.map { day in
+                    let cost = costs[day] ?? Money.zero
+                    // The bar's height only: the exact amount is its title.
+                    return (day, Double(cost.description) ?? 0, "\(day): \(cost.formatted(fractionDigits: 4)) USD")
+                }, label: "Daily cost", unit: "USD"))
                 <h2>Cameras down now</h2>
                 \(down)
                 """)
@@ -155,38 +159,9 @@ enum Page {
         let fraction = min(max(budget.percent / 100, 0), 1)
         return """
             <svg class="budget" xmlns="http://www.w3.org/2000/svg" width="\(width)" height="14" viewBox="0 0 \(width) 14" role="img" aria-label="Budget used: \(String(format: "%.1f", budget.percent)) %">
-            <rect class="track" x="0" y="0" width="\(width)" height="14"></rect><rect class="used \(budget.state)" x="0" y="0" width="\(format(Double(width) * fraction))" height="14"></rect></svg>
+            <rect class="track" x="0" y="0" width="\(width)" height="14"></rect><rect class="used \(budget.state)" x="0" y="0" width="\(f(Double(width) * fraction))" height="14"></rect></svg>
             <span class="budget-figures">\(String(format: "%.1f", budget.percent)) % of \(budget.limit) USD (\(budget.state))</span>
             """
     }
 
-    /// A bar chart of `values` as SVG (no script, no style attribute: classes only).
-    static func chart(_ values: [(label: String, value: Money)]) -> HTML {
-        let width = 720.0
-        let height = 200.0
-        let top = 20.0
-        let bottom = 30.0
-        let numbers = values.map { Double($0.value.description) ?? 0 }
-        let maximum = max(numbers.max() ?? 0, 0.000001)
-        let slot = width / Double(max(values.count, 1))
-        var bars: [HTML] = []
-        for (index, entry) in values.enumerated() {
-            let barHeight = (height - top - bottom) * numbers[index] / maximum
-            let x = Double(index) * slot + 2
-            let y = height - bottom - barHeight
-            bars.append(
-                "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(slot - 4))\" height=\"\(format(barHeight))\"><title>\(entry.label): \(entry.value.formatted(fractionDigits: 4)) USD</title></rect>"
-            )
-            if index % 5 == 0 {
-                bars.append("<text x=\"\(format(x))\" y=\"\(format(height - 10))\">\(String(entry.label.suffix(5)))</text>")
-            }
-        }
-        return """
-            <svg class="chart" xmlns="http://www.w3.org/2000/svg" width="\(format(width))" height="\(format(height))" viewBox="0 0 \(format(width)) \(format(height))" role="img" aria-label="Daily cost">
-            <line class="axis" x1="0" y1="\(format(height - bottom))" x2="\(format(width))" y2="\(format(height - bottom))"></line>
-            <text x="4" y="12">max \(String(format: "%.4f", maximum)) USD</text>\(bars)</svg>
-            """
-    }
-
-    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }

@@ -7,11 +7,7 @@ import VigilStore
 /// Every value goes through ``HTML``'s escaping interpolation; links carry ids percent-encoded.
 extension Page {
     /// `text` as one percent-encoded path segment or query value (letters, digits and `-._~` as they are).
-    static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static func segment(_ text: String) -> String { text.percentEncodedUnreserved() }
 
     /// A client's id, linked to its page when it is a known client.
     static func clientLink(_ id: String, known: Bool) -> HTML {
@@ -107,7 +103,7 @@ extension Page {
         principal: ConsolePrincipal, camera: ConsoleCatalog.Camera, sessions: [ConsoleCatalog.StreamSession], since: Date, now: Date,
         days: [(label: String, calls: Int, cost: Money)], incidents: [IncidentRow]
     ) -> HTML {
-        let known = principal.client == nil || principal.client == camera.client
+        let known = principal.sees(client: camera.client)
         return layout(
             title: "Camera \(camera.id)", principal: principal,
             body: """
@@ -152,7 +148,8 @@ extension Page {
             """
     }
 
-    /// Bars of `values` as SVG, each with its title.
+    /// A bar chart of `values` as SVG, each bar with its title (no script, no style attribute:
+    /// classes only); `label` names the chart, `unit` its maximum.
     static func bars(_ values: [(label: String, value: Double, title: String)], label: String, unit: String) -> HTML {
         let width = 720.0
         let height = 200.0
@@ -277,5 +274,6 @@ extension Page {
         principal.csrf.map { "<input type=\"hidden\" name=\"csrf\" value=\"\($0)\">" } ?? ""
     }
 
-    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// A coordinate in SVG: one decimal.
+    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 }

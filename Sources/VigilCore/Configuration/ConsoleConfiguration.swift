@@ -25,15 +25,7 @@ package struct ConsoleConfiguration: Sendable, Equatable {
     static func read(_ object: ConfigurationObject?) -> ConsoleConfiguration {
         var configuration = ConsoleConfiguration()
         guard let object else { return configuration }
-        if let listen = object.string("listen") {
-            if let parsed = HTTPConfiguration.parse(listen) {
-                configuration.listen = parsed
-            } else {
-                object.reader.report(
-                    object.path("listen"), line: object.line("listen"), "\"\(listen)\" is not HOST:PORT",
-                    hint: "for example 127.0.0.1:9465, or [::1]:9465; port 0 picks a free one")
-            }
-        }
+        configuration.listen = HTTPConfiguration.readListen(object, default: configuration.listen)
         if let secure = object.bool("secure_cookies") { configuration.secureCookies = secure }
         if let connections = object.integer("database_connections", in: databaseConnectionsRange) {
             configuration.databaseConnections = connections

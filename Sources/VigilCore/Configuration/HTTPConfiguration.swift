@@ -15,12 +15,18 @@ package struct HTTPConfiguration: Sendable, Equatable {
     static let keys = ["listen"]
 
     static func read(_ object: ConfigurationObject?) -> HTTPConfiguration {
-        guard let object, let listen = object.string("listen") else { return HTTPConfiguration() }
+        readListen(object, default: HTTPConfiguration())
+    }
+
+    /// The `listen` key of `object` (`http`, `console`), `fallback` when it is absent or wrong (and
+    /// then reported, with an example on the fallback's port).
+    static func readListen(_ object: ConfigurationObject?, default fallback: HTTPConfiguration) -> HTTPConfiguration {
+        guard let object, let listen = object.string("listen") else { return fallback }
         guard let parsed = parse(listen) else {
             object.reader.report(
                 object.path("listen"), line: object.line("listen"), "\"\(listen)\" is not HOST:PORT",
-                hint: "for example 127.0.0.1:9464, or [::1]:9464; port 0 picks a free one")
-            return HTTPConfiguration()
+                hint: "for example 127.0.0.1:\(fallback.listenPort), or [::1]:\(fallback.listenPort); port 0 picks a free one")
+            return fallback
         }
         return parsed
     }

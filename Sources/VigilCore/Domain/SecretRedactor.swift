@@ -18,7 +18,7 @@ package struct SecretRedactor: Sendable {
     /// Adds one more secret (and its percent-encoded form).
     package mutating func add(_ secret: String) {
         guard !secret.isEmpty else { return }
-        for form in [secret, secret.percentEncodedUserInfo()] where !secrets.contains(form) {
+        for form in [secret, secret.percentEncodedUnreserved()] where !secrets.contains(form) {
             secrets.append(form)
         }
         secrets.sort { $0.count > $1.count }

@@ -190,7 +190,7 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
     package var redacted: String { render(password: password == nil ? nil : "***") }
 
     /// The full URL including credentials, percent-encoded, for FFmpeg only. Never log it.
-    package var urlWithCredentials: String { render(password: password.map { $0.percentEncodedUserInfo() }) }
+    package var urlWithCredentials: String { render(password: password.map { $0.percentEncodedUnreserved() }) }
 
     package var description: String { redacted }
     package var debugDescription: String { "StreamURL(\(redacted))" }
@@ -198,14 +198,14 @@ package struct StreamURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
     /// The strings that must never be printed: the password as written and percent-encoded.
     package var secrets: [String] {
         guard let password, !password.isEmpty else { return [] }
-        return Array(Set([password, password.percentEncodedUserInfo()]))
+        return Array(Set([password, password.percentEncodedUnreserved()]))
     }
 
     private func render(password renderedPassword: String?) -> String {
         if scheme == .file { return path }
         var text = scheme.rawValue + "://"
         if let user {
-            text += user.percentEncodedUserInfo()
+            text += user.percentEncodedUnreserved()
             if let renderedPassword { text += ":" + renderedPassword }
             text += "@"
         }
@@ -239,8 +239,9 @@ extension StringProtocol {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// Percent-encodes everything but RFC 3986 unreserved characters, for a URL's user info.
-    func percentEncodedUserInfo() -> String {
+    /// Percent-encodes everything but RFC 3986 unreserved characters (letters, digits, `-._~`): safe
+    /// as a URL's user info, one path segment or a query value.
+    package func percentEncodedUnreserved() -> String {
         var text = ""
         for byte in utf8 {
             switch byte {

@@ -10,8 +10,9 @@ package import VigilStore
 /// so at shutdown monitoring has stopped calling before the leases are released for others.
 ///
 /// Every second it drops leases whose usable time ran out (``LeaseTable``: no renewal, so no more
-/// calls, before any other node could take them); every third of a lease it heartbeats and renews;
-/// then it sheds sources above its fair share (stops calling first, then releases them) or claims
+/// calls, before any other node could take them) and heartbeats (a node without a heartbeat for
+/// max(3 s, a third of a lease) is no longer counted live); every third of a lease it renews; then
+/// it sheds sources above its fair share (stops calling first, then releases them) or claims
 /// free or expired ones up to it, in its rendezvous-hash order. PostgreSQL unreachable: nothing is
 /// renewed or claimed, and the leases lapse; when it returns the node claims again.
 package final class ClusterMembership: Service, @unchecked Sendable {

@@ -134,7 +134,7 @@ package struct PriceRepository: Sendable {
                 ),
                 sessions AS (
                     -- Each stream session's hours: the whole cost of each of its calls, as its report counts it.
-                    \(SessionHourly.rollUp("updated", deltas: ["cost": "sum(r.cost)", "unpriced": wereUnpriced ? "-count(*)" : "0"]))
+                    \(SessionHourly.rollUp("updated", deltas: ["cost": "coalesce(sum(r.cost), 0)", "unpriced": wereUnpriced ? "-count(*)" : "0"]))
                 )
                 -- In this order: usage_hourly's rows are locked before camera_hourly's and session_hourly's, as by the insert triggers.
                 SELECT (SELECT count(*) FROM updated) AS costed, (SELECT count(*) FROM hourly) AS hours,

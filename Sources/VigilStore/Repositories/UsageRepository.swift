@@ -45,6 +45,9 @@ package struct UsageRepository: Sendable {
         var skipsPerCamera = false
         /// One camera only (its lines of `camera_hourly` and its shares of the rows), or nil.
         var camera: String?
+        /// Whether each call is in exactly one row, so the rows add up to the total (not by camera,
+        /// where a group's call counts for each camera, nor by session, for each session).
+        var eachCallOnce = true
 
         /// Each camera, with its shares, from `camera_hourly` and from the rows' `vigil_camera_shares`;
         /// skips of a group go to its configured cameras.
@@ -54,7 +57,7 @@ package struct UsageRepository: Sendable {
             hourlyColumns: "\(CameraShares.hourlyColumns), \(CameraShares.noLatency)",
             rowsColumns: "\(CameraShares.columns), \(CameraShares.noLatency)", cameraShare: true,
             skipsKey: "s.camera_id", skipsKind: "CASE WHEN s.camera_id = g.source_id THEN g.source_kind ELSE 'camera' END",
-            skipsPerCamera: true)
+            skipsPerCamera: true, eachCallOnce: false)
 
         /// A source's skipped samples' cameras (`s`): a camera's own, a group's configured ones (which
         /// cameras had a frame is not recorded for a skip), each with an equal share of the avoided cost.
@@ -133,16 +136,12 @@ package struct UsageRepository: Sendable {
             // the uuid itself (its text is the same), not by its text: a third of the time.
             "session": Grouping(
                 hourlyKey: "h.session_id", rowsKey: "s.session",
-                rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)", hourlyTable: "session_hourly"),
+                rowsSource: " CROSS JOIN LATERAL unnest(u.session_ids) AS s(session)", hourlyTable: "session_hourly", eachCallOnce: false),
         ]
         let chosen = grouping.flatMap { groupings[$0] }
         if let grouping, chosen == nil { throw UsageReportError(message: "unknown grouping \(grouping)") }
         return try await client.withConnection { connection in
-            var clientKey: Int?
-            if let code {
-                // An unknown client has no usage: -1 matches no row.
-                clientKey = try connection.query("SELECT id FROM clients WHERE code = $1", [code]).first?.int("id") ?? -1
-            }
+            let clientKey = try Self.clientKey(connection, code)
             var window = (from: from, to: to)
             var sessionInfo: UsageReport.Session?
             if let session {
@@ -176,7 +175,7 @@ package struct UsageRepository: Sendable {
             var total = Grouping(hourlyKey: "'total'", rowsKey: "'total'", skipsKey: "'total'")
             total.skipsPerCamera = sessionInfo != nil
             let totals: [Part]
-            if let grouping, Self.partitions.contains(grouping), session == nil {
+            if let chosen, chosen.eachCallOnce, session == nil {
                 // Each call is in exactly one row: the total is the rows' sum (their skips too,
                 // when the rows have them), not a second pass over the same hours.
                 var sum = rows.reduce(Part(usage: UsageAggregate(key: "total"))) { $0 + $1 }
@@ -210,24 +209,22 @@ package struct UsageRepository: Sendable {
         grouping.rowsKey = "to_char(u.\"timestamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
         grouping.hourlyKind = "''"
         grouping.rowsKind = "''"
-        grouping.skipsKey = nil
         grouping.camera = camera
         let cameraDays = grouping
         return try await client.withConnection { connection in
-            var clientKey: Int?
-            if let code {
-                clientKey = try connection.query("SELECT id FROM clients WHERE code = $1", [code]).first?.int("id") ?? -1
-            }
             return try Self.parts(
-                connection, grouping: cameraDays, window: (from, to), clientKey: clientKey, session: nil, skips: .excluded
+                connection, grouping: cameraDays, window: (from, to), clientKey: try Self.clientKey(connection, code), session: nil,
+                skips: .excluded
             )
             .map { $0.row(cameraShare: true, skips: false) }
         }
     }
 
-    /// The groupings that put each call in exactly one row (not `camera`, whose group calls count
-    /// for each camera, nor `session`, whose group calls count for each session).
-    private static let partitions: Set<String> = ["day", "model", "source", "client", "operation", "tier", "node"]
+    /// The key of client `code` in SQL: nil for every client, -1 (no row) for an unknown one.
+    private static func clientKey(_ connection: PostgresConnection, _ code: String?) throws -> Int? {
+        guard let code else { return nil }
+        return try connection.query("SELECT id FROM clients WHERE code = $1", [code]).first?.int("id") ?? -1
+    }
 
     /// Which skipped samples a part counts.
     private enum SkipScope: Equatable {
