@@ -164,7 +164,7 @@ extension CheckCommand {
     /// default, high). Gemini 2.x models ignore the resolution: not shown.
     static func tierLines(_ configuration: VigilConfiguration, plan: AnalysisPlan) -> [String] {
         let gemini = configuration.gemini
-        let resolutions = gemini.model.hasPrefix("gemini-3")
+        let resolutions = MediaResolution.appliesTo(model: gemini.model)
         return plan.sources.map { source in
             var line = "  \(sourceName(source)): tier \(source.serviceTier(default: gemini.serviceTier).rawValue)"
             if resolutions {

@@ -145,10 +145,11 @@ struct ClusterStatusTests {
         #expect(status.unowned == ["grp-1", "cam-2", "cam-4"])
         #expect(status.supersededLastDay == 1)
 
-        // A shorter lease: n1's fresh heartbeat still counts; n3's does not.
+        // A shorter lease (10 s: room for a loaded machine between the heartbeat and the read): n1's
+        // fresh heartbeat still counts; n3's, a minute old, does not.
         #expect(try await LeaseRepository(client: client, node: "n1", leaseSeconds: 15).heartbeat(held: 3, liveWithin: 15) == nil)
         try await database.psql("UPDATE cluster_nodes SET heartbeat_at = now() WHERE name = 'n1'")
-        let short = try await ClusterStatusQuery(client: client).status(configured: Self.configured, leaseSeconds: 3)
+        let short = try await ClusterStatusQuery(client: client).status(configured: Self.configured, leaseSeconds: 10)
         #expect(short.nodes.map(\.state) == [.live, .stopped, .silent])
 
         // Without a configuration: every lease row, expired ones unowned, by id.

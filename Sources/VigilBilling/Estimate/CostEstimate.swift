@@ -64,7 +64,7 @@ package struct CostEstimate: Sendable, Equatable {
         guard !tierPrices.isEmpty else { throw .unpriced(model: gemini.model) }
         let samples = MonthlyRate.samples(days: inputs.days, intervalMilliseconds: inputs.intervalMilliseconds)
         // Gemini 2.x models ignore the media resolution: not shown for them.
-        let usesMediaResolution = gemini.model.hasPrefix("gemini-3")
+        let usesMediaResolution = MediaResolution.appliesTo(model: gemini.model)
 
         func estimate(_ source: AnalysisSource) -> SourceEstimate {
             let tier = source.serviceTier(default: gemini.serviceTier)

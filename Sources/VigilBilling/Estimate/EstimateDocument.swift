@@ -22,7 +22,7 @@ package enum EstimateDocument {
             out += "Basis: the configuration (add --history-days N to use measured figures).\n"
         }
         // A Gemini 3 forecast shows each source's media resolution (2.x models ignore it).
-        let resolutions = estimate.model.hasPrefix("gemini-3")
+        let resolutions = MediaResolution.appliesTo(model: estimate.model)
         let widths = [22, 8, 6, 14, 10, 9, 10, 13, 13, 8, 8, 10] + (resolutions ? [9] : []) + [15]
         let header =
             [

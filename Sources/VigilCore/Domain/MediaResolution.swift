@@ -6,6 +6,10 @@ package enum MediaResolution: String, Sendable, CaseIterable {
     case medium = "MEDIUM"
     case high = "HIGH"
 
+    /// Whether `model` takes a media resolution (the Gemini 3 family; 2.x ignores it, and counts an
+    /// image's tokens by its tiles instead).
+    package static func appliesTo(model: String) -> Bool { model.hasPrefix("gemini-3") }
+
     /// The value of `generationConfig.mediaResolution` in a request: `MEDIA_RESOLUTION_LOW`, ...
     package var wireLevel: String { "MEDIA_RESOLUTION_\(rawValue)" }
 

@@ -24,7 +24,9 @@ package enum GeminiRequestBody {
         var imagePart: [(String, JSONNode)] = [
             ("inlineData", .object(["mimeType": .string("image/jpeg"), "data": .string(Data(image.jpeg).base64EncodedString())]))
         ]
-        if configuration.model.hasPrefix("gemini-3"), let resolution = options.mediaResolution ?? configuration.mediaResolutionLevel {
+        if MediaResolution.appliesTo(model: configuration.model),
+            let resolution = options.mediaResolution ?? configuration.mediaResolutionLevel
+        {
             imagePart.append(("mediaResolution", .object(["level": .string(resolution.wireLevel)])))
         }
         var body: [(String, JSONNode)] = [
